@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/cloudfunctions', '<rootDir>/test'],
+  testMatch: ['**/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+  },
+  // Type errors are caught once by `pnpm typecheck`; ts-jest only strips types here.
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 30000,
+};

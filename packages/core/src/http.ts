@@ -1,0 +1,101 @@
+import { request, errors as undiciErrors, type Dispatcher } from 'undici';
+import { NetworkError, ProtocolError, TimeoutError } from './errors';
+import { redactUrl } from './mask';
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface JsonRequest {
+  method?: 'GET' | 'POST';
+  /** Appended to the URL's query string; undefined values are left out. */
+  query?: Record<string, QueryValue>;
+  /** Sent as a JSON body. */
+  json?: unknown;
+  /** Sent as an application/x-www-form-urlencoded body. */
+  form?: Record<string, QueryValue>;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** An undici dispatcher (connection pool, proxy, mock agent); the global one by default. */
+  dispatcher?: Dispatcher;
+}
+
+export interface JsonResponse {
+  status: number;
+  /** The parsed JSON body. */
+  body: unknown;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function buildUrl(base: string, path: string, query: Record<string, QueryValue> = {}): URL {
+  const url = new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url;
+}
+
+/**
+ * One JSON request with a deadline. Transport failures become NetworkError/TimeoutError whose
+ * messages carry the URL with its secret parameters masked; the caller interprets the status
+ * and the body, since WeChat answers its errors with HTTP 200.
+ */
+export async function requestJson(url: URL, init: JsonRequest = {}): Promise<JsonResponse> {
+  for (const [key, value] of Object.entries(init.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  const target = redactUrl(url);
+  const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+  let body: string | undefined;
+  if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    headers['content-type'] = 'application/json';
+  } else if (init.form) {
+    const form = new URLSearchParams();
+    for (const [key, value] of Object.entries(init.form)) if (value !== undefined) form.set(key, String(value));
+    body = form.toString();
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await request(url, {
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body,
+      signal: controller.signal,
+      dispatcher: init.dispatcher,
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: parseJson(text, target, response.statusCode) };
+  } catch (error) {
+    if (controller.signal.aborted) throw new TimeoutError(target, timeoutMs);
+    if (error instanceof ProtocolError) throw error;
+    if (error instanceof undiciErrors.UndiciError || isSystemError(error)) {
+      throw new NetworkError(target, describe(error), { cause: error });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseJson(text: string, target: string, status: number): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // A 5xx from a gateway is often HTML; keep the status so the caller can call it transient.
+    if (status >= 400) return { __nonJson: true, status };
+    throw new ProtocolError(target, `not JSON (HTTP ${status}, ${text.length} bytes)`);
+  }
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function describe(error: unknown): string {
+  if (isSystemError(error) && error.code) return error.code;
+  return error instanceof Error ? error.message : String(error);
+}

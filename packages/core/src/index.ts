@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './mask';
+export * from './clock';
+export * from './retry';
+export * from './http';
