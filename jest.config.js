@@ -9,4 +9,5 @@ module.exports = {
   // Type errors are caught once by `pnpm typecheck`; ts-jest only strips types here.
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

@@ -3,3 +3,4 @@ export * from './mask';
 export * from './clock';
 export * from './retry';
 export * from './http';
+export * from './env';

@@ -9,6 +9,7 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'appsecret',
   'access_token',
   'client_secret',
+  'client_id',
   'refresh_token',
   'session_key',
   'session_secret',

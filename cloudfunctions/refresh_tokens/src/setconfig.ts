@@ -1,0 +1,51 @@
+import type cloud from 'wx-server-sdk';
+import { rowsOf } from '@wxhub/function-kit';
+
+type Database = ReturnType<typeof cloud.database>;
+
+/** A document of `setconfig`: one per config_name. `value` is what other functions read. */
+export interface SetconfigEntry {
+  readonly _id: string;
+  readonly config_name: string;
+  readonly value?: string;
+  /** Absolute expiry of `value`, epoch milliseconds. */
+  readonly expires_at?: number;
+  readonly refreshed_at?: Date;
+  readonly last_error?: { readonly message: string; readonly code: string; readonly at: Date } | null;
+}
+
+/**
+ * The `setconfig` collection, addressed by `config_name` (documents written by older code
+ * have random ids; new ones get the config name as id, so two concurrent runs cannot create
+ * two documents for one name).
+ */
+export class SetconfigCollection {
+  constructor(
+    private readonly db: Database,
+    private readonly name: string,
+  ) {}
+
+  async find(configName: string): Promise<SetconfigEntry | undefined> {
+    return rowsOf<SetconfigEntry>(await this.db.collection(this.name).where({ config_name: configName }).limit(1).get())[0];
+  }
+
+  async saveToken(existing: SetconfigEntry | undefined, configName: string, value: string, expiresAt: number): Promise<void> {
+    const fields = { config_name: configName, value, expires_at: expiresAt, refreshed_at: this.db.serverDate(), last_error: null };
+    await this.upsert(existing, configName, fields);
+  }
+
+  /** Records a failed refresh; the previous `value` stays untouched. */
+  async saveError(existing: SetconfigEntry | undefined, configName: string, message: string, code: string): Promise<void> {
+    await this.upsert(existing, configName, { config_name: configName, last_error: { message, code, at: this.db.serverDate() } });
+  }
+
+  private async upsert(existing: SetconfigEntry | undefined, configName: string, fields: Record<string, unknown>): Promise<void> {
+    const collection = this.db.collection(this.name);
+    if (existing) {
+      // `set` on a nested object would replace it whole, which is what last_error wants.
+      await collection.doc(existing._id).update({ data: fields });
+      return;
+    }
+    await collection.doc(configName).set({ data: fields });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './reply';
+export * from './handler';
+export * from './database-errors';
+export * from './sdk-results';
