@@ -4,3 +4,4 @@ export type { EmulatorRequest, EmulatorReply, Handler, Service } from './http/ro
 export { FaultPlan, type Fault, type FaultEffect, type FaultTarget } from './faults/faults';
 export { WeChatEmulator, type AuthResult, type WeChatFault } from './wechat/wechat-emulator';
 export { BaiduEmulator, type BaiduAuthResult, type BaiduFault } from './baidu/baidu-emulator';
+export * from './runtime';

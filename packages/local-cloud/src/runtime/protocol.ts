@@ -1,0 +1,50 @@
+/**
+ * The messages between the runtime and an instance's runner (runner.js, plain JavaScript that
+ * mirrors these shapes). Everything crosses the IPC channel as JSON.
+ */
+
+/** Environment changes for one invocation: a string sets the variable, null removes it. */
+export type EnvPatch = Record<string, string | null>;
+
+export interface InvokeMessage {
+  readonly type: 'invoke';
+  readonly requestId: string;
+  readonly event: unknown;
+  readonly context: FunctionContext;
+  readonly env: EnvPatch;
+}
+
+export type RunnerMessage =
+  | { readonly type: 'ready'; readonly pid: number; readonly node: string }
+  | { readonly type: 'log'; readonly requestId: string | null; readonly level: string; readonly text: string }
+  | { readonly type: 'result'; readonly requestId: string; readonly resultJson?: string }
+  | {
+      readonly type: 'error';
+      readonly requestId: string;
+      readonly name: string;
+      readonly message: string;
+      readonly stack?: string;
+      /** The instance is ending (an uncaught error): it must not be given another invocation. */
+      readonly fatal?: boolean;
+    };
+
+/** The second argument of `exports.main`, shaped like the one WeChat's (SCF's) Node runtime passes. */
+export interface FunctionContext {
+  readonly callbackWaitsForEmptyEventLoop: boolean;
+  readonly memory_limit_in_mb: number;
+  readonly time_limit_in_ms: number;
+  readonly request_id: string;
+  /** `KEY=value;KEY=value` of the invocation's context variables (SCF's older format). */
+  readonly environ: string;
+  /** The same variables as a JSON object string (SCF's newer format, preferred by the SDKs). */
+  readonly environment: string;
+  readonly function_version: string;
+  readonly function_name: string;
+  readonly namespace: string;
+}
+
+export function isRunnerMessage(value: unknown): value is RunnerMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'ready' || type === 'log' || type === 'result' || type === 'error';
+}

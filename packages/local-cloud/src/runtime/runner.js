@@ -1,0 +1,144 @@
+'use strict';
+// The process inside one cloud function instance. Plain JavaScript that runs unchanged on
+// Node 16.13 and 18.15 (WeChat's runtimes): it is forked as is, never compiled or bundled.
+// Protocol: see protocol.ts. One invocation at a time, because the caller's identity lives in
+// process.env (WX_OPENID, ...), which wx-server-sdk reads when getWXContext() is called.
+
+const util = require('util');
+
+const bundlePath = process.argv[2];
+/** The bundle's exports, loaded by the first invocation (its load is part of the cold start). */
+let handlerModule = null;
+/** The request id of the invocation in progress, null between invocations. */
+let current = null;
+/** Variables the current invocation changed, with the values to put back afterwards. */
+let saved = {};
+
+function send(message, done) {
+  if (process.connected) process.send(message, done);
+  else if (done) done();
+}
+
+// Console output is tagged with the invocation that printed it, so logs can be read per request.
+function capture(level) {
+  return function () {
+    send({ type: 'log', requestId: current, level: level, text: util.format.apply(util, arguments) });
+  };
+}
+console.log = capture('log');
+console.info = capture('info');
+console.warn = capture('warn');
+console.error = capture('error');
+console.debug = capture('debug');
+console.trace = function () {
+  const err = new Error(util.format.apply(util, arguments));
+  send({ type: 'log', requestId: current, level: 'trace', text: 'Trace: ' + err.stack.split('\n').slice(1).join('\n') });
+};
+console.dir = function (value, options) {
+  send({ type: 'log', requestId: current, level: 'log', text: util.inspect(value, options) });
+};
+
+// Direct writes too (process.stdout.write), so they are tagged with their invocation as well.
+function captureStream(level) {
+  return function (chunk, encoding, callback) {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    send({ type: 'log', requestId: current, level: level, text: text.replace(/\n$/, '') });
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') done();
+    return true;
+  };
+}
+process.stdout.write = captureStream('stdout');
+process.stderr.write = captureStream('stderr');
+
+function applyEnv(patch) {
+  for (const key of Object.keys(patch)) {
+    if (!Object.prototype.hasOwnProperty.call(saved, key)) saved[key] = process.env[key];
+    setEnv(key, patch[key]);
+  }
+}
+
+function restoreEnv() {
+  for (const key of Object.keys(saved)) setEnv(key, saved[key]);
+  saved = {};
+}
+
+function setEnv(key, value) {
+  // Assigning undefined would store the string "undefined".
+  if (value === null || value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
+
+function describe(thrown) {
+  if (thrown instanceof Error) {
+    return { name: thrown.name || 'Error', message: thrown.message, stack: thrown.stack };
+  }
+  let message;
+  try {
+    message = typeof thrown === 'string' ? thrown : JSON.stringify(thrown);
+  } catch (e) {
+    message = String(thrown);
+  }
+  return { name: 'Error', message: String(message) };
+}
+
+function loadHandler() {
+  if (!handlerModule) handlerModule = require(bundlePath);
+  const main = handlerModule && handlerModule.main;
+  if (typeof main !== 'function') {
+    throw new TypeError('the function does not export main (exports.main = async (event, context) => result)');
+  }
+  return main;
+}
+
+async function invoke(message) {
+  if (current !== null) {
+    send({ type: 'error', requestId: message.requestId, name: 'Error', message: 'instance is busy' });
+    return;
+  }
+  current = message.requestId;
+  applyEnv(message.env);
+  let reply;
+  try {
+    const main = loadHandler();
+    const result = await main(message.event, message.context);
+    let resultJson;
+    try {
+      resultJson = JSON.stringify(result);
+    } catch (e) {
+      throw new TypeError('the result is not JSON: ' + e.message);
+    }
+    reply = { type: 'result', requestId: message.requestId };
+    if (resultJson !== undefined) reply.resultJson = resultJson;
+  } catch (thrown) {
+    reply = Object.assign({ type: 'error', requestId: message.requestId }, describe(thrown));
+  }
+  restoreEnv();
+  current = null;
+  send(reply);
+}
+
+process.on('message', function (message) {
+  if (message && message.type === 'invoke') invoke(message);
+});
+
+// An error nobody caught fails the invocation in progress and ends the instance, as on WeChat.
+process.on('uncaughtException', function (thrown) {
+  const info = describe(thrown);
+  const requestId = current;
+  const finish = function () {
+    process.exit(1);
+  };
+  if (requestId === null) {
+    send({ type: 'log', requestId: null, level: 'error', text: 'Uncaught ' + (info.stack || info.message) }, finish);
+  } else {
+    send(Object.assign({ type: 'error', requestId: requestId, fatal: true }, info), finish);
+  }
+});
+
+// The runtime is gone (or retired us): nothing left to serve.
+process.on('disconnect', function () {
+  process.exit(0);
+});
+
+send({ type: 'ready', pid: process.pid, node: process.version });
