@@ -1,5 +1,5 @@
 import type cloud from 'wx-server-sdk';
-import { rowsOf } from '@wxhub/function-kit';
+import { rowsOf, withCollection } from '@wxhub/function-kit';
 
 type Database = ReturnType<typeof cloud.database>;
 
@@ -26,7 +26,8 @@ export class SetconfigCollection {
   ) {}
 
   async find(configName: string): Promise<SetconfigEntry | undefined> {
-    return rowsOf<SetconfigEntry>(await this.db.collection(this.name).where({ config_name: configName }).limit(1).get())[0];
+    const query = () => this.db.collection(this.name).where({ config_name: configName }).limit(1).get();
+    return rowsOf<SetconfigEntry>(await withCollection(this.db, this.name, query))[0];
   }
 
   async saveToken(existing: SetconfigEntry | undefined, configName: string, value: string, expiresAt: number): Promise<void> {
@@ -42,10 +43,9 @@ export class SetconfigCollection {
   private async upsert(existing: SetconfigEntry | undefined, configName: string, fields: Record<string, unknown>): Promise<void> {
     const collection = this.db.collection(this.name);
     if (existing) {
-      // `set` on a nested object would replace it whole, which is what last_error wants.
       await collection.doc(existing._id).update({ data: fields });
       return;
     }
-    await collection.doc(configName).set({ data: fields });
+    await withCollection(this.db, this.name, () => collection.doc(configName).set({ data: fields }));
   }
 }

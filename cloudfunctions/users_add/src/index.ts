@@ -1,5 +1,5 @@
 import cloud from 'wx-server-sdk';
-import { ErrorCode, handler, isDuplicateKey, isMissingCollection, ok, ReplyError, totalOf } from '@wxhub/function-kit';
+import { ErrorCode, handler, isDuplicateKey, ok, ReplyError, totalOf, withCollection } from '@wxhub/function-kit';
 import { parseNewUser, type NewUser } from './user';
 
 // The typings declare `env` as a string, but the SDK documents the symbol for "this function's env".
@@ -24,19 +24,17 @@ export const main = handler<Record<string, unknown>>(async (event) => {
  * openid even when two calls race; the look-up first catches users stored by older code
  * under random ids.
  */
-async function insertOnce(user: NewUser, collectionCreated = false): Promise<void> {
+async function insertOnce(user: NewUser): Promise<void> {
   const db = cloud.database();
   const users = db.collection(USERS);
   try {
-    if (totalOf(await users.where({ openid: user.openid }).count()) > 0) throw exists();
-    await users.add({ data: { _id: user.openid, ...user, created_at: db.serverDate() } });
+    await withCollection(db, USERS, async () => {
+      if (totalOf(await users.where({ openid: user.openid }).count()) > 0) throw exists();
+      await users.add({ data: { _id: user.openid, ...user, created_at: db.serverDate() } });
+    });
   } catch (error) {
     if (error instanceof ReplyError) throw error;
     if (isDuplicateKey(error)) throw exists();
-    if (isMissingCollection(error) && !collectionCreated) {
-      await createCollection();
-      return insertOnce(user, true);
-    }
     console.error('users_add: database failure', error);
     throw new ReplyError(ErrorCode.DATABASE, 'database error, please try again later');
   }
@@ -44,13 +42,4 @@ async function insertOnce(user: NewUser, collectionCreated = false): Promise<voi
 
 function exists(): ReplyError {
   return new ReplyError(ErrorCode.USER_EXISTS, 'user already exists');
-}
-
-async function createCollection(): Promise<void> {
-  try {
-    await cloud.database().createCollection(USERS);
-  } catch (error) {
-    // Another instance may have created it a moment ago; anything else surfaces on the retry.
-    if (!/exist/i.test(String((error as Error).message))) throw error;
-  }
 }

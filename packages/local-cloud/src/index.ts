@@ -5,3 +5,5 @@ export { FaultPlan, type Fault, type FaultEffect, type FaultTarget } from './fau
 export { WeChatEmulator, type AuthResult, type WeChatFault } from './wechat/wechat-emulator';
 export { BaiduEmulator, type BaiduAuthResult, type BaiduFault } from './baidu/baidu-emulator';
 export * from './runtime';
+export * from './project/project-cloud';
+export * from './sdk-backend';

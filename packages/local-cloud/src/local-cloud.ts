@@ -6,6 +6,8 @@ import { WECHAT_TOKEN_POLICY, type AppConfig, type BaiduClientConfig, type Token
 import { WeChatEmulator } from './wechat/wechat-emulator';
 import { BaiduEmulator } from './baidu/baidu-emulator';
 import { CloudBackend } from './sdk-backend/cloud-backend';
+import { FunctionRuntime, type FunctionRuntimeOptions } from './runtime/function-runtime';
+import { TcbHttpApi } from './tcb-http/tcb-http-api';
 
 export interface LocalCloudOptions {
   readonly apps: readonly AppConfig[];
@@ -16,6 +18,8 @@ export interface LocalCloudOptions {
   /** The emulator's notion of now (token expiry, server dates); tests pass a ManualClock. */
   readonly clock?: Clock;
   readonly tokenPolicy?: Partial<TokenPolicy>;
+  /** How functions run (Node binary, time limits, instance counts). */
+  readonly runtime?: Omit<FunctionRuntimeOptions, 'clock'>;
 }
 
 /**
@@ -28,17 +32,19 @@ export class LocalCloud {
   readonly wechat: WeChatEmulator;
   readonly baidu: BaiduEmulator;
   readonly backend: CloudBackend;
+  readonly functions: FunctionRuntime;
 
   private constructor(
     readonly url: string,
     readonly clock: Clock,
     readonly apps: readonly AppConfig[],
     private readonly server: Server,
-    parts: { wechat: WeChatEmulator; baidu: BaiduEmulator; backend: CloudBackend },
+    parts: { wechat: WeChatEmulator; baidu: BaiduEmulator; backend: CloudBackend; functions: FunctionRuntime },
   ) {
     this.wechat = parts.wechat;
     this.baidu = parts.baidu;
     this.backend = parts.backend;
+    this.functions = parts.functions;
   }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -47,10 +53,12 @@ export class LocalCloud {
     const wechat = new WeChatEmulator({ apps: options.apps, clock, policy });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
     const backend = new CloudBackend({ envIds: options.apps.map((app) => app.envId), clock });
+    const functions = new FunctionRuntime({ ...options.runtime, clock });
+    const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock });
     const router = new Router();
-    for (const part of [wechat, baidu, backend]) router.mount(part.service);
+    for (const part of [wechat, tcbHttp, baidu, backend]) router.mount(part.service);
     const { server, url } = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');
-    return new LocalCloud(url, clock, options.apps, server, { wechat, baidu, backend });
+    return new LocalCloud(url, clock, options.apps, server, { wechat, baidu, backend, functions });
   }
 
   get wechatApiBase(): string {
@@ -72,6 +80,7 @@ export class LocalCloud {
   }
 
   async stop(): Promise<void> {
+    await this.functions.stop();
     await close(this.server);
   }
 }

@@ -61,6 +61,8 @@ export interface InvokeOptions {
   readonly caller?: CallerIdentity;
   /** Variables for this invocation only, e.g. `{ TRIGGER_SRC: 'timer' }`. */
   readonly env?: Readonly<Record<string, string>>;
+  /** A tighter time limit set by the trigger (WeChat's HTTP API gives functions 5 s at most). */
+  readonly maxTimeoutMs?: number;
 }
 
 export interface InvokeResult {
@@ -183,10 +185,11 @@ export class FunctionRuntime {
       extra: options.env,
     });
     const variables = contextVariables(fn.env, patch);
+    const timeoutMs = Math.min(fn.timeoutMs, options.maxTimeoutMs ?? Number.POSITIVE_INFINITY);
     const context: FunctionContext = {
       callbackWaitsForEmptyEventLoop: true,
       memory_limit_in_mb: fn.memoryMb,
-      time_limit_in_ms: fn.timeoutMs,
+      time_limit_in_ms: timeoutMs,
       request_id: requestId,
       environ: Object.entries(variables)
         .map(([name, value]) => `${name}=${value}`)
@@ -214,7 +217,7 @@ export class FunctionRuntime {
         event: options.event ?? {},
         context,
         env: patch,
-        timeoutMs: fn.timeoutMs,
+        timeoutMs,
       });
       const durationMs = performance.now() - startedAt;
       note(`END RequestId: ${requestId} Duration: ${durationMs.toFixed(1)} ms`);

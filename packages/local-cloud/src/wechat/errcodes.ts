@@ -7,6 +7,8 @@ export const WECHAT_ERRMSG: Readonly<Record<number, string>> = {
   40002: 'invalid grant_type',
   40013: 'invalid appid',
   40014: 'invalid access_token',
+  40097: 'invalid args',
+  40101: 'missing parameter',
   40125: 'invalid appsecret',
   40164: 'invalid ip 127.0.0.1 ipv6 ::ffff:127.0.0.1, not in whitelist',
   40243: 'AppSecret has been frozen, unfreeze it on the platform and call again',

@@ -1,0 +1,104 @@
+import type { Clock } from '@wxhub/core';
+import type { EmulatorReply, EmulatorRequest, Service } from '../http/router';
+import type { ActionHandler } from './action-types';
+import { BackendCode, CloudBackendError } from './backend-error';
+import { CloudDatabase } from './cloud-database';
+import { DATABASE_ACTIONS } from './database-actions';
+import { memoryStoreFactory, type DatabaseStoreFactory } from './document-store';
+import { isPlainObject, newRequestId, type PlainObject } from './documents';
+
+export interface CloudBackendOptions {
+  readonly envIds: readonly string[];
+  readonly clock: Clock;
+  /** Storage engine per environment; in-memory by default. */
+  readonly storeFactory?: DatabaseStoreFactory;
+}
+
+/**
+ * The backend the real wx-server-sdk talks to: every SDK call is a POST of a JSON body
+ * `{action, ...params, envName, ...}` to the URL in TCB_CONTEXT_CNFG plus `?env=<id>&seqId=<n>`.
+ * It answers HTTP 200 with `{requestId, data}` (or `{requestId, transactionId}`) on success and
+ * `{requestId, code, message}` on refusal. One database per environment id.
+ *
+ * Other parts of the local cloud (functions, storage) add their actions with `registerAction`.
+ */
+export class CloudBackend {
+  static readonly PREFIX = '/sdk-backend';
+
+  readonly service: Service;
+  private readonly databases = new Map<string, CloudDatabase>();
+  private readonly actions = new Map<string, ActionHandler>(Object.entries(DATABASE_ACTIONS));
+  private readonly clock: Clock;
+
+  constructor(options: CloudBackendOptions) {
+    this.clock = options.clock;
+    const factory = options.storeFactory ?? memoryStoreFactory;
+    for (const envId of options.envIds) {
+      if (!envId) throw new Error('CloudBackend: an environment id must not be empty');
+      if (!this.databases.has(envId)) this.databases.set(envId, new CloudDatabase(envId, factory(envId)));
+    }
+    this.service = {
+      prefix: CloudBackend.PREFIX,
+      routes: [{ method: 'POST', path: '', handler: (request) => this.handle(request) }],
+    };
+  }
+
+  get envIds(): string[] {
+    return [...this.databases.keys()];
+  }
+
+  /** The database of one environment: the admin API for tests and tools. */
+  database(envId: string): CloudDatabase {
+    const database = this.databases.get(envId);
+    if (!database) throw new Error(`the local cloud has no environment ${envId}`);
+    return database;
+  }
+
+  registerAction(action: string, handler: ActionHandler): void {
+    if (this.actions.has(action)) throw new Error(`CloudBackend: action ${action} is already handled`);
+    this.actions.set(action, handler);
+  }
+
+  private async handle(request: EmulatorRequest): Promise<EmulatorReply> {
+    const requestId = newRequestId();
+    try {
+      const params = parseBody(request.body);
+      const action = params.action;
+      if (typeof action !== 'string' || action.length === 0) {
+        throw new CloudBackendError(BackendCode.INVALID_PARAM, 'action is missing');
+      }
+      const envId = this.resolveEnv(request.query.get('env') ?? (typeof params.envName === 'string' ? params.envName : ''));
+      const handler = this.actions.get(action);
+      if (!handler) throw new CloudBackendError(BackendCode.INVALID_ACTION, `action ${action} is not supported by the local cloud`);
+      const database = this.database(envId);
+      const reply = await handler({ action, envId, params, request, database, now: this.clock.now() });
+      return { body: { ...reply, requestId } };
+    } catch (error) {
+      if (error instanceof CloudBackendError) return { body: { requestId, code: error.code, message: error.message } };
+      throw error;
+    }
+  }
+
+  /** An empty env means "the first environment created", as the real backend treats it. */
+  private resolveEnv(requested: string): string {
+    if (requested === '') {
+      const first = this.databases.keys().next();
+      if (!first.done) return first.value;
+    }
+    if (!this.databases.has(requested)) {
+      throw new CloudBackendError(BackendCode.INVALID_ENV, `env ${requested || '(none)'} does not exist in the local cloud`);
+    }
+    return requested;
+  }
+}
+
+function parseBody(body: Buffer): PlainObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new CloudBackendError(BackendCode.INVALID_PARAM, 'request body is not JSON');
+  }
+  if (!isPlainObject(parsed)) throw new CloudBackendError(BackendCode.INVALID_PARAM, 'request body must be a JSON object');
+  return parsed;
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManualClock } from '@wxhub/core';
+import { startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
+import type { AppSettings } from '@wxhub/project-config';
+import { REPO_ROOT } from './node-runtimes';
+
+export const BUILT_FUNCTIONS = join(REPO_ROOT, 'build', 'cloudfunctions');
+
+export interface TestProject extends ProjectCloud {
+  readonly A: AppSettings;
+  readonly B: AppSettings;
+  readonly clock: ManualClock;
+  /** `wx.cloud.callFunction` from a page of `app`, by the user `openid` (none: a call without user). */
+  call(app: AppSettings, name: string, data: unknown, openid?: string): Promise<unknown>;
+}
+
+/**
+ * The project's configuration on a fresh local cloud, running the BUILT bundles (the files that
+ * deploy) on the given Node binary. The emulator's clock is manual so tests can age tokens.
+ */
+export async function startTestProject(nodeBinary?: string): Promise<TestProject> {
+  if (!existsSync(join(BUILT_FUNCTIONS, 'api', 'index.js'))) {
+    throw new Error('the cloud functions are not built: run `pnpm build` (pnpm test does it first)');
+  }
+  const clock = new ManualClock(Date.now());
+  const project = await startProjectCloud({ root: REPO_ROOT, nodeBinary, clock, runtime: { idleCheckIntervalMs: 0 } });
+  const A = project.config.apps.A;
+  const B = project.config.apps.B;
+  if (!A || !B) throw new Error('the example configuration must define apps A and B');
+  return {
+    ...project,
+    A,
+    B,
+    clock,
+    async call(app, name, data, openid) {
+      const { result } = await project.cloud.functions.invoke({
+        envId: app.envId,
+        name,
+        event: { ...(data as object), userInfo: { appId: app.appid, ...(openid ? { openId: openid } : {}) } },
+        caller: { appid: app.appid, ...(openid ? { openid } : {}), source: 'wx_client' },
+      });
+      return result;
+    },
+  };
+}
