@@ -32,20 +32,21 @@ export class SetconfigCollection {
 
   async saveToken(existing: SetconfigEntry | undefined, configName: string, value: string, expiresAt: number): Promise<void> {
     const fields = { config_name: configName, value, expires_at: expiresAt, refreshed_at: this.db.serverDate(), last_error: null };
-    await this.upsert(existing, configName, fields);
+    if (existing) await this.db.collection(this.name).doc(existing._id).update({ data: fields });
+    else await this.create(configName, fields);
   }
 
   /** Records a failed refresh; the previous `value` stays untouched. */
   async saveError(existing: SetconfigEntry | undefined, configName: string, message: string, code: string): Promise<void> {
-    await this.upsert(existing, configName, { config_name: configName, last_error: { message, code, at: this.db.serverDate() } });
+    const lastError = { message, code, at: this.db.serverDate() };
+    // update() merges a nested object field by field, which fails on `last_error: null`;
+    // command.set replaces the field whole.
+    if (existing) await this.db.collection(this.name).doc(existing._id).update({ data: { last_error: this.db.command.set(lastError) } });
+    else await this.create(configName, { config_name: configName, last_error: lastError });
   }
 
-  private async upsert(existing: SetconfigEntry | undefined, configName: string, fields: Record<string, unknown>): Promise<void> {
-    const collection = this.db.collection(this.name);
-    if (existing) {
-      await collection.doc(existing._id).update({ data: fields });
-      return;
-    }
-    await withCollection(this.db, this.name, () => collection.doc(configName).set({ data: fields }));
+  /** A new entry gets its config name as id, so two concurrent runs cannot create two. */
+  private async create(configName: string, fields: Record<string, unknown>): Promise<void> {
+    await withCollection(this.db, this.name, () => this.db.collection(this.name).doc(configName).set({ data: fields }));
   }
 }
