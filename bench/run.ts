@@ -1,0 +1,109 @@
+/**
+ * `pnpm bench`: figures for the built cloud functions, each next to a baseline measured in the
+ * same run (absolute times vary by machine; the ratios are what to compare across runs).
+ *   1. bundle sizes;
+ *   2. cold start: requiring each bundle in a fresh Node process, against requiring
+ *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
+ *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
+ *      users_add directly, on the local cloud.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
+import { performance } from 'node:perf_hooks';
+
+const root = join(__dirname, '..');
+const built = join(root, 'build', 'cloudfunctions');
+const functions = readdirSync(built).filter((name) => statSync(join(built, name)).isDirectory());
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) console.log('  ' + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+}
+
+function nodeRuntimes(): Array<[string, string]> {
+  const source = `const m = await import(${JSON.stringify(join(root, 'scripts', 'node-runtimes.mjs'))}); process.stdout.write(JSON.stringify(m.wechatNodeBinaries()));`;
+  const wechat = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8' })) as Record<string, string>;
+  return [...Object.entries(wechat), [process.version.slice(1), process.execPath]];
+}
+
+/** Milliseconds a fresh process spends in require(target). */
+function requireTime(node: string, target: string): number {
+  const env = { ...sdkProcessEnv({ backendUrl: 'http://127.0.0.1:9/sdk-backend', envId: 'bench-env' }), NODE_PATH: defaultNodePath() ?? '', PATH: process.env.PATH ?? '' };
+  const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(target)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
+  return Number(execFileSync(node, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+}
+
+function bundleSizes(): void {
+  console.log('\n1. bundle sizes (build/cloudfunctions/*/index.js)');
+  table([['function', 'bytes', 'KiB'], ...functions.map((name) => {
+    const bytes = statSync(join(built, name, 'index.js')).size;
+    return [name, String(bytes), (bytes / 1024).toFixed(1)];
+  })]);
+}
+
+function coldStart(runs: number): void {
+  console.log(`\n2. cold start: require() in a fresh process, median of ${runs}, ratio to require('wx-server-sdk') alone`);
+  const targets: Array<[string, string]> = [['wx-server-sdk alone', 'wx-server-sdk'], ...functions.map((name): [string, string] => [name, join(built, name, 'index.js')])];
+  for (const [version, binary] of nodeRuntimes()) {
+    // Interleaved rounds, so drift in the machine's load touches baseline and bundles alike.
+    const samples = targets.map((): number[] => []);
+    for (let round = 0; round < runs; round++) targets.forEach(([, target], i) => samples[i]!.push(requireTime(binary, target)));
+    const medians = samples.map(median);
+    const baseline = medians[0]!;
+    table([['Node ' + version, 'ms', 'ratio'], ...targets.map(([label], i) => [label, medians[i]!.toFixed(1), (medians[i]! / baseline).toFixed(2)])]);
+  }
+}
+
+async function warmCall(calls: number): Promise<void> {
+  const { cloud, config } = await startProjectCloud({ root, runtime: { idleCheckIntervalMs: 0 } });
+  const A = config.apps.A!;
+  const B = config.apps.B!;
+  const user = { name: 'bench', age: 30, sex: 'female', tel: '13900139000' };
+  try {
+    const direct = () => cloud.functions.invoke({ envId: A.envId, name: 'users_add', event: { ...user, openid: 'oBench000001' }, caller: { appid: A.appid } });
+    const viaApi = () => cloud.functions.invoke({ envId: B.envId, name: 'api', event: { func: 'users_add', data: user }, caller: { appid: B.appid, openid: 'oBench000001', source: 'wx_client' } });
+    // Warm both paths (instances started, token cached, user stored: every call then takes the
+    // same -2001 path through the same queries).
+    for (let i = 0; i < 5; i++) await viaApi(), await direct();
+    const time = async (call: () => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let i = 0; i < calls; i++) {
+        const start = performance.now();
+        await call();
+        samples.push(performance.now() - start);
+      }
+      return median(samples);
+    };
+    const directMs = await time(direct);
+    const apiMs = await time(viaApi);
+    console.log(`\n3. warm call, median of ${calls} sequential calls on the local cloud (local Node)`);
+    table([
+      ['path', 'ms', 'ratio'],
+      ["A's users_add called directly", directMs.toFixed(2), '1.00'],
+      ["B's api → invokecloudfunction → users_add", apiMs.toFixed(2), (apiMs / directMs).toFixed(2)],
+      ['added by api', (apiMs - directMs).toFixed(2), ''],
+    ]);
+  } finally {
+    await cloud.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`wxhub bench — ${new Date().toISOString()} — Node ${process.version}, ${process.platform} ${process.arch}`);
+  bundleSizes();
+  coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
+  await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
