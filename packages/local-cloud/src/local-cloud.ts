@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { systemClock, type Clock } from '@wxhub/core';
-import { Router } from './http/router';
+import { Router, type Service } from './http/router';
 import { close, listen } from './http/server';
 import { WECHAT_TOKEN_POLICY, type AppConfig, type BaiduClientConfig, type TokenPolicy } from './config';
 import { WeChatEmulator } from './wechat/wechat-emulator';
@@ -39,6 +39,7 @@ export class LocalCloud {
     readonly clock: Clock,
     readonly apps: readonly AppConfig[],
     private readonly server: Server,
+    private readonly router: Router,
     parts: { wechat: WeChatEmulator; baidu: BaiduEmulator; backend: CloudBackend; functions: FunctionRuntime },
   ) {
     this.wechat = parts.wechat;
@@ -58,7 +59,7 @@ export class LocalCloud {
     const router = new Router();
     for (const part of [wechat, tcbHttp, baidu, backend]) router.mount(part.service);
     const { server, url } = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');
-    return new LocalCloud(url, clock, options.apps, server, { wechat, baidu, backend, functions });
+    return new LocalCloud(url, clock, options.apps, server, router, { wechat, baidu, backend, functions });
   }
 
   get wechatApiBase(): string {
@@ -71,6 +72,11 @@ export class LocalCloud {
 
   get sdkBackendUrl(): string {
     return `${this.url}${CloudBackend.PREFIX}`;
+  }
+
+  /** Serves one more part (a client-call endpoint, an admin API) on the same port. */
+  mount(service: Service): void {
+    this.router.mount(service);
   }
 
   app(nameOrAppid: string): AppConfig {
