@@ -4,6 +4,9 @@ import { CloudDatabaseStore, TokenCache, type CloudDatabase } from '@wxhub/token
 import { clientCredentialProvider, stableTokenProvider, tokenSource, WeChatApiError, WeChatClient } from '@wxhub/wechat';
 import type { ApiSettings } from './settings';
 
+/** `timeout` of config.json, in ms. */
+const API_TIMEOUT_MS = 10_000;
+
 interface InvokeAnswer {
   readonly resp_data?: string;
 }
@@ -19,7 +22,14 @@ export class Forwarder {
   constructor(private readonly settings: ApiSettings, db: CloudDatabase, clock?: Clock) {
     const providerOptions = { appid: settings.targetAppid, secret: settings.targetSecret, baseUrl: settings.wechatApiBase, timeoutMs: settings.upstreamTimeoutMs, clock };
     const provider = settings.tokenEndpoint === 'stable' ? stableTokenProvider(providerOptions) : clientCredentialProvider(providerOptions);
-    const cache = new TokenCache({ store: new CloudDatabaseStore({ db, collection: settings.tokenCollection }), providers: { [settings.targetAppid]: provider }, clock });
+    const cache = new TokenCache({
+      store: new CloudDatabaseStore({ db, collection: settings.tokenCollection }),
+      providers: { [settings.targetAppid]: provider },
+      // No longer than the function's own time limit (config.json: 10 s): a holder killed at its
+      // timeout then blocks the other instances no longer than that.
+      leaseMs: API_TIMEOUT_MS,
+      clock,
+    });
     this.client = new WeChatClient({
       baseUrl: settings.wechatApiBase,
       tokens: tokenSource(cache, settings.targetAppid),

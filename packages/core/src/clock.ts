@@ -11,7 +11,9 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref?.()),
+  // Not unref'd: a cloud function awaiting a backoff or a lease has nothing else keeping its
+  // process alive, and an unref'd timer would let it exit mid-await with nothing returned.
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /**

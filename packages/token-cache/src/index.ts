@@ -1,0 +1,8 @@
+export * from './types';
+export * from './errors';
+export type { TokenCacheEvent, TokenCacheEventHandler } from './events';
+export * from './token-cache';
+export { MemoryStore } from './memory-store';
+export { FileStore, type FileStoreOptions } from './file-store';
+export { CloudDatabaseStore, parseTokenDocument, TOKEN_FIELDS, type CloudDatabaseStoreOptions } from './cloud-database-store';
+export type { CloudDatabase, CloudCollection, CloudDocument, CloudQuery, CloudCommand } from './cloud-database';

@@ -1,0 +1,150 @@
+import { fork, type ChildProcess } from 'child_process';
+import { promises as fs, mkdtempSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { build } from 'esbuild';
+import { ManualClock } from '@wxhub/core';
+import { FileStore } from '../src';
+import { fileNameFor } from '../src/file-store';
+import type { ChildAnswer, ChildCommand } from './support/file-store-child';
+import { describeStoreContract } from './support/store-contract';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wxhub-file-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const KEY = 'wx0123456789abcdef';
+const NOW = Date.UTC(2026, 0, 1);
+
+describeStoreContract('FileStore', () => new FileStore({ dir: tempDir() }));
+
+describe('FileStore files', () => {
+  it('keeps one private JSON file per key, with no temporary files left behind', async () => {
+    const dir = tempDir();
+    const store = new FileStore({ dir: path.join(dir, 'nested', 'tokens') });
+    const token = { value: 'file-token-value', expiresAt: NOW + 60_000 };
+    await store.claim(KEY, 'a', NOW + 30_000, NOW);
+    await store.put(KEY, token, 'a', NOW);
+    await store.put('other', token, 'a', NOW);
+
+    const files = await fs.readdir(path.join(dir, 'nested', 'tokens'));
+    expect(files.sort()).toEqual(['other.json', `${KEY}.json`].sort());
+    const file = store.fileFor(KEY);
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ key: KEY, token });
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('maps any key to a file inside its directory', () => {
+    for (const key of ['../escape', 'a/b', 'baidu:AK.1', '.hidden', 'x*y']) {
+      expect(fileNameFor(key)).toMatch(/^[A-Za-z0-9_%-]+$/);
+    }
+    expect(new Set(['a.b', 'a%2Eb', 'a_b'].map(fileNameFor)).size).toBe(3);
+  });
+
+  it('readers never see a half-written file while writers replace it', async () => {
+    const store = new FileStore({ dir: tempDir() });
+    const written = new Set<string>();
+    const first = { value: `V-0-${'x'.repeat(2000)}`, expiresAt: NOW + 60_000 };
+    written.add(first.value);
+    await store.put(KEY, first, 'w', NOW);
+    const writes = Array.from({ length: 30 }, async (_, i) => {
+      const token = { value: `V-${i + 1}-${'x'.repeat(2000)}`, expiresAt: NOW + 60_000 };
+      written.add(token.value);
+      await store.put(KEY, token, 'w', NOW);
+    });
+    const reads = Array.from({ length: 60 }, () => store.read(KEY));
+    const [, seen] = await Promise.all([Promise.all(writes), Promise.all(reads)]);
+    for (const entry of seen) expect(written.has(entry?.token?.value ?? 'torn or missing')).toBe(true);
+  });
+
+  it("takes over the lock of a crashed process once it is stale", async () => {
+    const dir = tempDir();
+    const clock = new ManualClock(NOW);
+    const store = new FileStore({ dir, clock, lockStaleMs: 10_000 });
+    await fs.writeFile(path.join(dir, `${KEY}.lock`), JSON.stringify({ nonce: 'deadbeef', at: NOW }));
+
+    const claim = store.claim(KEY, 'a', NOW + 30_000, NOW);
+    clock.advance(10_000);
+    expect(await claim).toBe(true);
+    expect(await fs.readdir(dir)).toEqual(expect.arrayContaining([`${KEY}.json`, `${KEY}.lock.deadbeef.stale1`]));
+    expect(await fs.readdir(dir)).not.toContain(`${KEY}.lock`);
+
+    clock.advance(20_000);
+    await store.evictExpired(NOW);
+    expect(await fs.readdir(dir)).toEqual([`${KEY}.json`]);
+  });
+
+  it('gets past a taker that crashed in the middle of a takeover', async () => {
+    const dir = tempDir();
+    const clock = new ManualClock(NOW + 60_000);
+    const store = new FileStore({ dir, clock, lockStaleMs: 10_000 });
+    await fs.writeFile(path.join(dir, `${KEY}.lock`), JSON.stringify({ nonce: 'deadbeef', at: NOW }));
+    await fs.writeFile(path.join(dir, `${KEY}.lock.deadbeef.stale1`), JSON.stringify({ at: NOW }));
+    expect(await store.claim(KEY, 'a', NOW + 90_000, NOW + 60_000)).toBe(true);
+  });
+});
+
+describe('FileStore across processes', () => {
+  let childScript: string;
+  beforeAll(async () => {
+    childScript = path.join(tempDir(), 'file-store-child.js');
+    await build({
+      entryPoints: [path.join(__dirname, 'support', 'file-store-child.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node16',
+      outfile: childScript,
+      logLevel: 'silent',
+    });
+  });
+
+  /** Starts the children, waits until all are ready, then sends each its command at once. */
+  async function race(commands: ChildCommand[]): Promise<ChildAnswer[]> {
+    const children = commands.map(() => fork(childScript, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    try {
+      await Promise.all(children.map((child) => once(child)));
+      const answers = children.map((child) => once(child) as Promise<ChildAnswer>);
+      children.forEach((child, i) => child.send(commands[i]!));
+      return await Promise.all(answers);
+    } finally {
+      for (const child of children) if (child.exitCode === null) child.kill();
+    }
+  }
+
+  it('exactly one of four processes wins each claim', async () => {
+    const dir = tempDir();
+    for (let round = 0; round < 3; round++) {
+      const key = `${KEY}-${round}`;
+      const answers = await race([0, 1, 2, 3].map((i) => ({ op: 'claim', dir, key, holder: `p${i}`, until: NOW + 30_000, now: NOW })));
+      expect(answers.filter((answer) => 'won' in answer && answer.won)).toHaveLength(1);
+    }
+  });
+
+  it('four processes × 5 concurrent gets fetch one token', async () => {
+    const dir = tempDir();
+    const counterFile = path.join(dir, 'fetches.log');
+    const answers = await race([0, 1, 2, 3].map(() => ({ op: 'get', dir, key: KEY, concurrent: 5, counterFile })));
+    const values = answers.flatMap((answer) => ('values' in answer ? answer.values : [JSON.stringify(answer)]));
+    expect(values).toHaveLength(20);
+    expect(new Set(values).size).toBe(1);
+    expect((await fs.readFile(counterFile, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+});
+
+function once(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    // 'close', not 'exit': a child's last message may be delivered after its 'exit' event.
+    const onClose = (code: number | null) => reject(new Error(`child exited with ${code} before answering`));
+    child.once('close', onClose);
+    child.once('message', (message) => {
+      child.off('close', onClose);
+      resolve(message);
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { MemoryStore } from '../src';
+import { describeStoreContract } from './support/store-contract';
+
+describeStoreContract('MemoryStore', () => new MemoryStore());
