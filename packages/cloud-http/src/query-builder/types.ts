@@ -1,0 +1,58 @@
+import type { AggregateExpression } from './aggregate-expression';
+import type { ExprCondition, LogicCommand, QueryCommand } from './conditions';
+import type { ProjectionOperator } from './projection';
+import type { Pipeline } from './stages';
+import type { UpdateCommand } from './update-commands';
+import type { GeoPoint, ServerDate } from './values';
+
+export type Scalar = null | boolean | number | string;
+
+/** What documents are made of. `undefined` object fields are left out, as wx-server-sdk does. */
+export type DataValue = Scalar | Date | RegExp | ServerDate | GeoPoint | readonly DataValue[] | DataObject;
+
+export interface DataObject {
+  readonly [key: string]: DataValue | undefined;
+}
+
+/** Data in which query commands may stand without a field: `_.elemMatch(…)`, `_.pull(…)`. */
+export type OperandValue = DataValue | QueryCommand | readonly OperandValue[] | OperandObject;
+
+export interface OperandObject {
+  readonly [key: string]: OperandValue | undefined;
+}
+
+/** A field's condition: a value to equal, a query command, a logic command, nested fields. */
+export type FieldCondition = DataValue | QueryCommand | LogicCommand | FilterObject | readonly OperandValue[];
+
+export interface FilterObject {
+  readonly [field: string]: FieldCondition | undefined;
+}
+
+/** The argument of `where()` and of the `match` stage. */
+export type Filter = FilterObject | LogicCommand | ExprCondition;
+
+/** An operand of `_.and/_.or/_.nor`: commands apply to the field the logic command is the value of. */
+export type Condition = FilterObject | QueryCommand | LogicCommand | ExprCondition | RegExp | Date;
+
+/** `update()` data: values are `$set`, commands (`_.inc(1)`) apply their operator. */
+export type UpdateValue = DataValue | UpdateCommand | UpdateObject;
+
+export interface UpdateObject {
+  readonly [field: string]: UpdateValue | undefined;
+}
+
+/** Aggregation expressions: data and `$` operators; `$.pipeline()…done()` inside a stage. */
+export type AggregateValue = DataValue | AggregateExpression | Pipeline | readonly AggregateValue[] | AggregateObject;
+
+export interface AggregateObject {
+  readonly [key: string]: AggregateValue | undefined;
+}
+
+/** `field()`: true/1 to include, false/0 to exclude, or a `_.project` operator. */
+export interface Projection {
+  readonly [field: string]: boolean | 0 | 1 | ProjectionOperator | undefined;
+}
+
+export type DocumentId = string | number;
+
+export type SortDirection = 'asc' | 'desc';

@@ -1,0 +1,20 @@
+import { SERVER_DATE_KEY } from './server-date';
+
+/** Names that reach an object's prototype when a path is followed naively. */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/** MongoDB operators that run JavaScript on the server. */
+const SCRIPT_OPERATORS: ReadonlySet<string> = new Set(['$where', '$function', '$accumulator']);
+
+/**
+ * Why a key (or a dotted field path) may not appear in a query, or undefined when it may. The
+ * same rule guards object keys, `orderBy` fields and projection keys, in the parser and in the
+ * builder of `@wxhub/cloud-http`.
+ */
+export function keyProblem(key: string): string | undefined {
+  if (key === SERVER_DATE_KEY) return `the key '${SERVER_DATE_KEY}' is reserved for db.serverDate()`;
+  if (SCRIPT_OPERATORS.has(key)) return `the operator '${key}' runs JavaScript and is not allowed`;
+  for (const segment of key.split('.')) {
+    if (PROTOTYPE_NAMES.has(segment)) return `the key '${segment}' is not allowed`;
+  }
+  return undefined;
+}
