@@ -7,3 +7,7 @@ export { BaiduEmulator, type BaiduAuthResult, type BaiduFault } from './baidu/ba
 export * from './runtime';
 export * from './project/project-cloud';
 export * from './sdk-backend';
+export * from './db-query';
+export * from './storage';
+export * from './openapi';
+export * from './persistence';

@@ -6,8 +6,18 @@ import { WECHAT_TOKEN_POLICY, type AppConfig, type BaiduClientConfig, type Token
 import { WeChatEmulator } from './wechat/wechat-emulator';
 import { BaiduEmulator } from './baidu/baidu-emulator';
 import { CloudBackend } from './sdk-backend/cloud-backend';
-import { FunctionRuntime, type FunctionRuntimeOptions } from './runtime/function-runtime';
+import { memoryStoreFactory, type DatabaseStore } from './sdk-backend/document-store';
+import { sqliteStoreFactory } from './persistence/sqlite-store-factory';
+import { registerFunctionActions } from './sdk-backend/function-actions';
+import type { FunctionRuntime, FunctionRuntimeOptions } from './runtime/function-runtime';
 import { TcbHttpApi } from './tcb-http/tcb-http-api';
+import { CloudStorage } from './storage/cloud-storage';
+import type { FileStoreFactory } from './storage/file-store';
+import { registerStorageActions } from './storage/storage-actions';
+import { ApiTokens } from './openapi/api-tokens';
+import { registerOpenApiAction } from './openapi/openapi-action';
+import { OpenApiService } from './openapi/openapi-service';
+import { TokenIssuingRuntime } from './openapi/token-issuing-runtime';
 
 export interface LocalCloudOptions {
   readonly apps: readonly AppConfig[];
@@ -20,19 +30,38 @@ export interface LocalCloudOptions {
   readonly tokenPolicy?: Partial<TokenPolicy>;
   /** How functions run (Node binary, time limits, instance counts). */
   readonly runtime?: Omit<FunctionRuntimeOptions, 'clock'>;
+  /**
+   * A folder where each environment's database and cloud files persist across restarts (one
+   * SQLite file per environment, crash-safe). In memory when absent.
+   */
+  readonly dataDir?: string;
+  /** Where each environment's cloud files live; in memory (or in `dataDir`) by default. */
+  readonly fileStoreFactory?: FileStoreFactory;
+  /** Lifetime of temp URLs asked for without max_age, and of upload credentials (seconds). */
+  readonly storage?: { readonly defaultMaxAgeSeconds?: number; readonly uploadTicketTtlSeconds?: number };
 }
 
 /**
  * WeChat's servers and the cloud environments of several mini programs, on one loopback port:
  * - WeChat's server API at `wechatApiBase` (`/cgi-bin/token`, `/cgi-bin/stable_token`, `/tcb/...`)
  * - Baidu's OAuth at `baiduApiBase` (`/oauth/2.0/token`)
- * - the backend the real `wx-server-sdk` talks to at `sdkBackendUrl` (what `TCB_CONTEXT_CNFG` points to)
+ * - the backend the real `wx-server-sdk` talks to at `sdkBackendUrl` (what `TCB_CONTEXT_CNFG` points to):
+ *   database, storage, callFunction between functions, cloud calls (openapi)
+ * - the COS-like endpoints storage hands out (upload URLs, temp download URLs) under `/tcb-storage`
  */
 export class LocalCloud {
   readonly wechat: WeChatEmulator;
   readonly baidu: BaiduEmulator;
   readonly backend: CloudBackend;
   readonly functions: FunctionRuntime;
+  /** Cloud files of every environment (admin API: read, write, list). */
+  readonly storage: CloudStorage;
+  /** Cloud calls made by functions (what was sent), and canned answers. */
+  readonly openapi: OpenApiService;
+  /** The WX_API_TOKENs of invocations in progress; `issue` one to run the SDK in-process as a function. */
+  readonly apiTokens: ApiTokens;
+  private readonly databaseStores: ReadonlyMap<string, DatabaseStore>;
+  private readonly closeStores: () => void;
 
   private constructor(
     readonly url: string,
@@ -40,12 +69,27 @@ export class LocalCloud {
     readonly apps: readonly AppConfig[],
     private readonly server: Server,
     private readonly router: Router,
-    parts: { wechat: WeChatEmulator; baidu: BaiduEmulator; backend: CloudBackend; functions: FunctionRuntime },
+    parts: {
+      wechat: WeChatEmulator;
+      baidu: BaiduEmulator;
+      backend: CloudBackend;
+      functions: FunctionRuntime;
+      storage: CloudStorage;
+      openapi: OpenApiService;
+      apiTokens: ApiTokens;
+      databaseStores: ReadonlyMap<string, DatabaseStore>;
+      closeStores: () => void;
+    },
   ) {
     this.wechat = parts.wechat;
     this.baidu = parts.baidu;
     this.backend = parts.backend;
     this.functions = parts.functions;
+    this.storage = parts.storage;
+    this.openapi = parts.openapi;
+    this.apiTokens = parts.apiTokens;
+    this.databaseStores = parts.databaseStores;
+    this.closeStores = parts.closeStores;
   }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -53,13 +97,48 @@ export class LocalCloud {
     const policy: TokenPolicy = { ...WECHAT_TOKEN_POLICY, ...options.tokenPolicy };
     const wechat = new WeChatEmulator({ apps: options.apps, clock, policy });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
-    const backend = new CloudBackend({ envIds: options.apps.map((app) => app.envId), clock });
-    const functions = new FunctionRuntime({ ...options.runtime, clock });
-    const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock });
+    const envIds = options.apps.map((app) => app.envId);
+    const persistence = options.dataDir === undefined ? undefined : sqliteStoreFactory({ dir: options.dataDir });
+    const databaseStores = new Map<string, DatabaseStore>();
+    const storeFactory = (envId: string): DatabaseStore => {
+      const store = persistence ? persistence(envId) : memoryStoreFactory(envId);
+      databaseStores.set(envId, store);
+      return store;
+    };
+    const fileStoreFactory = options.fileStoreFactory ?? (persistence ? (envId: string) => persistence(envId).files() : undefined);
+    const backend = new CloudBackend({ envIds, clock, storeFactory });
+    const apiTokens = new ApiTokens();
+    const functions = new TokenIssuingRuntime({ ...options.runtime, clock }, apiTokens);
+    // Storage URLs point at this server, whose address is known once it listens.
+    let publicUrl: string | undefined;
+    const storage = new CloudStorage({
+      envIds,
+      clock,
+      publicUrl: () => {
+        if (publicUrl === undefined) throw new Error('the local cloud is not listening yet');
+        return publicUrl;
+      },
+      ...(fileStoreFactory ? { fileStoreFactory } : {}),
+      ...options.storage,
+    });
+    const openapi = new OpenApiService({ apps: options.apps, clock });
+    registerStorageActions(backend, storage);
+    registerFunctionActions(backend, functions, { tokens: apiTokens });
+    registerOpenApiAction(backend, openapi, apiTokens);
+    const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage });
     const router = new Router();
-    for (const part of [wechat, tcbHttp, baidu, backend]) router.mount(part.service);
-    const { server, url } = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');
-    return new LocalCloud(url, clock, options.apps, server, router, { wechat, baidu, backend, functions });
+    for (const part of [wechat, tcbHttp, baidu, backend, storage]) router.mount(part.service);
+    let listening: { server: Server; url: string };
+    try {
+      listening = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');
+    } catch (error) {
+      persistence?.close();
+      throw error;
+    }
+    publicUrl = listening.url;
+    return new LocalCloud(listening.url, clock, options.apps, listening.server, router, {
+      wechat, baidu, backend, functions, storage, openapi, apiTokens, databaseStores, closeStores: () => persistence?.close(),
+    });
   }
 
   get wechatApiBase(): string {
@@ -85,8 +164,16 @@ export class LocalCloud {
     return app;
   }
 
+  /** The storage engine of one environment's database: for seed import and export. */
+  databaseStore(envId: string): DatabaseStore {
+    const store = this.databaseStores.get(envId);
+    if (!store) throw new Error(`the local cloud has no environment ${envId}`);
+    return store;
+  }
+
   async stop(): Promise<void> {
     await this.functions.stop();
     await close(this.server);
+    this.closeStores();
   }
 }

@@ -1,11 +1,15 @@
 import type { Clock } from '@wxhub/core';
 import type { EmulatorReply, EmulatorRequest, Service } from '../http/router';
-import type { ActionHandler } from './action-types';
+import type { ActionContext, ActionHandler } from './action-types';
 import { BackendCode, CloudBackendError } from './backend-error';
 import { CloudDatabase } from './cloud-database';
 import { DATABASE_ACTIONS } from './database-actions';
 import { memoryStoreFactory, type DatabaseStoreFactory } from './document-store';
 import { isPlainObject, newRequestId, type PlainObject } from './documents';
+import { formParams, MultipartError, multipartBoundary, parseMultipart } from '../http/multipart';
+
+/** A handler that writes the whole HTTP answer itself: wx.openApi answers binary protobuf, not JSON. */
+export type RawActionHandler = (context: ActionContext) => EmulatorReply | Promise<EmulatorReply>;
 
 export interface CloudBackendOptions {
   readonly envIds: readonly string[];
@@ -18,7 +22,9 @@ export interface CloudBackendOptions {
  * The backend the real wx-server-sdk talks to: every SDK call is a POST of a JSON body
  * `{action, ...params, envName, ...}` to the URL in TCB_CONTEXT_CNFG plus `?env=<id>&seqId=<n>`.
  * It answers HTTP 200 with `{requestId, data}` (or `{requestId, transactionId}`) on success and
- * `{requestId, code, message}` on refusal. One database per environment id.
+ * `{requestId, code, message}` on refusal. One database per environment id. Some actions
+ * (wx.openApi) come as multipart/form-data instead: text fields become string parameters,
+ * binary ones Buffers.
  *
  * Other parts of the local cloud (functions, storage) add their actions with `registerAction`.
  */
@@ -28,6 +34,7 @@ export class CloudBackend {
   readonly service: Service;
   private readonly databases = new Map<string, CloudDatabase>();
   private readonly actions = new Map<string, ActionHandler>(Object.entries(DATABASE_ACTIONS));
+  private readonly rawActions = new Map<string, RawActionHandler>();
   private readonly clock: Clock;
 
   constructor(options: CloudBackendOptions) {
@@ -55,23 +62,31 @@ export class CloudBackend {
   }
 
   registerAction(action: string, handler: ActionHandler): void {
-    if (this.actions.has(action)) throw new Error(`CloudBackend: action ${action} is already handled`);
+    if (this.actions.has(action) || this.rawActions.has(action)) throw new Error(`CloudBackend: action ${action} is already handled`);
     this.actions.set(action, handler);
+  }
+
+  /** An action whose handler answers the HTTP request itself (status, headers, body). */
+  registerRawAction(action: string, handler: RawActionHandler): void {
+    if (this.actions.has(action) || this.rawActions.has(action)) throw new Error(`CloudBackend: action ${action} is already handled`);
+    this.rawActions.set(action, handler);
   }
 
   private async handle(request: EmulatorRequest): Promise<EmulatorReply> {
     const requestId = newRequestId();
     try {
-      const params = parseBody(request.body);
+      const params = parseParams(request);
       const action = params.action;
       if (typeof action !== 'string' || action.length === 0) {
         throw new CloudBackendError(BackendCode.INVALID_PARAM, 'action is missing');
       }
       const envId = this.resolveEnv(request.query.get('env') ?? (typeof params.envName === 'string' ? params.envName : ''));
+      const context: ActionContext = { action, envId, params, request, database: this.database(envId), now: this.clock.now() };
+      const raw = this.rawActions.get(action);
+      if (raw) return await raw(context);
       const handler = this.actions.get(action);
       if (!handler) throw new CloudBackendError(BackendCode.INVALID_ACTION, `action ${action} is not supported by the local cloud`);
-      const database = this.database(envId);
-      const reply = await handler({ action, envId, params, request, database, now: this.clock.now() });
+      const reply = await handler(context);
       return { body: { ...reply, requestId } };
     } catch (error) {
       if (error instanceof CloudBackendError) return { body: { requestId, code: error.code, message: error.message } };
@@ -90,6 +105,17 @@ export class CloudBackend {
     }
     return requested;
   }
+}
+
+function parseParams(request: EmulatorRequest): PlainObject {
+  try {
+    const boundary = multipartBoundary(request.headers['content-type']);
+    if (boundary !== undefined) return formParams(parseMultipart(request.body, boundary));
+  } catch (error) {
+    if (error instanceof MultipartError) throw new CloudBackendError(BackendCode.INVALID_PARAM, `request body is not valid multipart/form-data: ${error.message}`);
+    throw error;
+  }
+  return parseBody(request.body);
 }
 
 function parseBody(body: Buffer): PlainObject {

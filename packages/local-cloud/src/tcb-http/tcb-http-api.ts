@@ -1,5 +1,12 @@
 import type { Service } from '../http/router';
+import type { CloudStorage } from '../storage/cloud-storage';
+import { batchDeleteFileApi, batchDownloadFileApi, uploadFileApi } from '../storage/tcb-storage-api';
 import { invokeCloudFunction, type InvokeDeps } from './invoke-cloud-function';
+
+export interface TcbHttpDeps extends InvokeDeps {
+  /** Serves uploadfile / batchdownloadfile / batchdeletefile when given. */
+  readonly storage?: CloudStorage;
+}
 
 /**
  * WeChat's cloud HTTP API (`https://api.weixin.qq.com/tcb/*`), for servers outside WeChat's
@@ -9,10 +16,20 @@ import { invokeCloudFunction, type InvokeDeps } from './invoke-cloud-function';
 export class TcbHttpApi {
   readonly service: Service;
 
-  constructor(deps: InvokeDeps) {
+  constructor(deps: TcbHttpDeps) {
+    const storage = deps.storage && { ...deps, storage: deps.storage };
     this.service = deps.wechat.faults.wrapService({
       prefix: '',
-      routes: [{ method: '*', path: '/tcb/invokecloudfunction', handler: invokeCloudFunction(deps) }],
+      routes: [
+        { method: '*', path: '/tcb/invokecloudfunction', handler: invokeCloudFunction(deps) },
+        ...(storage
+          ? [
+              { method: '*', path: '/tcb/uploadfile', handler: uploadFileApi(storage) },
+              { method: '*', path: '/tcb/batchdownloadfile', handler: batchDownloadFileApi(storage) },
+              { method: '*', path: '/tcb/batchdeletefile', handler: batchDeleteFileApi(storage) },
+            ]
+          : []),
+      ],
     });
   }
 }

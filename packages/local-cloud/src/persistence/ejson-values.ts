@@ -1,0 +1,168 @@
+import { BSONRegExp, Double, EJSON, Int32, Long } from 'bson';
+import { invalidParam } from '../sdk-backend/backend-error';
+import { isPlainObject, type PlainObject } from '../sdk-backend/documents';
+
+/**
+ * Document values ⇄ JSON trees in MongoDB Extended JSON (v2). Written by hand around bson's
+ * EJSON because bson's own stringify loses what the database keeps apart: it writes an integer
+ * number beyond int32 as `$numberLong` (it would come back as a Long), and its relaxed form
+ * writes -0 as 0 and a Long as a plain number. Here a number always comes back a number and a
+ * Long always a Long.
+ *
+ * What a document may hold is what the backend stores: null, booleans, strings, numbers (-0,
+ * NaN and ±Infinity included), Dates, RegExps, arrays, plain objects and bson values (Long,
+ * ObjectId, Decimal128, Binary...). Anything else is refused rather than silently changed.
+ */
+
+/** `canonical` keeps every number's type (storage); `relaxed` is the readable form for seed files. */
+export type EjsonForm = 'canonical' | 'relaxed';
+
+/** The regular expression flags BSON can hold and JavaScript honours (see ejson-codec.ts). */
+const STORABLE_REGEX_FLAGS = new Set(['i', 'm', 's', 'u']);
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+export function toEjsonTree(value: unknown, form: EjsonForm, path: string): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return numberTree(value, form);
+  if (Array.isArray(value)) {
+    // As in JSON and on the SDK's wire, a hole or `undefined` in an array is stored as null.
+    return Array.from(value, (item: unknown, i) => (item === undefined ? null : toEjsonTree(item, form, `${path}[${i}]`)));
+  }
+  if (isPlainObject(value)) {
+    const tree: PlainObject = {};
+    for (const [key, field] of Object.entries(value)) {
+      if (field === undefined) continue;
+      const here = path ? `${path}.${key}` : key;
+      // Extended JSON spells types as `$` keys, so such a field would be read back as a type.
+      if (key.startsWith('$')) throw unstorable(here, `its name starts with '$'`);
+      tree[key] = toEjsonTree(field, form, here);
+    }
+    return tree;
+  }
+  if (value instanceof Date) {
+    if (!Number.isFinite(value.getTime())) throw unstorable(path, 'it is an invalid Date');
+    return EJSON.serialize(value, { relaxed: form === 'relaxed' });
+  }
+  if (value instanceof RegExp) return regexTree(value, path);
+  if (value instanceof Long) return { $numberLong: value.toString() };
+  if (isBsonValue(value)) {
+    try {
+      return EJSON.serialize(value, { relaxed: false });
+    } catch (error) {
+      throw unstorable(path, (error as Error).message);
+    }
+  }
+  throw unstorable(path, `it holds ${describeKind(value)}`);
+}
+
+export interface DecodeOptions {
+  /**
+   * `keep`: a `$numberLong` stays a Long (storage, where only real Longs are written so).
+   * `number-if-safe`: it becomes a number when that is exact, as request values do (seed files).
+   */
+  readonly longs: 'keep' | 'number-if-safe';
+}
+
+/** Turns a tree from `JSON.parse` into document values; refuses anything it cannot read exactly. */
+export function fromEjsonTree(tree: unknown, options: DecodeOptions, path: string): unknown {
+  if (tree === null || typeof tree === 'string' || typeof tree === 'boolean' || typeof tree === 'number') return tree;
+  if (Array.isArray(tree)) return tree.map((item: unknown, i) => fromEjsonTree(item, options, `${path}[${i}]`));
+  if (!isPlainObject(tree)) throw unreadable(path, `unexpected ${describeKind(tree)}`);
+  const keys = Object.keys(tree);
+  if (keys.length > 0 && keys.every((key) => key.startsWith('$'))) return typedValue(tree, options, path);
+  const out: PlainObject = {};
+  for (const key of keys) {
+    const here = path ? `${path}.${key}` : key;
+    if (key.startsWith('$')) throw unreadable(here, `field names must not start with '$'`);
+    out[key] = fromEjsonTree(tree[key], options, here);
+  }
+  return out;
+}
+
+function typedValue(wrapper: PlainObject, options: DecodeOptions, path: string): unknown {
+  // bson reads these two leniently ("nope" as 0, "1.5" as 1); a seed file deserves an error.
+  if (typeof wrapper.$numberInt === 'string' || typeof wrapper.$numberDouble === 'string') return strictNumber(wrapper, path);
+  let value: unknown;
+  try {
+    value = EJSON.deserialize(wrapper, { relaxed: false });
+  } catch (error) {
+    throw unreadable(path, (error as Error).message);
+  }
+  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+  if (value instanceof Long) {
+    if (options.longs === 'keep') return value;
+    const asNumber = value.toNumber();
+    return Number.isSafeInteger(asNumber) ? asNumber : value;
+  }
+  if (value instanceof BSONRegExp) return regexFromBson(value, path);
+  if (value instanceof Date) {
+    if (!Number.isFinite(value.getTime())) throw unreadable(path, 'invalid $date');
+    return value;
+  }
+  if (isBsonValue(value)) return value;
+  throw unreadable(path, `unknown Extended JSON type ${Object.keys(wrapper).join(', ')}`);
+}
+
+const INT32_TEXT = /^-?\d{1,10}$/;
+const DOUBLE_TEXT = /^(-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|NaN|-?Infinity)$/;
+
+function strictNumber(wrapper: PlainObject, path: string): number {
+  const keys = Object.keys(wrapper);
+  const [key] = keys;
+  const text = key === undefined ? undefined : wrapper[key];
+  if (keys.length === 1 && typeof text === 'string') {
+    if (key === '$numberInt' && INT32_TEXT.test(text)) {
+      // "-0" is an int: 0, not the double -0.
+      const value = Number(text) + 0;
+      if (value >= INT32_MIN && value <= INT32_MAX) return value;
+    }
+    if (key === '$numberDouble' && DOUBLE_TEXT.test(text)) return Number(text);
+  }
+  throw unreadable(path, `invalid number ${JSON.stringify(wrapper)}`);
+}
+
+function numberTree(value: number, form: EjsonForm): unknown {
+  const isInt32 = Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX && !Object.is(value, -0);
+  if (form === 'relaxed') {
+    return Number.isFinite(value) && !Object.is(value, -0) ? value : EJSON.serialize(new Double(value), { relaxed: false });
+  }
+  return isInt32 ? { $numberInt: String(value) } : EJSON.serialize(new Double(value), { relaxed: false });
+}
+
+function regexTree(value: RegExp, path: string): unknown {
+  const flags = [...value.flags];
+  const refused = flags.filter((flag) => !STORABLE_REGEX_FLAGS.has(flag));
+  if (refused.length > 0) throw unstorable(path, `regular expression flag(s) '${refused.join('')}' cannot be stored (only i, m, s, u)`);
+  return { $regularExpression: { pattern: value.source, options: flags.sort().join('') } };
+}
+
+function regexFromBson(value: BSONRegExp, path: string): RegExp {
+  const refused = [...value.options].filter((option) => !STORABLE_REGEX_FLAGS.has(option));
+  if (refused.length > 0) throw unreadable(path, `regular expression option(s) '${refused.join('')}' are not supported (only i, m, s, u)`);
+  try {
+    return new RegExp(value.pattern, value.options);
+  } catch (error) {
+    throw unreadable(path, `invalid regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** bson's own value classes (ObjectId, Decimal128, Binary, Timestamp...) name themselves so. */
+function isBsonValue(value: unknown): value is { readonly _bsontype: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { _bsontype?: unknown })._bsontype === 'string';
+}
+
+function describeKind(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return `a ${typeof value}`;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name ? `a ${name}` : 'an object with a custom prototype';
+}
+
+function unstorable(path: string, reason: string): Error {
+  return invalidParam(`field ${path || '(document)'} cannot be stored: ${reason}`);
+}
+
+function unreadable(path: string, reason: string): Error {
+  return invalidParam(`field ${path || '(document)'} is not valid Extended JSON: ${reason}`);
+}

@@ -1,0 +1,66 @@
+import type { CollectionStore, CollectionWrites } from '../sdk-backend/document-store';
+import type { Doc, DocId } from '../sdk-backend/documents';
+import type { DocumentTable } from './document-table';
+
+/**
+ * One collection: the decoded documents in memory (so `get` hands back the same object until the
+ * id is written again, as the contract requires) and every write sent to SQLite first. The
+ * cache changes only after SQLite accepted the write, so a failed write leaves both as they were.
+ */
+export class SqliteCollectionStore implements CollectionStore {
+  private readonly docs = new Map<DocId, Doc>();
+  private dropped = false;
+
+  constructor(
+    readonly name: string,
+    private readonly table: DocumentTable,
+    initial: readonly Doc[] = [],
+  ) {
+    for (const doc of initial) this.docs.set(doc._id, doc);
+  }
+
+  documents(): readonly Doc[] {
+    return [...this.docs.values()];
+  }
+
+  get(id: DocId): Doc | undefined {
+    return this.docs.get(id);
+  }
+
+  put(doc: Doc): void {
+    this.assertAttached();
+    this.table.put(this.name, doc);
+    this.docs.set(doc._id, doc);
+  }
+
+  delete(id: DocId): boolean {
+    this.assertAttached();
+    if (!this.docs.has(id)) return false;
+    this.table.delete(this.name, id);
+    return this.docs.delete(id);
+  }
+
+  clear(): void {
+    this.assertAttached();
+    this.table.clear(this.name);
+    this.docs.clear();
+  }
+
+  /** The cache's share of a batch SQLite has committed (in the order applyBatch wrote it). */
+  afterCommit(writes: CollectionWrites): void {
+    for (const id of writes.delete) this.docs.delete(id);
+    for (const doc of writes.put) this.docs.set(doc._id, doc);
+  }
+
+  /**
+   * A dropped (or re-created) collection's old store must not write: its rows would land in
+   * whatever collection now has the name, behind that collection's cache.
+   */
+  detach(): void {
+    this.dropped = true;
+  }
+
+  private assertAttached(): void {
+    if (this.dropped) throw new Error(`collection ${this.name} was dropped; this store no longer writes`);
+  }
+}

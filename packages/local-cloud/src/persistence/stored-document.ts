@@ -1,0 +1,27 @@
+import { invalidParam } from '../sdk-backend/backend-error';
+import { isDocId, isPlainObject, type Doc, type DocId } from '../sdk-backend/documents';
+import { fromEjsonTree, toEjsonTree } from './ejson-values';
+
+/**
+ * How one document sits in a row: the whole document as canonical Extended JSON (every value
+ * type survives: an int stays a number, a Long a Long, -0 stays -0), and its `_id` as a key.
+ */
+
+export function encodeStoredDocument(doc: Doc): string {
+  if (!isDocId(doc._id)) throw invalidParam('_id must be a non-empty string or a finite number');
+  return JSON.stringify(toEjsonTree(doc, 'canonical', ''));
+}
+
+export function decodeStoredDocument(text: string): Doc {
+  const value = fromEjsonTree(JSON.parse(text) as unknown, { longs: 'keep' }, '');
+  if (!isPlainObject(value) || !isDocId(value._id)) throw new Error('stored document has no valid _id');
+  return value as Doc;
+}
+
+/**
+ * The `_id` as its JSON text: `"42"` for the string, `42` for the number, so the two stay two
+ * documents as they are in a collection's Map (and -0 is 0 there as in the Map).
+ */
+export function docKey(id: DocId): string {
+  return JSON.stringify(id);
+}
