@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/cloudfunctions', '<rootDir>/test'],
+  roots: ['<rootDir>/packages', '<rootDir>/cloudfunctions', '<rootDir>/test', '<rootDir>/miniprogram'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],

@@ -91,11 +91,13 @@ function parseJson(text: string, target: string, status: number): unknown {
   }
 }
 
+// By shape, not instanceof: errors from another realm (a vm context, jest's module registry)
+// are not instances of this realm's Error.
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+  return typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
 function describe(error: unknown): string {
   if (isSystemError(error) && error.code) return error.code;
-  return error instanceof Error ? error.message : String(error);
+  return typeof (error as Error | undefined)?.message === 'string' ? (error as Error).message : String(error);
 }

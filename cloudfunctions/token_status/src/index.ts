@@ -1,0 +1,36 @@
+import cloud from 'wx-server-sdk';
+import { ErrorCode, handler, isMissingCollection, ok, ReplyError, rowsOf } from '@wxhub/function-kit';
+import { readStatusSettings } from './settings';
+import { tokenStatuses } from './status';
+
+// The typings declare `env` as a string, but the SDK documents the symbol for "this function's env".
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+
+/** More third-party tokens than any deployment keeps; one page of the database is enough. */
+const MAX_ENTRIES = 100;
+
+/**
+ * `wx.cloud.callFunction({name: 'token_status'})` from B's token status page: answers
+ * `{tokens: [{config_name, fresh, expires_at, refreshed_at, last_error_message}]}`. `setconfig`
+ * stays readable by cloud functions only, and no token value leaves this function.
+ */
+export const main = handler(async () => {
+  const settings = readStatusSettings(process.env);
+  const { OPENID } = cloud.getWXContext();
+  if (typeof OPENID !== 'string' || OPENID === '') {
+    throw new ReplyError(ErrorCode.NO_CALLER, 'token_status must be called from the mini program by a user (no caller OPENID)');
+  }
+  if (settings.viewers.size > 0 && !settings.viewers.has(OPENID)) {
+    throw new ReplyError(ErrorCode.NOT_ALLOWED, 'this user may not see the token status (TOKEN_STATUS_VIEWERS)');
+  }
+  const db = cloud.database();
+  let entries: Array<Record<string, unknown>>;
+  try {
+    entries = rowsOf<Record<string, unknown>>(await db.collection(settings.collection).limit(MAX_ENTRIES).get());
+  } catch (error) {
+    // No refresh has run yet in this environment: nothing to report, and nothing to create.
+    if (!isMissingCollection(error)) throw error;
+    entries = [];
+  }
+  return ok({ tokens: tokenStatuses(entries, Date.now()) });
+});

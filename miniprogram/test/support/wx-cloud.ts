@@ -1,0 +1,180 @@
+/**
+ * `wx.cloud` for page tests, answered by the local cloud. This is the ONE place that knows how
+ * a page's call reaches it: today in-process (`cloud.functions.invoke` of a startProjectCloud
+ * instance, with the caller identity WeChat attaches); when the local cloud serves its
+ * client-call endpoint, only `deliver` changes to an HTTP request to it.
+ */
+import { CloudFunctionError, type ProjectCloud } from '@wxhub/local-cloud';
+
+export interface CloudInitOptions {
+  readonly env?: string | { readonly functions?: string; readonly database?: string; readonly storage?: string };
+  readonly traceUser?: boolean;
+}
+
+export interface CallFunctionOptions {
+  readonly name: string;
+  readonly data?: Record<string, unknown>;
+  /** A per-call environment, as `wx.cloud.callFunction({config: {env}})` takes. */
+  readonly config?: { readonly env?: string };
+  readonly success?: (result: CallFunctionResult) => void;
+  readonly fail?: (error: CallFunctionFailure) => void;
+  readonly complete?: (outcome: CallFunctionResult | CallFunctionFailure) => void;
+}
+
+export interface CallFunctionResult {
+  readonly result: unknown;
+  readonly errMsg: 'cloud.callFunction:ok';
+  readonly requestID: string;
+}
+
+/** What `wx.cloud.callFunction` rejects with: WeChat's `errCode` and `errMsg`. */
+export class CallFunctionFailure extends Error {
+  constructor(
+    readonly errCode: number,
+    readonly errMsg: string,
+  ) {
+    super(errMsg);
+    this.name = 'CallFunctionFailure';
+  }
+}
+
+/** One `wx.cloud.callFunction` a page made. */
+export interface ClientCall {
+  readonly name: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly envId: string | undefined;
+  readonly openid: string;
+  /** What the page got: the result, or the failure it was rejected with. */
+  readonly done: Promise<CallFunctionResult | CallFunctionFailure>;
+}
+
+export interface WxCloudOptions {
+  /** The app of the project configuration the mini program is (its appid and environments). */
+  readonly app: string;
+  /** The user: what getWXContext().OPENID says inside the function. */
+  readonly openid: string;
+}
+
+export class LocalWxCloud {
+  readonly calls: ClientCall[] = [];
+  initOptions: CloudInitOptions | undefined;
+  /** The user the next calls are made as. */
+  openid: string;
+  private readonly appid: string;
+  private readonly envIds: ReadonlySet<string>;
+  private gate: Promise<void> | undefined;
+  private transportFailure: string | undefined;
+  private readonly callWaiters: Array<(call: ClientCall) => void> = [];
+
+  constructor(
+    private readonly project: ProjectCloud,
+    options: WxCloudOptions,
+  ) {
+    const app = project.config.apps[options.app];
+    if (!app) throw new Error(`the project configuration has no app ${options.app}`);
+    this.appid = app.appid;
+    this.envIds = new Set([app.envId]);
+    this.openid = options.openid;
+  }
+
+  /** Puts this client at `wx.cloud`. */
+  install(wx: Record<string, unknown>): void {
+    wx.cloud = {
+      init: (options?: CloudInitOptions) => {
+        this.initOptions = options ?? {};
+      },
+      callFunction: (options: CallFunctionOptions) => this.callFunction(options),
+    };
+  }
+
+  /** Calls made from now on wait until the returned function is called (to see a page mid-call). */
+  hold(): () => void {
+    let release = (): void => undefined;
+    this.gate = new Promise<void>((resolve) => {
+      release = () => {
+        this.gate = undefined;
+        resolve();
+      };
+    });
+    return release;
+  }
+
+  /** The next call fails before reaching the cloud, as with no network. */
+  failNextCall(errMsg = 'cloud.callFunction:fail request:fail network unreachable'): void {
+    this.transportFailure = errMsg;
+  }
+
+  /** Resolves with the next call a page makes. */
+  nextCall(): Promise<ClientCall> {
+    return new Promise((resolve) => this.callWaiters.push(resolve));
+  }
+
+  private callFunction(options: CallFunctionOptions): Promise<CallFunctionResult> | void {
+    const data = { ...(options.data ?? {}) };
+    const envId = options.config?.env ?? this.functionsEnv();
+    const done = this.deliver(options.name, data, envId);
+    const call: ClientCall = { name: options.name, data, envId, openid: this.openid, done: done.catch((error: unknown) => toFailure(error)) };
+    this.calls.push(call);
+    for (const waiter of this.callWaiters.splice(0)) waiter(call);
+    if (!options.success && !options.fail && !options.complete) return done;
+    done.then(
+      (result) => {
+        options.success?.(result);
+        options.complete?.(result);
+      },
+      (error: unknown) => {
+        const failure = toFailure(error);
+        options.fail?.(failure);
+        options.complete?.(failure);
+      },
+    );
+    return undefined;
+  }
+
+  private functionsEnv(): string | undefined {
+    const env = this.initOptions?.env;
+    return typeof env === 'string' ? env : env?.functions;
+  }
+
+  private async deliver(name: string, data: Record<string, unknown>, envId: string | undefined): Promise<CallFunctionResult> {
+    const openid = this.openid;
+    if (this.gate) await this.gate;
+    if (this.transportFailure !== undefined) {
+      const errMsg = this.transportFailure;
+      this.transportFailure = undefined;
+      throw new CallFunctionFailure(-1, errMsg);
+    }
+    if (this.initOptions === undefined) throw new CallFunctionFailure(-1, 'cloud.callFunction:fail wx.cloud.init has not been called');
+    if (envId === undefined || !this.envIds.has(envId)) {
+      throw serviceFailure(-501000, `[InvalidParameter] env ${String(envId)} is not an environment of ${this.appid}`);
+    }
+    try {
+      const { result, requestId } = await this.project.cloud.functions.invoke({
+        envId,
+        name,
+        // What WeChat's client adds to every call's event.
+        event: { ...data, userInfo: { appId: this.appid, openId: openid } },
+        caller: { appid: this.appid, openid, source: 'wx_client' },
+      });
+      return { result, errMsg: 'cloud.callFunction:ok', requestID: requestId };
+    } catch (error) {
+      if (error instanceof CloudFunctionError) throw serviceFailure(error.errCode, error.errMsg, error.requestId);
+      throw error;
+    }
+  }
+}
+
+/**
+ * How the client SDK reports a failure of the function service (execution error, timeout, no
+ * such function or environment): -404011, with the service's own code inside errMsg.
+ */
+function serviceFailure(serviceCode: number, message: string, requestId = ''): CallFunctionFailure {
+  return new CallFunctionFailure(
+    -404011,
+    `cloud.callFunction:fail requestID ${requestId}, cloud function service error code ${serviceCode}, error message ${message}; at cloud.callFunction api;`,
+  );
+}
+
+function toFailure(error: unknown): CallFunctionFailure {
+  return error instanceof CallFunctionFailure ? error : new CallFunctionFailure(-1, `cloud.callFunction:fail ${String(error)}`);
+}
