@@ -11,3 +11,4 @@ export * from './db-query';
 export * from './storage';
 export * from './openapi';
 export * from './persistence';
+export { LoginEmulator, LOGIN_CODE_TTL_MS, type LoginEmulatorOptions, type PhoneNumber } from './wechat/login-emulator';

@@ -4,6 +4,7 @@ import { Router, type Service } from './http/router';
 import { close, listen } from './http/server';
 import { WECHAT_TOKEN_POLICY, type AppConfig, type BaiduClientConfig, type TokenPolicy } from './config';
 import { WeChatEmulator } from './wechat/wechat-emulator';
+import { LoginEmulator } from './wechat/login-emulator';
 import { BaiduEmulator } from './baidu/baidu-emulator';
 import { CloudBackend } from './sdk-backend/cloud-backend';
 import { memoryStoreFactory, type DatabaseStore } from './sdk-backend/document-store';
@@ -51,6 +52,8 @@ export interface LocalCloudOptions {
  */
 export class LocalCloud {
   readonly wechat: WeChatEmulator;
+  /** wx.login codes, jscode2session, encryptedData and phone-number codes. */
+  readonly login: LoginEmulator;
   readonly baidu: BaiduEmulator;
   readonly backend: CloudBackend;
   readonly functions: FunctionRuntime;
@@ -71,6 +74,7 @@ export class LocalCloud {
     private readonly router: Router,
     parts: {
       wechat: WeChatEmulator;
+      login: LoginEmulator;
       baidu: BaiduEmulator;
       backend: CloudBackend;
       functions: FunctionRuntime;
@@ -82,6 +86,7 @@ export class LocalCloud {
     },
   ) {
     this.wechat = parts.wechat;
+    this.login = parts.login;
     this.baidu = parts.baidu;
     this.backend = parts.backend;
     this.functions = parts.functions;
@@ -96,6 +101,7 @@ export class LocalCloud {
     const clock = options.clock ?? systemClock;
     const policy: TokenPolicy = { ...WECHAT_TOKEN_POLICY, ...options.tokenPolicy };
     const wechat = new WeChatEmulator({ apps: options.apps, clock, policy });
+    const login = new LoginEmulator({ apps: options.apps, clock, wechat });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
     const envIds = options.apps.map((app) => app.envId);
     const persistence = options.dataDir === undefined ? undefined : sqliteStoreFactory({ dir: options.dataDir });
@@ -127,7 +133,7 @@ export class LocalCloud {
     registerOpenApiAction(backend, openapi, apiTokens);
     const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage });
     const router = new Router();
-    for (const part of [wechat, tcbHttp, baidu, backend, storage]) router.mount(part.service);
+    for (const part of [wechat, login, tcbHttp, baidu, backend, storage]) router.mount(part.service);
     let listening: { server: Server; url: string };
     try {
       listening = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -137,7 +143,7 @@ export class LocalCloud {
     }
     publicUrl = listening.url;
     return new LocalCloud(listening.url, clock, options.apps, listening.server, router, {
-      wechat, baidu, backend, functions, storage, openapi, apiTokens, databaseStores, closeStores: () => persistence?.close(),
+      wechat, login, baidu, backend, functions, storage, openapi, apiTokens, databaseStores, closeStores: () => persistence?.close(),
     });
   }
 

@@ -71,6 +71,14 @@ function explain(errcode: number, errmsg: string, appid: string | undefined): st
       return `invalid appid${appid ? ` ${mask(appid)}` : ''} (check the AppID in the mini program's settings)`;
     case 40014:
       return `access token invalid${app}`;
+    case 40029:
+      return 'invalid code (unknown, expired after 5 minutes, or from another mini program): call wx.login again';
+    case 40163:
+      return 'code already used: each wx.login code is exchanged once';
+    case 40226:
+      return 'WeChat refused this user (risk control)';
+    case 41008:
+      return 'code missing from the request';
     case 40125:
       return `invalid appsecret${app} (reset or copy it again from the mini program's development settings)`;
     case 40164: {
