@@ -12,3 +12,7 @@ export * from './storage';
 export * from './openapi';
 export * from './persistence';
 export { LoginEmulator, LOGIN_CODE_TTL_MS, type LoginEmulatorOptions, type PhoneNumber } from './wechat/login-emulator';
+export * from './client-api';
+export * from './triggers';
+export * from './dev';
+export * from './admin-api';

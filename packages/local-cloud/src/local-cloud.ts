@@ -131,7 +131,7 @@ export class LocalCloud {
     registerStorageActions(backend, storage);
     registerFunctionActions(backend, functions, { tokens: apiTokens });
     registerOpenApiAction(backend, openapi, apiTokens);
-    const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage });
+    const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage, backend });
     const router = new Router();
     for (const part of [wechat, login, tcbHttp, baidu, backend, storage]) router.mount(part.service);
     let listening: { server: Server; url: string };

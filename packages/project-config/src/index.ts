@@ -1,1 +1,2 @@
 export * from './project-config';
+export * from './local-secrets';

@@ -17,6 +17,8 @@ export interface ProjectCloudOptions {
   readonly port?: number;
   readonly clock?: Clock;
   readonly runtime?: Omit<FunctionRuntimeOptions, 'clock' | 'nodeBinary'>;
+  /** Keep databases and cloud files in this folder across restarts (see LocalCloudOptions.dataDir). */
+  readonly dataDir?: string;
 }
 
 export interface ProjectCloud {
@@ -44,6 +46,7 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
     port: options.port,
     clock: options.clock,
     runtime: { ...options.runtime, nodeBinary: options.nodeBinary },
+    dataDir: options.dataDir,
   });
   const functionsDir = options.functionsDir ?? join(options.root, 'build', 'cloudfunctions');
   const deploy = (name: string, envOverrides: Readonly<Record<string, string>> = {}): void => {

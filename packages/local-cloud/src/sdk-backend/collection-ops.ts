@@ -77,6 +77,8 @@ export interface ModifySpec {
 export interface ModifyResult {
   /** Documents whose content changed (an update that sets the same values counts 0). */
   readonly updated: number;
+  /** Existing documents the filter selected, changed or not (an upsert's new document is not one). */
+  readonly matched: number;
   readonly upsertedId?: DocId;
 }
 
@@ -84,13 +86,13 @@ export function modifyDocuments(store: CollectionStore, spec: ModifySpec, newId:
   validateChange(spec.change);
   const targets = matching(store, spec.filter, spec.multi);
   if (targets.length === 0) {
-    if (!spec.upsert) return { updated: 0 };
+    if (!spec.upsert) return { updated: 0, matched: 0 };
     const seed = equalityFields(spec.filter);
     const id = seed._id !== undefined && isDocId(seed._id) ? seed._id : uniqueId(store, new Set(), newId);
     if (store.get(id) !== undefined) throw duplicateKey(label, id);
     const created = applyChange(withId(id, spec.change.kind === 'replace' ? {} : seed), spec.change, {});
     store.put(created);
-    return { updated: 0, upsertedId: id };
+    return { updated: 0, matched: 0, upsertedId: id };
   }
   // Compute every new version before writing any, so a failing operator leaves nothing half-done.
   const changed: Doc[] = [];
@@ -99,7 +101,7 @@ export function modifyDocuments(store: CollectionStore, spec: ModifySpec, newId:
     if (encodeEjson(next) !== encodeEjson(doc)) changed.push(next);
   }
   for (const doc of changed) store.put(doc);
-  return { updated: changed.length };
+  return { updated: changed.length, matched: targets.length };
 }
 
 export function removeDocuments(store: CollectionStore, filter: PlainObject, multi: boolean): number {

@@ -73,7 +73,10 @@ function modifyDocument(ctx: ActionContext): ActionReply {
     ctx.database.newId,
     ctx.database.label(name),
   );
-  return { data: { updated: result.updated, ...(result.upsertedId !== undefined ? { upsert_id: result.upsertedId } : {}) } };
+  // Document.set documents stats.updated as "若指定的 _id 已存在则为 1，否则为 0": a replacement
+  // counts the record it matched even when the new content equals the old.
+  const updated = change.kind === 'replace' ? result.matched : result.updated;
+  return { data: { updated, ...(result.upsertedId !== undefined ? { upsert_id: result.upsertedId } : {}) } };
 }
 
 function removeDocument(ctx: ActionContext): ActionReply {

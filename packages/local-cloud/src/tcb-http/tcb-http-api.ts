@@ -1,9 +1,13 @@
 import type { Service } from '../http/router';
 import type { CloudStorage } from '../storage/cloud-storage';
 import { batchDeleteFileApi, batchDownloadFileApi, uploadFileApi } from '../storage/tcb-storage-api';
+import type { CloudBackend } from '../sdk-backend/cloud-backend';
+import { databaseRoutes } from './database-api';
 import { invokeCloudFunction, type InvokeDeps } from './invoke-cloud-function';
 
 export interface TcbHttpDeps extends InvokeDeps {
+  /** The environments' databases, for databasequery / databaseadd / ... */
+  readonly backend: CloudBackend;
   /** Serves uploadfile / batchdownloadfile / batchdeletefile when given. */
   readonly storage?: CloudStorage;
 }
@@ -22,6 +26,7 @@ export class TcbHttpApi {
       prefix: '',
       routes: [
         { method: '*', path: '/tcb/invokecloudfunction', handler: invokeCloudFunction(deps) },
+        ...databaseRoutes(deps),
         ...(storage
           ? [
               { method: '*', path: '/tcb/uploadfile', handler: uploadFileApi(storage) },

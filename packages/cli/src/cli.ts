@@ -1,0 +1,95 @@
+import { allowOnly, flag, parseCommandLine, type ParsedArgs } from './args';
+import type { Command } from './command';
+import { callCommand } from './commands/call';
+import { dbCommands } from './commands/db';
+import { storageCommands } from './commands/storage';
+import { tokenCommand } from './commands/token';
+import { connect, type Connection } from './connection';
+import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes';
+import { commandHelp, groupHelp, overview, usageLine } from './help';
+import type { CliIo } from './io';
+import { Output } from './output';
+import { reportError } from './report-error';
+import { resolveTarget, type Target } from './target';
+
+export const COMMANDS: readonly Command[] = [tokenCommand, callCommand, ...dbCommands, ...storageCommands];
+
+/** Words that only group commands (`wxhub db query`). */
+const GROUPS: ReadonlySet<string> = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string));
+
+type Selection =
+  | { readonly kind: 'command'; readonly command: Command; readonly operands: readonly string[] }
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'usage'; readonly message: string; readonly command?: Command };
+
+/** Runs one command line; resolves to the exit code (see ExitCode). Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCodeValue> {
+  // Known before parsing, so that even a malformed command line answers in JSON when asked.
+  let json = argv.includes('--json');
+  let command: Command | undefined;
+  let target: Target | undefined;
+  try {
+    const args = parseCommandLine(argv);
+    json = flag(args, 'json');
+    const selection = select(args);
+    if (selection.kind === 'help') {
+      io.stdout.write(selection.text);
+      return ExitCode.OK;
+    }
+    if (selection.kind === 'usage') {
+      command = selection.command;
+      throw new UsageError(selection.message);
+    }
+    command = selection.command;
+    allowOnly(args, command.name, command.options.map(([name]) => name));
+    const selected = command;
+    let connection: Connection | undefined;
+    return await selected.run({
+      args,
+      operands: selection.operands,
+      io,
+      out: new Output(io, json),
+      connect: () => {
+        if (!connection) {
+          target = resolveTarget(args, io, selected.name);
+          connection = connect(target);
+        }
+        return connection;
+      },
+    });
+  } catch (error) {
+    return reportError(error, { io, json, target, usage: usageLine(command) });
+  }
+}
+
+function select(args: ParsedArgs): Selection {
+  const help = flag(args, 'help');
+  const [first, second, ...rest] = args.positionals;
+  if (first === undefined) return help ? { kind: 'help', text: overview(COMMANDS) } : { kind: 'usage', message: 'no command given' };
+  if (first === 'help') return helpFor(args.positionals.slice(1));
+  if (GROUPS.has(first)) {
+    const members = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (second === undefined) return help ? { kind: 'help', text: groupHelp(first, members) } : { kind: 'usage', message: `wxhub ${first} needs a command: ${names(members)}` };
+    const command = members.find((c) => c.name === `${first} ${second}`);
+    if (!command) return { kind: 'usage', message: `unknown command: ${first} ${second} (${names(members)})` };
+    return help ? { kind: 'help', text: commandHelp(command) } : { kind: 'command', command, operands: rest };
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) return { kind: 'usage', message: `unknown command: ${first}` };
+  return help ? { kind: 'help', text: commandHelp(command) } : { kind: 'command', command, operands: args.positionals.slice(1) };
+}
+
+/** `wxhub help`, `wxhub help db`, `wxhub help db query`. */
+function helpFor(words: readonly string[]): Selection {
+  if (words.length === 0) return { kind: 'help', text: overview(COMMANDS) };
+  const name = words.join(' ');
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command) return { kind: 'help', text: commandHelp(command) };
+  const members = COMMANDS.filter((c) => c.name.startsWith(`${name} `));
+  if (members.length > 0) return { kind: 'help', text: groupHelp(name, members) };
+  return { kind: 'usage', message: `no such command: ${name}` };
+}
+
+function names(commands: readonly Command[]): string {
+  return commands.map((c) => c.name.split(' ')[1]).join(', ');
+}

@@ -1,0 +1,3 @@
+export { AdminApi, type AdminApiOptions } from './admin-api';
+export { parseFaultInput, type ParsedFault, type Upstream } from './fault-input';
+export { redact } from './redact';

@@ -1,0 +1,4 @@
+export { ClientCallApi, type ClientCallApiOptions } from './client-call-api';
+export { callFunction, CallFunctionError, type CallFunctionOptions } from './call-function-client';
+export { CLOUD_FUNCTION_EXECUTION_ERROR, CLIENT_PARAMETER_ERROR } from './client-failures';
+export { CLIENT_CALL_OK, type ClientCallRequest, type ClientCallSuccess, type ClientCallFailure } from './types';

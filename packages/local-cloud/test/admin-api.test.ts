@@ -1,0 +1,194 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildUrl, ManualClock, requestJson, type JsonRequest } from '@wxhub/core';
+import { LocalCloud } from '../src/local-cloud';
+import { AdminApi } from '../src/admin-api';
+import { TriggerScheduler } from '../src/triggers';
+import type { AppConfig } from '../src/config';
+
+const A: AppConfig = { name: 'A', appid: 'wxa0000000000000a1', secret: 'appsecret-of-A-0123456789abcdef', envId: 'a-env-admin1' };
+const B: AppConfig = { name: 'B', appid: 'wxb0000000000000b2', secret: 'appsecret-of-B-fedcba9876543210', envId: 'b-env-admin2' };
+const BAIDU = { name: 'baidu_ocr', clientId: 'baidu-ak-0123456789abcdef', clientSecret: 'baidu-sk-secret-0123456789' };
+const SECRETS = [A.secret, B.secret, BAIDU.clientSecret];
+
+describe('admin API', () => {
+  let cloud: LocalCloud;
+  let scheduler: TriggerScheduler;
+  let scratch: string;
+  const deployed: Array<{ envId: string; name: string }> = [];
+
+  /** A request to the local cloud; the raw text is checked for secrets on every answer. */
+  async function http(path: string, init: JsonRequest = {}): Promise<{ status: number; body: any }> {
+    const response = await requestJson(buildUrl(cloud.url, path), init);
+    const text = JSON.stringify(response.body);
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    return response as { status: number; body: any };
+  }
+
+  function deploy(envId: string, name: string, source: string, config: object): void {
+    const dir = join(scratch, envId, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.js'), source);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    cloud.functions.register({ envId, name, dir, backendUrl: cloud.sdkBackendUrl });
+    scheduler.register({ envId, name, dir });
+    deployed.push({ envId, name });
+  }
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'wxhub-admin-'));
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 1, 0, 0));
+    cloud = await LocalCloud.start({ apps: [A, B], baiduClients: [BAIDU], clock, runtime: { idleCheckIntervalMs: 0 } });
+    scheduler = new TriggerScheduler({ runtime: cloud.functions, clock });
+    cloud.mount(new AdminApi({ cloud, scheduler, functions: () => deployed, baiduClients: [BAIDU] }).service);
+    deploy(
+      B.envId,
+      'ticker',
+      `exports.main = async (event) => { console.log('tick ' + event.TriggerName); return { got: event.Type, access_token: 'tok-should-be-masked-123' }; };\n`,
+      { triggers: [{ name: 'every_hour', type: 'timer', config: '0 0 * * * * *' }] },
+    );
+    deploy(A.envId, 'talker', `exports.main = async (event) => { console.log('said ' + event.word + ' ${A.secret}'); return event.word; };\n`, {});
+  });
+
+  afterAll(async () => {
+    await cloud?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('lists its endpoints', async () => {
+    const { status, body } = await http('/admin');
+    expect(status).toBe(200);
+    expect(body.endpoints.join('\n')).toContain('/admin/faults');
+  });
+
+  it('lists environments with their app, collections (counted) and functions (with trigger)', async () => {
+    cloud.backend.database(A.envId).createCollection('users');
+    cloud.backend.database(A.envId).insert('users', [{ name: 'a' }, { name: 'b' }]);
+    const { body } = await http('/admin/envs');
+    const envA = body.envs.find((env: any) => env.envId === A.envId);
+    const envB = body.envs.find((env: any) => env.envId === B.envId);
+    expect(envA).toMatchObject({ app: { name: 'A', appid: A.appid }, collections: [{ name: 'users', count: 2 }], functions: [{ name: 'talker', instances: 0 }] });
+    expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
+    expect(JSON.stringify(body)).not.toContain('secret');
+  });
+
+  it('reads a collection with paging, masking secret fields and scrubbing secrets', async () => {
+    const db = cloud.backend.database(B.envId);
+    db.createCollection('token');
+    db.insert('token', [
+      { _id: A.appid, access_token: 'ACCESS-TOKEN-VALUE-1234567890', expires_in: 7200, note: `copied ${A.secret} by mistake` },
+      { _id: 'second', at: new Date(Date.UTC(2026, 0, 2)) },
+      { _id: 'third' },
+    ]);
+    const { status, body } = await http(`/admin/collection?env=${B.envId}&name=token&limit=2`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ env: B.envId, collection: 'token', total: 3, offset: 0, limit: 2 });
+    expect(body.documents).toHaveLength(2);
+    expect(body.documents[0]).toEqual({ _id: A.appid, access_token: 'ACC***90', expires_in: 7200, note: expect.stringContaining('copied app***ef') });
+    expect(body.documents[1]).toEqual({ _id: 'second', at: '2026-01-02T00:00:00.000Z' });
+    const next = await http(`/admin/collection?env=${B.envId}&name=token&limit=2&offset=2`);
+    expect(next.body.documents).toEqual([{ _id: 'third' }]);
+
+    expect((await http(`/admin/collection?env=nope&name=token`)).status).toBe(404);
+    expect((await http(`/admin/collection?env=${B.envId}&name=nope`)).body.error.code).toBe('NO_COLLECTION');
+    expect((await http(`/admin/collection?env=${B.envId}&name=token&limit=5000`)).status).toBe(400);
+    expect((await http(`/admin/collection?env=${B.envId}`)).status).toBe(400);
+  });
+
+  it("counts the tokens WeChat and Baidu issued, without showing them or the apps' credentials", async () => {
+    const before = (await http('/admin/tokens')).body;
+    expect(before.wechat).toEqual([
+      { app: 'A', appid: A.appid, issued: { cgiBinToken: 0, stableToken: 0, total: 0 } },
+      { app: 'B', appid: B.appid, issued: { cgiBinToken: 0, stableToken: 0, total: 0 } },
+    ]);
+    const issued = await http('/cgi-bin/token', { query: { grant_type: 'client_credential', appid: A.appid, secret: A.secret } });
+    await http('/cgi-bin/stable_token', { method: 'POST', json: { grant_type: 'client_credential', appid: A.appid, secret: A.secret } });
+    await http('/baidu/oauth/2.0/token', {
+      method: 'POST',
+      query: { grant_type: 'client_credentials', client_id: BAIDU.clientId, client_secret: BAIDU.clientSecret },
+    });
+    const { body } = await http('/admin/tokens');
+    expect(body.wechat[0]).toEqual({ app: 'A', appid: A.appid, issued: { cgiBinToken: 1, stableToken: 1, total: 2 } });
+    expect(body.baidu).toEqual([{ name: 'baidu_ocr', clientId: 'bai***ef', issued: 1 }]);
+    expect(JSON.stringify(body)).not.toContain(issued.body.access_token);
+    expect(JSON.stringify(body)).not.toContain(BAIDU.clientId);
+  });
+
+  it("shows one invocation's captured output by request id, secrets scrubbed", async () => {
+    const first = await cloud.functions.invoke({ envId: A.envId, name: 'talker', event: { word: 'first' } });
+    await cloud.functions.invoke({ envId: A.envId, name: 'talker', event: { word: 'second' } });
+    const { body } = await http(`/admin/logs?env=${A.envId}&name=talker&requestId=${first.requestId}`);
+    const messages = body.logs.map((line: any) => line.message);
+    expect(messages.some((m: string) => m.startsWith('said first app***ef'))).toBe(true);
+    expect(messages.some((m: string) => m.includes('second'))).toBe(false);
+    expect(body.logs.every((line: any) => line.requestId === first.requestId)).toBe(true);
+    const all = await http(`/admin/logs?env=${A.envId}&name=talker`);
+    expect(all.body.logs.length).toBeGreaterThan(body.logs.length);
+    expect((await http('/admin/logs?env=x')).status).toBe(400);
+  });
+
+  it('shows trigger status and fires a trigger on demand', async () => {
+    const before = (await http('/admin/triggers')).body.triggers;
+    expect(before).toEqual([
+      expect.objectContaining({ envId: B.envId, functionName: 'ticker', triggerName: 'every_hour', nextFireAt: '2026-01-01T02:00:00.000Z', runs: 0 }),
+    ]);
+    const fired = await http('/admin/triggers/fire', { method: 'POST', json: { env: B.envId, name: 'ticker' } });
+    expect(fired.status).toBe(200);
+    expect(fired.body.run).toMatchObject({ ok: true, manual: true, result: { got: 'Timer', access_token: 'tok***23' }, scheduledAt: '2026-01-01T01:00:00.000Z' });
+    const after = (await http('/admin/triggers')).body.triggers[0];
+    expect(after).toMatchObject({ runs: 1, failures: 0, lastRun: { ok: true, requestId: fired.body.run.requestId } });
+    const logs = await http(`/admin/logs?env=${B.envId}&name=ticker&requestId=${fired.body.run.requestId}`);
+    expect(logs.body.logs.map((line: any) => line.message)).toContain('tick every_hour');
+
+    expect((await http('/admin/triggers/fire', { method: 'POST', json: { env: A.envId, name: 'talker' } })).body.error.code).toBe('NO_TIMER_TRIGGER');
+    expect((await http('/admin/triggers/fire', { method: 'POST', json: { env: A.envId } })).status).toBe(400);
+  });
+
+  it('arms a WeChat errcode fault for the next call only', async () => {
+    const armed = await http('/admin/faults', { method: 'POST', json: { upstream: 'wechat', fault: { path: '/cgi-bin/token', errcode: -1, times: 1 } } });
+    expect(armed.status).toBe(201);
+    const query = { grant_type: 'client_credential', appid: B.appid, secret: B.secret };
+    expect((await http('/cgi-bin/token', { query })).body).toMatchObject({ errcode: -1, errmsg: expect.stringContaining('system error') });
+    expect((await http('/cgi-bin/token', { query })).body).toMatchObject({ access_token: expect.any(String), expires_in: 7200 });
+  });
+
+  it('arms faults for one app only, and for Baidu, until cleared', async () => {
+    await http('/admin/faults', { method: 'POST', json: { upstream: 'wechat', fault: { path: '/cgi-bin/token', appid: A.appid, status: 502 } } });
+    await http('/admin/faults', {
+      method: 'POST',
+      json: { upstream: 'baidu', fault: { path: '/oauth/2.0/token', error: 'invalid_client', error_description: 'unknown client id' } },
+    });
+    const tokenOf = (app: AppConfig) => http('/cgi-bin/token', { query: { grant_type: 'client_credential', appid: app.appid, secret: app.secret } });
+    const baiduToken = () =>
+      http('/baidu/oauth/2.0/token', { method: 'POST', query: { grant_type: 'client_credentials', client_id: BAIDU.clientId, client_secret: BAIDU.clientSecret } });
+
+    expect((await tokenOf(A)).status).toBe(502);
+    expect((await tokenOf(A)).status).toBe(502);
+    expect((await tokenOf(B)).body.access_token).toEqual(expect.any(String));
+    const refused = await baiduToken();
+    expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_client', error_description: 'unknown client id' } });
+
+    expect((await http('/admin/faults?upstream=baidu', { method: 'DELETE' as JsonRequest['method'] })).body).toEqual({ cleared: ['baidu'] });
+    expect((await baiduToken()).body.access_token).toEqual(expect.any(String));
+    expect((await tokenOf(A)).status).toBe(502);
+    expect((await http('/admin/faults', { method: 'DELETE' as JsonRequest['method'] })).body).toEqual({ cleared: ['wechat', 'baidu'] });
+    expect((await tokenOf(A)).body.access_token).toEqual(expect.any(String));
+  });
+
+  it('refuses faults it cannot arm, saying why', async () => {
+    const bad = async (json: unknown): Promise<string> => {
+      const { status, body } = await http('/admin/faults', { method: 'POST', json });
+      expect(status).toBe(400);
+      return body.error.message as string;
+    };
+    expect(await bad({ upstream: 'aliyun', fault: { path: '/x', status: 500 } })).toContain('upstream');
+    expect(await bad({ upstream: 'wechat', fault: { path: '/cgi-bin/token' } })).toContain('needs one effect');
+    expect(await bad({ upstream: 'wechat', fault: { path: 'cgi-bin/token', status: 500 } })).toContain('path');
+    expect(await bad({ upstream: 'wechat', fault: { path: '/cgi-bin/token', errcode: -1, status: 500 } })).toContain('unknown fields: status');
+    expect(await bad({ upstream: 'wechat', fault: { path: '/cgi-bin/token', delayMs: 10_000_000 } })).toContain('delayMs');
+    expect(await bad({ upstream: 'baidu', fault: { path: '/oauth/2.0/token', errcode: 1 } })).toContain('needs one effect');
+    expect(await bad({ upstream: 'baidu', fault: { path: '/oauth/2.0/token', appid: A.appid, status: 500 } })).toContain('appid');
+    expect(await bad({ upstream: 'wechat', fault: { path: '/cgi-bin/token', status: 500, times: 0 } })).toContain('times');
+  });
+});
