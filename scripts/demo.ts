@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { mask } from '@wxhub/core';
-import { startProjectCloud } from '@wxhub/local-cloud';
+import { ClientCallApi, startProjectCloud } from '@wxhub/local-cloud';
+import { installMiniProgramGlobals, loadPage } from './lib/page-host';
 
 const root = join(__dirname, '..');
 
@@ -36,10 +37,34 @@ async function main(): Promise<void> {
     await page('call a function that is not allowed', { func: 'users_delete', data: {} }, 'oB_demo_lilei');
     await page('call without a user', { func: 'users_add', data: user });
 
+    // The same registration, driven through B's page code: the register page's own
+    // validation, its wx.cloud.callFunction('api', ...) and the message it shows.
+    cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
+    installMiniProgramGlobals({ url: cloud.url, app: 'B', openid: 'oB_demo_wangfang' });
+    const registerPage = join(root, 'miniprogram', 'pages', 'register', 'index.ts');
+    const fillAndSubmit = async (label: string, form: Record<string, string>): Promise<void> => {
+      const page = loadPage(registerPage);
+      for (const [field, value] of Object.entries(form)) {
+        if (field === 'sex') await page.call('onSexChange', { detail: { value } });
+        else await page.call('onInput', { currentTarget: { dataset: { field } }, detail: { value } });
+      }
+      await page.call('submit');
+      const outcome = page.data.outcome as { text: string } | null;
+      console.log(`B register page: ${label}\n  shows: ${outcome ? outcome.text : `field errors ${JSON.stringify(page.data.errors)}`}`);
+    };
+    console.log('');
+    await fillAndSubmit('王芳 fills in the form and taps submit', { name: '王芳', age: '31', sex: 'female', tel: '13700137000' });
+    await fillAndSubmit('王芳 taps submit again', { name: '王芳', age: '31', sex: 'female', tel: '13700137000' });
+    await fillAndSubmit('a mobile number with 10 digits (checked on the phone, nothing sent)', { name: '王芳', age: '31', sex: 'female', tel: '1370013700' });
+
     for (const run of ['first', 'second']) {
       const { result } = await cloud.functions.invoke({ envId: B.envId, name: 'refresh_tokens', event: { Type: 'Timer', TriggerName: 'refresh_third_party_tokens' }, env: { TRIGGER_SRC: 'timer' } });
       console.log(`\ntimer refresh_tokens (${run} run): ${JSON.stringify(result)}`);
     }
+
+    const statusPage = loadPage(join(root, 'miniprogram', 'pages', 'token-status', 'index.ts'));
+    await statusPage.call('load');
+    console.log(`\nB token status page shows: ${JSON.stringify(statusPage.data.rows)}`);
 
     const dbA = cloud.backend.database(A.envId);
     const dbB = cloud.backend.database(B.envId);
