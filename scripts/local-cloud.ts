@@ -39,6 +39,8 @@ function onTriggerRun(run: TriggerRun): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    // `pnpm local-cloud -- --port 1` hands the separator on.
+    args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
     options: {
       port: { type: 'string' },
       'no-watch': { type: 'boolean' },
