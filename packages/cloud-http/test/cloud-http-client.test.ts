@@ -53,10 +53,12 @@ describe('database', () => {
   test('add and query round-trip documents with Dates, server dates and geo points', async () => {
     const due = new Date('2026-09-01T08:30:00.000Z');
     const { ids } = await client.add(
-      todos().add([
-        { _id: 't1', title: 'write report', due, tags: ['work'], location: geoPoint(113.3, 23.1), createdAt: serverDate() },
-        { _id: 't2', title: 'buy milk', due: new Date('2026-08-01T00:00:00.000Z'), tags: [], done: true },
-      ]),
+      todos().add({
+        data: [
+          { _id: 't1', title: 'write report', due, tags: ['work'], location: geoPoint(113.3, 23.1), createdAt: serverDate() },
+          { _id: 't2', title: 'buy milk', due: new Date('2026-08-01T00:00:00.000Z'), tags: [], done: true },
+        ],
+      }),
     );
     expect(ids).toEqual(['t1', 't2']);
 
@@ -76,14 +78,14 @@ describe('database', () => {
   });
 
   test('count, update with commands, doc().set() upsert, delete', async () => {
-    await client.add(todos().add([1, 2, 3, 4, 5].map((n) => ({ _id: `t${n}`, n, done: n % 2 === 0 }))));
+    await client.add(todos().add({ data: [1, 2, 3, 4, 5].map((n) => ({ _id: `t${n}`, n, done: n % 2 === 0 })) }));
     expect(await client.count(todos().where({ done: false }).count())).toBe(3);
 
-    expect(await client.update(todos().where({ n: _.gte(4) }).update({ n: _.inc(10), touched: true }))).toEqual({ matched: 2, modified: 2 });
+    expect(await client.update(todos().where({ n: _.gte(4) }).update({ data: { n: _.inc(10), touched: true } }))).toEqual({ matched: 2, modified: 2 });
     expect(db().find('todos', { touched: true }).map((doc) => doc.n)).toEqual([14, 15]);
 
-    expect(await client.update(todos().doc('t9').set({ n: 9 }))).toEqual({ matched: 0, modified: 0, upsertedId: 't9' });
-    expect(await client.update(todos().doc('t9').set({ n: 99 }))).toEqual({ matched: 1, modified: 1 });
+    expect(await client.update(todos().doc('t9').set({ data: { n: 9 } }))).toEqual({ matched: 0, modified: 0, upsertedId: 't9' });
+    expect(await client.update(todos().doc('t9').set({ data: { n: 99 } }))).toEqual({ matched: 1, modified: 1 });
 
     expect(await client.delete(todos().where({ done: true }).remove())).toEqual({ deleted: 2 });
     expect(await client.delete(todos().doc('t1').remove())).toEqual({ deleted: 1 });
@@ -91,7 +93,7 @@ describe('database', () => {
   });
 
   test('query pages with orderBy, skip, limit and field', async () => {
-    await client.add(todos().add(Array.from({ length: 25 }, (_unused, i) => ({ _id: `t${String(i).padStart(2, '0')}`, n: i, secret: 'x' }))));
+    await client.add(todos().add({ data: Array.from({ length: 25 }, (_unused, i) => ({ _id: `t${String(i).padStart(2, '0')}`, n: i, secret: 'x' })) }));
     const { data, pager } = await client.query<{ _id: string; n: number }>(todos().where({ n: _.gte(5) }).orderBy('n', 'desc').skip(3).limit(4).field({ n: true }).get());
     expect(pager).toEqual({ offset: 3, limit: 4, total: 20 });
     // n 24..5 descending, three skipped, four taken.
@@ -100,11 +102,13 @@ describe('database', () => {
 
   test('aggregate with $ operators', async () => {
     await client.add(
-      queryBuilder.collection('todos').add([
-        { owner: 'li', hours: 2 },
-        { owner: 'li', hours: 3 },
-        { owner: 'han', hours: 7 },
-      ]),
+      queryBuilder.collection('todos').add({
+        data: [
+          { owner: 'li', hours: 2 },
+          { owner: 'li', hours: 3 },
+          { owner: 'han', hours: 7 },
+        ],
+      }),
     );
     const rows = await client.aggregate<{ _id: string; hours: number; tasks: number }>(
       todos().aggregate().group({ _id: '$owner', hours: $.sum('$hours'), tasks: $.sum(1) }).sort({ hours: -1 }).end(),
@@ -117,7 +121,7 @@ describe('database', () => {
 
   test('collections: list with counts, delete', async () => {
     await client.createCollection('logs');
-    await client.add(queryBuilder.collection('logs').add({ line: 'started' }));
+    await client.add(queryBuilder.collection('logs').add({ data: { line: 'started' } }));
     const list = await client.listCollections();
     expect(list.pager).toEqual({ offset: 0, limit: 10, total: 2 });
     expect(list.collections.map((c) => [c.name, c.count])).toEqual([
@@ -179,7 +183,7 @@ describe('hostile values made by the builder', () => {
       fc.asyncProperty(nasty, value, async (note, payload) => {
         n += 1;
         const id = `doc-${n}`;
-        const { ids } = await client.add(queryBuilder.collection('victims').add({ _id: id, note, payload }));
+        const { ids } = await client.add(queryBuilder.collection('victims').add({ data: { _id: id, note, payload } }));
         expect(ids).toEqual([id]);
         // The stored document is exactly what was sent.
         const stored = db().find('victims', { _id: id });

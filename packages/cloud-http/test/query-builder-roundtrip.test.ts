@@ -14,7 +14,7 @@ const NASTY = ['"', "'", '`', '\\', '\\"', '</script>', '<!--', '\u2028', '\u202
 
 const nastyString = fc.array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 3 })), { maxLength: 6 }).map((parts) => parts.join(''));
 const text = fc.oneof(nastyString, fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 }));
-const key = fc.oneof(text, fc.constantFrom('_id', 'a.b', '$each', 'toString', 'hasOwnProperty', 'valueOf', '')).filter((k) => keyProblem(k) === undefined);
+const key = fc.oneof(text, fc.constantFrom('_id', 'data', 'a.b', '$each', 'toString', 'hasOwnProperty', 'valueOf', '')).filter((k) => keyProblem(k) === undefined);
 const number = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(-0, 0, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MAX_SAFE_INTEGER, 1e21, 5e-324));
 // Syntax characters only: these escapes are valid with and without the u flag.
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -41,7 +41,7 @@ describe('round trips through the parser', () => {
   test('any value stored with add() reads back exactly', () => {
     fc.assert(
       fc.property(jsonish, (value) => {
-        const parsed = only(parseDbQuery(q.collection('c').add({ value })), 'add');
+        const parsed = only(parseDbQuery(q.collection('c').add({ data: { value } })), 'add');
         // toEqual compares numbers with Object.is, so -0 must come back as -0.
         expect(parsed.data).toEqual([{ value }]);
       }),
@@ -52,7 +52,7 @@ describe('round trips through the parser', () => {
   test('whole documents with arbitrary keys, several at once', () => {
     fc.assert(
       fc.property(fc.array(document, { minLength: 1, maxLength: 3 }), (documents) => {
-        expect(only(parseDbQuery(q.collection('c').add(documents)), 'add').data).toEqual(documents);
+        expect(only(parseDbQuery(q.collection('c').add({ data: documents })), 'add').data).toEqual(documents);
       }),
       { numRuns: 1000 },
     );
@@ -61,7 +61,34 @@ describe('round trips through the parser', () => {
   test('set() data reads back exactly', () => {
     fc.assert(
       fc.property(text.filter((id) => id !== ''), document, (id, data) => {
-        expect(parseDbQuery(q.collection('c').doc(id).set(data))).toEqual({ op: 'set', collection: 'c', docId: id, data });
+        expect(parseDbQuery(q.collection('c').doc(id).set({ data }))).toEqual({ op: 'set', collection: 'c', docId: id, data });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('a document passed without {data: …} is refused by add, update and set, whatever its keys', () => {
+    const direct = fc.oneof(document, fc.record({ data: document, _id: text }), fc.array(document, { maxLength: 2 }));
+    fc.assert(
+      fc.property(direct, (value) => {
+        fc.pre(Array.isArray(value) || Object.keys(value).some((k) => k !== 'data') || value.data === undefined);
+        const calls: Array<[string, () => string]> = [
+          ['add', () => q.collection('c').add(value as never)],
+          ['update', () => q.collection('c').doc('d').update(value as never)],
+          ['update', () => q.collection('c').where({ a: 1 }).update(value as never)],
+          ['set', () => q.collection('c').doc('d').set(value as never)],
+        ];
+        for (const [method, build] of calls) {
+          let refused: unknown;
+          try {
+            build();
+          } catch (error) {
+            refused = error;
+          }
+          expect(refused).toBeInstanceOf(InvalidArgumentError);
+          expect((refused as InvalidArgumentError).field).toBe(method);
+          expect((refused as InvalidArgumentError).message).toContain(`${method}({data: …})`);
+        }
       }),
       { numRuns: 1000 },
     );
@@ -83,7 +110,7 @@ describe('round trips through the parser', () => {
         // As in wx-server-sdk, _.push([a, b]) pushes a and b; the builder refuses to push nothing.
         const pushed = items.length === 1 && Array.isArray(items[0]) ? items[0] : items;
         fc.pre(pushed.length > 0);
-        const parsed = only(parseDbQuery(q.collection('c').doc('d').update({ a: _.set(value), b: _.push(...items), c: _.inc(by) })), 'update');
+        const parsed = only(parseDbQuery(q.collection('c').doc('d').update({ data: { a: _.set(value), b: _.push(...items), c: _.inc(by) } })), 'update');
         expect(parsed.data).toEqual({ $set: { a: value }, $push: { b: { $each: pushed } }, $inc: { c: by } });
       }),
       { numRuns: 1000 },
@@ -127,7 +154,7 @@ describe('builder and parser agree on the limits', () => {
     for (let levels = 0; levels <= MAX_NESTING_DEPTH + 2; levels += 1) {
       let text: string;
       try {
-        text = q.collection('c').add({ v: nested(levels) });
+        text = q.collection('c').add({ data: { v: nested(levels) } });
       } catch (error) {
         expect(error).toBeInstanceOf(InvalidArgumentError);
         continue;
@@ -140,11 +167,11 @@ describe('builder and parser agree on the limits', () => {
   });
 
   test('whatever size the builder accepts, the parser accepts; a byte more and the builder refuses', () => {
-    const head = q.collection('c').add({ s: '' });
+    const head = q.collection('c').add({ data: { s: '' } });
     const room = MAX_QUERY_BYTES - Buffer.byteLength(head);
-    const fits = q.collection('c').add({ s: 'x'.repeat(room) });
+    const fits = q.collection('c').add({ data: { s: 'x'.repeat(room) } });
     expect(Buffer.byteLength(fits)).toBe(MAX_QUERY_BYTES);
     expect(only(parseDbQuery(fits), 'add').data[0]?.s).toHaveLength(room);
-    expect(() => q.collection('c').add({ s: 'x'.repeat(room + 1) })).toThrow(InvalidArgumentError);
+    expect(() => q.collection('c').add({ data: { s: 'x'.repeat(room + 1) } })).toThrow(InvalidArgumentError);
   });
 });

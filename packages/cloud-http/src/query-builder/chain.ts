@@ -1,11 +1,12 @@
 import { InvalidArgumentError } from '@wxhub/core';
 import { renderFilter } from './conditions';
 import { MAX_LIMIT, MAX_QUERY_BYTES, keyProblem } from './limits';
-import { enter, integerLiteral, numberLiteral, stringLiteral } from './literals';
+import { integerLiteral, numberLiteral, stringLiteral } from './literals';
 import { renderProjection } from './projection';
 import { call, definedEntries, isPlainObject, renderValue } from './render';
 import { StageChain, renderStage, type StageCall } from './stages';
-import type { DataObject, DocumentId, Filter, Projection, SortDirection, UpdateObject } from './types';
+import type { AddOptions, DocumentId, Filter, Projection, SetOptions, SortDirection, UpdateOptions } from './types';
+import { dataOf, renderDataOption } from './write-options';
 
 /** After `orderBy/skip/limit/field`: only more of those, then `get()`. */
 export interface ShapedQuery {
@@ -20,8 +21,8 @@ export interface ShapedQuery {
 /** After `where()`: shape and read, or count, update or remove what matches. */
 export interface FilteredQuery extends ShapedQuery {
   count(): string;
-  /** Updates every matching document. */
-  update(data: UpdateObject): string;
+  /** Updates every matching document: `update({data: {visits: _.inc(1)}})`, as in wx-server-sdk. */
+  update(options: UpdateOptions): string;
   /** Removes every matching document. */
   remove(): string;
 }
@@ -30,7 +31,8 @@ export interface FilteredQuery extends ShapedQuery {
 export interface CollectionQuery extends FilteredQuery {
   where(filter: Filter): FilteredQuery;
   doc(id: DocumentId): DocumentQuery;
-  add(data: DataObject | readonly DataObject[]): string;
+  /** `add({data: document})` or `add({data: [documents…]})`, as in wx-server-sdk. */
+  add(options: AddOptions): string;
   aggregate(): AggregatePipeline;
 }
 
@@ -41,9 +43,10 @@ export interface ShapedDocumentQuery {
 /** `db.collection(name).doc(id)`. */
 export interface DocumentQuery extends ShapedDocumentQuery {
   field(projection: Projection): ShapedDocumentQuery;
-  update(data: UpdateObject): string;
-  /** Replaces the document (creating it when missing); no commands, no `_id`. */
-  set(data: DataObject): string;
+  /** `update({data: {visits: _.inc(1)}})`, as in wx-server-sdk. */
+  update(options: UpdateOptions): string;
+  /** `set({data: document})`: replaces the document (creating it when missing); no commands, no `_id`. */
+  set(options: SetOptions): string;
   remove(): string;
 }
 
@@ -71,11 +74,6 @@ function finish(parts: readonly string[]): string {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_QUERY_BYTES) throw new InvalidArgumentError('query', `is ${bytes} bytes long; at most ${MAX_QUERY_BYTES} are accepted`);
   return text;
-}
-
-/** `{data: …}`, the options object of add/update/set. */
-function dataOption(depth: number, what: string, render: (depth: number) => string): string {
-  return `{data: ${render(enter(depth, what))}}`;
 }
 
 class Query implements CollectionQuery {
@@ -125,9 +123,9 @@ class Query implements CollectionQuery {
     return finish([this.head, ...this.parts, '.count()']);
   }
 
-  update(data: UpdateObject): string {
+  update(options: UpdateOptions): string {
     this.unshaped('update');
-    return finish([this.head, ...this.parts, updateCall(data)]);
+    return finish([this.head, ...this.parts, updateCall(options)]);
   }
 
   remove(): string {
@@ -135,12 +133,13 @@ class Query implements CollectionQuery {
     return finish([this.head, ...this.parts, '.remove()']);
   }
 
-  add(data: DataObject | readonly DataObject[]): string {
+  add(options: AddOptions): string {
     if (this.used.size > 0) throw new InvalidArgumentError('add', 'must follow collection() directly');
+    const data = dataOf(options, 'add');
     const documents: readonly unknown[] = Array.isArray(data) ? data : [data];
     if (documents.length === 0) throw new InvalidArgumentError('add', 'needs at least one document');
     for (const document of documents) checkDocument(document, 'add', true);
-    const text = call('.add', 0, 'add', [(depth) => dataOption(depth, 'add', (inner) => renderValue(data, 'data', inner, 'add'))]);
+    const text = call('.add', 0, 'add', [(depth) => renderDataOption(depth, 'add', (inner) => renderValue(data, 'data', inner, 'add'))]);
     return finish([this.head, text]);
   }
 
@@ -176,15 +175,16 @@ class DocumentRef implements DocumentQuery {
     return finish([...this.parts, '.get()']);
   }
 
-  update(data: UpdateObject): string {
+  update(options: UpdateOptions): string {
     this.unshaped('update');
-    return finish([...this.parts, updateCall(data)]);
+    return finish([...this.parts, updateCall(options)]);
   }
 
-  set(data: DataObject): string {
+  set(options: SetOptions): string {
     this.unshaped('set');
+    const data = dataOf(options, 'set');
     checkDocument(data, 'set', false);
-    return finish([...this.parts, call('.set', 0, 'set', [(depth) => dataOption(depth, 'set', (inner) => renderValue(data, 'data', inner, 'set'))])]);
+    return finish([...this.parts, call('.set', 0, 'set', [(depth) => renderDataOption(depth, 'set', (inner) => renderValue(data, 'data', inner, 'set'))])]);
   }
 
   remove(): string {
@@ -223,7 +223,8 @@ function documentIdLiteral(id: DocumentId): string {
 }
 
 /** `update({data})`: fields, not operators; never `_id`; not empty. */
-function updateCall(data: UpdateObject): string {
+function updateCall(options: UpdateOptions): string {
+  const data = dataOf(options, 'update');
   if (!isPlainObject(data)) throw new InvalidArgumentError('update', 'takes an object of fields');
   const entries = definedEntries(data);
   if (entries.length === 0) throw new InvalidArgumentError('update', 'has nothing to update');
@@ -231,7 +232,7 @@ function updateCall(data: UpdateObject): string {
     if (key === '_id') throw new InvalidArgumentError('update', 'cannot change _id');
     if (key.startsWith('$')) throw new InvalidArgumentError('update', 'takes fields, not operators: write {field: _.inc(1)}');
   }
-  return call('.update', 0, 'update', [(depth) => dataOption(depth, 'update', (inner) => renderValue(data, 'update', inner, 'update'))]);
+  return call('.update', 0, 'update', [(depth) => renderDataOption(depth, 'update', (inner) => renderValue(data, 'update', inner, 'update'))]);
 }
 
 /** A document for add (which may carry its own `_id`) or set (which may not). */

@@ -41,6 +41,21 @@ export interface UpdateObject {
   readonly [field: string]: UpdateValue | undefined;
 }
 
+/** `add()`'s options, as in wx-server-sdk: one document or several, each may carry its `_id`. */
+export interface AddOptions {
+  readonly data: DataObject | readonly DataObject[];
+}
+
+/** `update()`'s options, as in wx-server-sdk: `{data: {visits: _.inc(1)}}`. */
+export interface UpdateOptions {
+  readonly data: UpdateObject;
+}
+
+/** `set()`'s options, as in wx-server-sdk: the whole new document, without `_id`. */
+export interface SetOptions {
+  readonly data: DataObject;
+}
+
 /** Aggregation expressions: data and `$` operators; `$.pipeline()…done()` inside a stage. */
 export type AggregateValue = DataValue | AggregateExpression | Pipeline | readonly AggregateValue[] | AggregateObject;
 
