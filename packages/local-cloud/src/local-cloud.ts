@@ -18,6 +18,7 @@ import { registerStorageActions } from './storage/storage-actions';
 import { ApiTokens } from './openapi/api-tokens';
 import { registerOpenApiAction } from './openapi/openapi-action';
 import { OpenApiService } from './openapi/openapi-service';
+import { customSendService } from './openapi/custom-send-http';
 import { TokenIssuingRuntime } from './openapi/token-issuing-runtime';
 
 export interface LocalCloudOptions {
@@ -134,6 +135,7 @@ export class LocalCloud {
     const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage, backend });
     const router = new Router();
     for (const part of [wechat, login, tcbHttp, baidu, backend, storage]) router.mount(part.service);
+    router.mount(customSendService({ wechat, openapi, apps: options.apps, clock }));
     let listening: { server: Server; url: string };
     try {
       listening = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');

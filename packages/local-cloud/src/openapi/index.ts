@@ -3,3 +3,4 @@ export { readOpenApiPermissions } from './function-permissions';
 export { TokenIssuingRuntime } from './token-issuing-runtime';
 export { OpenApiService, type OpenApiAnswer, type OpenApiCall, type OpenApiMedia, type OpenApiRequest } from './openapi-service';
 export { OPENAPI_ERROR, registerOpenApiAction } from './openapi-action';
+export { customSendService, HTTP_API_CALLER } from './custom-send-http';
