@@ -12,21 +12,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
 import { performance } from 'node:perf_hooks';
+import { median, table } from './lib/stats';
+import { benchLocalCloud } from './local-cloud';
 
 const root = join(__dirname, '..');
 const built = join(root, 'build', 'cloudfunctions');
 const functions = readdirSync(built).filter((name) => statSync(join(built, name)).isDirectory());
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  for (const row of rows) console.log('  ' + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
-}
 
 function nodeRuntimes(): Array<[string, string]> {
   const source = `const m = await import(${JSON.stringify(join(root, 'scripts', 'node-runtimes.mjs'))}); process.stdout.write(JSON.stringify(m.wechatNodeBinaries()));`;
@@ -101,6 +92,7 @@ async function main(): Promise<void> {
   bundleSizes();
   coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
+  await benchLocalCloud();
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,176 @@
+/**
+ * `pnpm bench`, local cloud sections (each next to a baseline measured in the same run):
+ *   4. database operations through the real wx-server-sdk, by kind, against a plain HTTP round
+ *      trip to the same local cloud (GET /cgi-bin/get_api_domain_ip): the ratio is what the SDK
+ *      and the emulator add to one request;
+ *   5. function cold start (a freshly registered function's first call: a new Node process that
+ *      requires wx-server-sdk) against warm calls of one function, in the local runtime.
+ * The SDK runs in this process, as in the conformance tests, so the SDK and the emulator share
+ * one event loop; calls are sequential.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as cloud from 'wx-server-sdk';
+import { buildUrl, requestJson } from '@wxhub/core';
+import { applySdkEnv, LocalCloud, sdkProcessEnv, type AppConfig } from '@wxhub/local-cloud';
+import { median, table } from './lib/stats';
+
+const APP: AppConfig = { name: 'bench', appid: 'wxbench000000000001', secret: 'e'.repeat(32), envId: 'bench-env-7f8e9d' };
+const DOCS = 'bench_docs';
+const ADDED = 'bench_added';
+const SEEDED_DOCS = 1000;
+const GROUPS = 10;
+
+type Db = ReturnType<typeof cloud.database>;
+type Operation = (i: number) => Promise<unknown>;
+
+export async function benchLocalCloud(): Promise<void> {
+  const local = await LocalCloud.start({ apps: [APP], runtime: { idleCheckIntervalMs: 0 } });
+  const restoreEnv = applySdkEnv(sdkProcessEnv({ backendUrl: local.sdkBackendUrl, envId: APP.envId }));
+  try {
+    await databaseOperations(local, Number(process.env.BENCH_DB_OPS ?? 200));
+    await functionStarts(local, Number(process.env.BENCH_FN_COLD_STARTS ?? 11), Number(process.env.BENCH_FN_WARM_CALLS ?? 51));
+  } finally {
+    restoreEnv();
+    await local.stop();
+  }
+}
+
+/** The database a cloud function of APP would use, through the real SDK. */
+function sdkDatabase(): Db {
+  cloud.init({ env: APP.envId });
+  return cloud.database();
+}
+
+function seed(local: LocalCloud): void {
+  const admin = local.backend.database(APP.envId);
+  admin.createCollection(DOCS);
+  admin.createCollection(ADDED);
+  admin.insert(
+    DOCS,
+    Array.from({ length: SEEDED_DOCS }, (_unused, i) => ({ _id: `doc-${i}`, group: i % GROUPS, score: (i * 7919) % SEEDED_DOCS, name: `name ${i}`, n: 0 })),
+  );
+}
+
+/** Milliseconds each of `count` sequential calls took. */
+async function timeEach(count: number, operation: Operation): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await operation(i);
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+function opsPerSecond(samples: number[]): number {
+  const total = samples.reduce((sum, ms) => sum + ms, 0);
+  return total > 0 ? (samples.length * 1000) / total : 0;
+}
+
+async function databaseOperations(local: LocalCloud, count: number): Promise<void> {
+  seed(local);
+  const db = sdkDatabase();
+  const _ = db.command;
+  const $ = _.aggregate;
+  const docs = db.collection(DOCS);
+  const docId = (i: number): string => `doc-${(i * 37) % SEEDED_DOCS}`;
+  const token = await accessToken(local);
+  const roundTrip = buildUrl(local.wechatApiBase, '/cgi-bin/get_api_domain_ip');
+
+  const kinds: Array<[string, Operation]> = [
+    ['add', (i) => sdkPromise(db.collection(ADDED).add({ data: { i, name: `added ${i}`, at: new Date(0) } }))],
+    ['doc.get', (i) => sdkPromise(docs.doc(docId(i)).get())],
+    [`where.get, no index, ${SEEDED_DOCS} docs`, (i) => sdkPromise(docs.where({ group: i % GROUPS, score: _.gte(900) }).get())],
+    ['doc.update', (i) => sdkPromise(docs.doc(docId(i)).update({ data: { n: _.inc(1) } }))],
+    [`where.update, ${SEEDED_DOCS / GROUPS} docs each`, (i) => sdkPromise(docs.where({ group: i % GROUPS }).update({ data: { n: _.inc(1) } }))],
+    ['count', (i) => sdkPromise(docs.where({ group: i % GROUPS }).count())],
+    [`aggregate group, ${SEEDED_DOCS} docs`, () => sdkPromise(docs.aggregate().group({ _id: '$group', total: $.sum('$score') }).end())],
+  ];
+  const baseline: Operation = async () => {
+    const response = await requestJson(new URL(roundTrip), { query: { access_token: token } });
+    if (response.status !== 200) throw new Error(`baseline round trip answered HTTP ${response.status}`);
+  };
+
+  // Warm both paths first (connections, JIT, the SDK's lazy setup), then interleave the baseline
+  // with each kind so drift in the machine's load touches both alike.
+  for (const [, operation] of kinds) await timeEach(5, operation);
+  await timeEach(20, baseline);
+  const rows: string[][] = [['operation', 'ops/s', 'median ms', 'ratio']];
+  const baselineSamples: number[] = [];
+  const measured: Array<[string, number[]]> = [];
+  for (const [label, operation] of kinds) {
+    baselineSamples.push(...(await timeEach(Math.ceil(count / kinds.length), baseline)));
+    measured.push([label, await timeEach(count, operation)]);
+  }
+  const baselineMedian = median(baselineSamples);
+  rows.push(['plain HTTP round trip (baseline)', opsPerSecond(baselineSamples).toFixed(0), baselineMedian.toFixed(2), '1.00']);
+  for (const [label, samples] of measured) {
+    const ms = median(samples);
+    rows.push([label, opsPerSecond(samples).toFixed(0), ms.toFixed(2), (ms / baselineMedian).toFixed(2)]);
+  }
+  console.log(`\n4. database operations through the real wx-server-sdk, ${count} sequential calls each; ratio of medians to a plain HTTP round trip to the same local cloud`);
+  table(rows);
+}
+
+async function accessToken(local: LocalCloud): Promise<string> {
+  const url = buildUrl(local.wechatApiBase, '/cgi-bin/token', { grant_type: 'client_credential', appid: APP.appid, secret: APP.secret });
+  const { body } = await requestJson(url);
+  const token = typeof body === 'object' && body !== null ? (body as { access_token?: unknown }).access_token : undefined;
+  if (typeof token !== 'string') throw new Error('the local cloud issued no access token');
+  return token;
+}
+
+/** wx-server-sdk's typings declare callback-style `Promise<T> | void | string`; without a callback it returns the promise. */
+function sdkPromise<T>(result: Promise<T> | void | string): Promise<T> {
+  if (!(result instanceof Promise)) throw new Error('wx-server-sdk did not return a promise');
+  return result;
+}
+
+/** A function as deployed: it requires wx-server-sdk and initialises it, like the project's. */
+const FUNCTION_SOURCE = `const cloud = require('wx-server-sdk');
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+exports.main = async (event) => ({ echo: event.n, env: cloud.getWXContext().ENV });
+`;
+
+async function functionStarts(local: LocalCloud, coldStarts: number, warmCalls: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wxhub-bench-fn-'));
+  try {
+    writeFileSync(join(dir, 'index.js'), FUNCTION_SOURCE);
+    const register = (name: string): void => local.functions.register({ envId: APP.envId, name, dir, backendUrl: local.sdkBackendUrl });
+    const call = async (name: string, n: number, expectCold: boolean): Promise<number> => {
+      const start = performance.now();
+      const outcome = await local.functions.invoke({ envId: APP.envId, name, event: { n } });
+      const ms = performance.now() - start;
+      if (outcome.coldStart !== expectCold) throw new Error(`call ${n} of ${name} was ${outcome.coldStart ? 'cold' : 'warm'}, expected ${expectCold ? 'cold' : 'warm'}`);
+      return ms;
+    };
+
+    register('bench_warm');
+    await call('bench_warm', -1, true);
+    for (let i = 0; i < 5; i++) await call('bench_warm', i, false);
+
+    const cold: number[] = [];
+    const warm: number[] = [];
+    // Interleaved: each round one cold start (a function registered just now) and warm calls.
+    const warmPerRound = Math.max(1, Math.ceil(warmCalls / coldStarts));
+    for (let round = 0; round < coldStarts; round++) {
+      const name = `bench_cold_${round}`;
+      register(name);
+      cold.push(await call(name, round, true));
+      for (let i = 0; i < warmPerRound && warm.length < warmCalls; i++) warm.push(await call('bench_warm', i, false));
+    }
+    const coldMs = median(cold);
+    const warmMs = median(warm);
+    console.log(`\n5. function calls in the local runtime (local Node): median of ${cold.length} cold starts, each a freshly registered function, and of ${warm.length} warm calls`);
+    table([
+      ['call', 'ms', 'ratio'],
+      ['warm call (instance reused)', warmMs.toFixed(2), '1.00'],
+      ['cold start (new instance: process + require)', coldMs.toFixed(2), (coldMs / warmMs).toFixed(2)],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
