@@ -33,7 +33,7 @@ export interface SelectSpec {
 
 export function selectDocuments(store: CollectionStore, spec: SelectSpec): PlainObject[] {
   return viaMingo(() => {
-    const cursor = new Query(spec.filter, QUERY_OPTIONS).find<PlainObject>(store.documents(), spec.projection);
+    const cursor = new Query(spec.filter, QUERY_OPTIONS).find<PlainObject>(candidates(store, spec.filter), spec.projection);
     if (spec.order && Object.keys(spec.order).length > 0) cursor.sort({ ...spec.order });
     if (spec.offset) cursor.skip(spec.offset);
     if (spec.limit !== undefined) cursor.limit(spec.limit);
@@ -125,11 +125,25 @@ export function aggregateDocuments(store: CollectionStore, pipeline: readonly Pl
   );
 }
 
+/**
+ * The documents a filter can match: the one stored under `_id` when the filter names a plain
+ * id (every `doc(id)` call), so those do not scan the collection; all of them otherwise. The
+ * filter is still tested on what this returns.
+ */
+function candidates(store: CollectionStore, filter: PlainObject): readonly Doc[] {
+  const id = filter._id;
+  if (typeof id === 'string' || typeof id === 'number') {
+    const doc = store.get(id);
+    return doc ? [doc] : [];
+  }
+  return store.documents();
+}
+
 function matching(store: CollectionStore, filter: PlainObject, multi: boolean): Doc[] {
   return viaMingo(() => {
     const query = new Query(filter, QUERY_OPTIONS);
     const found: Doc[] = [];
-    for (const doc of store.documents()) {
+    for (const doc of candidates(store, filter)) {
       if (query.test(doc)) {
         found.push(doc);
         if (!multi) break;
@@ -207,11 +221,18 @@ function duplicateKey(label: string, id: DocId): Error {
 }
 
 /** mingo reports bad operators and impossible updates by throwing; those are the caller's fault. */
+const GEO_OPERATOR = /unknown query operator (\$(?:near|nearSphere|geoWithin|geoIntersects))\b/;
+
 function viaMingo<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof Error && error.constructor.name === 'MingoError') throw requestFailed(error.message);
+    if (error instanceof Error && error.constructor.name === 'MingoError') {
+      // WeChat evaluates geo queries; the local cloud cannot, and says so rather than answer wrongly.
+      const geo = GEO_OPERATOR.exec(error.message);
+      if (geo) throw requestFailed(`geo query ${geo[1]} is not supported by the local cloud (it needs a geo index); test it on WeChat's cloud`);
+      throw requestFailed(error.message);
+    }
     throw error;
   }
 }

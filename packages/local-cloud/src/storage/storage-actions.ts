@@ -5,6 +5,9 @@ import type { CloudBackend } from '../sdk-backend/cloud-backend';
 import { isPlainObject } from '../sdk-backend/documents';
 import type { CloudStorage } from './cloud-storage';
 
+/** WeChat's limit on getTempFileURL: "一次最多取 50 个". */
+export const MAX_TEMP_URLS_PER_CALL = 50;
+
 /**
  * The `storage.*` actions of the SDK backend protocol (@cloudbase/node-sdk 3.17.2, storage/index):
  * - getUploadMetadata `{path, method:'put'}` → `data {url, token, authorization, fileId, cosFileId, download_url}`;
@@ -40,6 +43,7 @@ function getUploadMetadata(storage: CloudStorage, ctx: ActionContext): ActionRep
 function batchGetDownloadUrl(storage: CloudStorage, ctx: ActionContext): ActionReply {
   const list = ctx.params.file_list;
   if (!Array.isArray(list) || list.length === 0) throw invalidParam('file_list must be a non-empty array');
+  if (list.length > MAX_TEMP_URLS_PER_CALL) throw invalidParam(`file_list has ${list.length} files; at most ${MAX_TEMP_URLS_PER_CALL} per call`);
   const items = list.map((item: unknown, i) => {
     if (!isPlainObject(item) || typeof item.fileid !== 'string' || item.fileid === '') {
       throw invalidParam(`file_list[${i}].fileid must be a non-empty string`);

@@ -106,3 +106,15 @@ describe('errors the SDK reports for records', () => {
     expect(t.admin.find(COLLECTION)).toEqual([{ _id: 'k' }]);
   });
 });
+
+describe('what the local cloud cannot evaluate', () => {
+  // 地理位置查询 (geoNear / geoWithin) need WeChat's geo index: refused with a clear message,
+  // never answered with a wrong (e.g. empty) result.
+  test('geo queries are refused, naming the operator', async () => {
+    const db = cloud.database();
+    await db.createCollection('places').catch(() => undefined);
+    await db.collection('places').add({ data: { loc: db.Geo.Point(113.3, 23.1) } });
+    const near = await failure(db.collection('places').where({ loc: db.command.geoNear({ geometry: db.Geo.Point(113.3, 23.1), maxDistance: 1000 }) }).get());
+    expect(near.message).toMatch(/geo query \$nearSphere is not supported by the local cloud/);
+  });
+});

@@ -98,3 +98,15 @@ describe('the storage round trip', () => {
     expect(presentDelete).toEqual({ fileID: present.fileID, status: 0, errMsg: 'ok' });
   });
 });
+
+describe('getTempFileURL limits', () => {
+  // Cloud.getTempFileURL: "fileList ... 一次最多取 50 个" — more is refused, not served.
+  test('at most 50 files per call', async () => {
+    const ids = Array.from({ length: 51 }, (_unused, i) => `cloud://${ENV_A}.0000-${ENV_A}/f${i}.txt`);
+    const refused = await failure(cloud.getTempFileURL({ fileList: ids }));
+    expect(refused.message).toMatch(/at most 50/);
+    const fifty = await tempUrls(ids.slice(0, 50));
+    expect(fifty).toHaveLength(50);
+  });
+});
+
