@@ -1,7 +1,8 @@
 import type { Clock } from '@wxhub/core';
 import type { AppConfig } from '../config';
-import { parseJsonBody, type EmulatorRequest, type Handler } from '../http/router';
-import { wechatError, type WeChatErrorBody } from '../wechat/errcodes';
+import type { Handler } from '../http/router';
+import { authorize } from '../tcb-http/authorize';
+import { wechatError } from '../wechat/errcodes';
 import type { WeChatEmulator } from '../wechat/wechat-emulator';
 import type { CloudStorage, FileItemCode } from './cloud-storage';
 
@@ -22,8 +23,6 @@ const ITEM_STATUS: Readonly<Record<FileItemCode, { status: number; errmsg: strin
   STORAGE_EXCEED_AUTHORITY: { status: -503002, errmsg: 'storage permission denied' },
   INVALID_PARAM: { status: -501007, errmsg: 'invalid parameters' },
 };
-
-type Authorized = { readonly ok: true; readonly envId: string; readonly body: Record<string, unknown> } | { readonly ok: false; readonly error: WeChatErrorBody };
 
 /** `POST /tcb/uploadfile {env, path}` → `{url, token, authorization, file_id, cos_file_id}`; then a form POST of the bytes to `url`. */
 export function uploadFileApi(deps: TcbStorageDeps): Handler {
@@ -89,25 +88,4 @@ export function batchDeleteFileApi(deps: TcbStorageDeps): Handler {
     const deleteList = deps.storage.deleteFiles(auth.envId, list).map((result) => ({ fileid: result.fileId, ...ITEM_STATUS[result.code] }));
     return { body: { errcode: 0, errmsg: 'ok', delete_list: deleteList } };
   };
-}
-
-/** The checks every `tcb/*` storage call shares: POST, a valid token, a JSON body naming an env of the token's app. */
-function authorize(deps: TcbStorageDeps, request: EmulatorRequest): Authorized {
-  const now = deps.clock.now();
-  if (request.method.toUpperCase() !== 'POST') return { ok: false, error: wechatError(43002, now) };
-  const auth = deps.wechat.authenticate(request.query);
-  if (!auth.ok) return { ok: false, error: { errcode: auth.errcode, errmsg: auth.errmsg } };
-  const body = parseJsonBody(request);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: wechatError(request.body.length === 0 ? 44002 : 47001, now) };
-  }
-  const fields = body as Record<string, unknown>;
-  const envId = fields.env;
-  if (typeof envId !== 'string' || envId === '') return { ok: false, error: wechatError(40101, now, 'missing required parameter: env') };
-  const app = deps.apps.find((candidate) => candidate.appid === auth.appid);
-  if (!app || app.envId !== envId) {
-    // An environment belongs to one mini program; another app's token cannot reach it.
-    return { ok: false, error: wechatError(-501000, now, `Environment invalid: env ${envId} does not belong to this app`) };
-  }
-  return { ok: true, envId, body: fields };
 }

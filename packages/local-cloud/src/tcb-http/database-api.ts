@@ -2,7 +2,7 @@ import { parseDbQuery, type ParsedQuery, type QueryOp } from '../db-query';
 import type { EmulatorReply, EmulatorRequest, Handler } from '../http/router';
 import { collectionMissing, type CloudDatabase } from '../sdk-backend/cloud-database';
 import { wechatError } from '../wechat/errcodes';
-import { authorize, type AuthorizeDeps } from './database/authorize';
+import { authorize, type AuthorizeDeps } from './authorize';
 import { collectionPage } from './database/collections';
 import { databaseErrorBody } from './database/errors';
 import { optionalCount, requiredText } from './database/params';

@@ -1,8 +1,8 @@
 import type { Clock } from '@wxhub/core';
-import type { AppConfig } from '../../config';
-import { parseJsonBody, type EmulatorRequest } from '../../http/router';
-import { wechatError, type WeChatErrorBody } from '../../wechat/errcodes';
-import type { WeChatEmulator } from '../../wechat/wechat-emulator';
+import type { AppConfig } from '../config';
+import { parseJsonBody, type EmulatorRequest } from '../http/router';
+import { wechatError, type WeChatErrorBody } from '../wechat/errcodes';
+import type { WeChatEmulator } from '../wechat/wechat-emulator';
 
 export interface AuthorizeDeps {
   readonly wechat: Pick<WeChatEmulator, 'authenticate'>;
@@ -15,7 +15,7 @@ export type Authorized =
   | { readonly ok: false; readonly error: WeChatErrorBody };
 
 /**
- * What every `tcb/database*` call checks first, in WeChat's order: POST (43002), a valid token
+ * What every `tcb/*` call with an env in its body (database, storage) checks first, in WeChat's order: POST (43002), a valid token
  * (41001/40014/42001…), a JSON object body (44002 empty, 47001 malformed), `env` present (40101)
  * and owned by the token's app — an environment belongs to one mini program, so another app's
  * token cannot reach it (-501000, as tcb/invokecloudfunction answers).
