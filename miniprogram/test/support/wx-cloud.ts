@@ -1,10 +1,10 @@
 /**
- * `wx.cloud` for page tests, answered by the local cloud. This is the ONE place that knows how
- * a page's call reaches it: today in-process (`cloud.functions.invoke` of a startProjectCloud
- * instance, with the caller identity WeChat attaches); when the local cloud serves its
- * client-call endpoint, only `deliver` changes to an HTTP request to it.
+ * `wx.cloud` for page tests, answered by the local cloud through its client-call endpoint
+ * (`POST /client/callFunction` with the user's openid), which runs the function as WeChat's
+ * client would have it run: caller identity, `userInfo` in the event, the client SDK's
+ * answer and failure shapes. This is the ONE place that knows how a page's call travels.
  */
-import { CloudFunctionError, type ProjectCloud } from '@wxhub/local-cloud';
+import { callFunction, CallFunctionError, ClientCallApi, type ProjectCloud } from '@wxhub/local-cloud';
 
 export interface CloudInitOptions {
   readonly env?: string | { readonly functions?: string; readonly database?: string; readonly storage?: string };
@@ -75,6 +75,7 @@ export class LocalWxCloud {
     this.appid = app.appid;
     this.envIds = new Set([app.envId]);
     this.openid = options.openid;
+    project.cloud.mount(new ClientCallApi({ apps: project.cloud.apps, runtime: project.cloud.functions }).service);
   }
 
   /** Puts this client at `wx.cloud`. */
@@ -146,33 +147,16 @@ export class LocalWxCloud {
     }
     if (this.initOptions === undefined) throw new CallFunctionFailure(-1, 'cloud.callFunction:fail wx.cloud.init has not been called');
     if (envId === undefined || !this.envIds.has(envId)) {
-      throw serviceFailure(-501000, `[InvalidParameter] env ${String(envId)} is not an environment of ${this.appid}`);
+      throw new CallFunctionFailure(-404011, `cloud.callFunction:fail env ${String(envId)} is not an environment of ${this.appid}`);
     }
     try {
-      const { result, requestId } = await this.project.cloud.functions.invoke({
-        envId,
-        name,
-        // What WeChat's client adds to every call's event.
-        event: { ...data, userInfo: { appId: this.appid, openId: openid } },
-        caller: { appid: this.appid, openid, source: 'wx_client' },
-      });
-      return { result, errMsg: 'cloud.callFunction:ok', requestID: requestId };
+      const { result, requestID } = await callFunction(this.project.cloud.url, { appid: this.appid, env: envId, name, data, openid });
+      return { result, errMsg: 'cloud.callFunction:ok', requestID };
     } catch (error) {
-      if (error instanceof CloudFunctionError) throw serviceFailure(error.errCode, error.errMsg, error.requestId);
+      if (error instanceof CallFunctionError) throw new CallFunctionFailure(error.errCode, error.errMsg);
       throw error;
     }
   }
-}
-
-/**
- * How the client SDK reports a failure of the function service (execution error, timeout, no
- * such function or environment): -404011, with the service's own code inside errMsg.
- */
-function serviceFailure(serviceCode: number, message: string, requestId = ''): CallFunctionFailure {
-  return new CallFunctionFailure(
-    -404011,
-    `cloud.callFunction:fail requestID ${requestId}, cloud function service error code ${serviceCode}, error message ${message}; at cloud.callFunction api;`,
-  );
 }
 
 function toFailure(error: unknown): CallFunctionFailure {
