@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { systemClock, type Clock } from '@wxhub/core';
-import { Router, type Service } from './http/router';
+import { Router, type EmulatorRequest, type Service } from './http/router';
+import { FaultPlan, type FaultEffect, type FaultTarget } from './faults/faults';
 import { close, listen } from './http/server';
 import { WECHAT_TOKEN_POLICY, type AppConfig, type BaiduClientConfig, type TokenPolicy } from './config';
 import { WeChatEmulator } from './wechat/wechat-emulator';
@@ -20,6 +21,16 @@ import { registerOpenApiAction } from './openapi/openapi-action';
 import { OpenApiService } from './openapi/openapi-service';
 import { customSendService } from './openapi/custom-send-http';
 import { TokenIssuingRuntime } from './openapi/token-issuing-runtime';
+
+/**
+ * A scripted failure of the cloud backend that wx-server-sdk calls (and of the storage URLs it
+ * hands out): every call, or only one `action` (e.g. `database.getDocument`, `storage.getUploadMetadata`).
+ */
+export type BackendFault = Omit<FaultTarget, 'path' | 'when'> & {
+  readonly action?: string;
+  /** `''` (the default) is the backend itself; `/upload`, `/download` the storage URLs. */
+  readonly path?: string;
+} & FaultEffect;
 
 export interface LocalCloudOptions {
   readonly apps: readonly AppConfig[];
@@ -64,6 +75,8 @@ export class LocalCloud {
   readonly openapi: OpenApiService;
   /** The WX_API_TOKENs of invocations in progress; `issue` one to run the SDK in-process as a function. */
   readonly apiTokens: ApiTokens;
+  /** Faults of the backend the SDK talks to; see injectBackendFault. */
+  readonly backendFaults: FaultPlan;
   private readonly databaseStores: ReadonlyMap<string, DatabaseStore>;
   private readonly closeStores: () => void;
 
@@ -84,6 +97,7 @@ export class LocalCloud {
       apiTokens: ApiTokens;
       databaseStores: ReadonlyMap<string, DatabaseStore>;
       closeStores: () => void;
+      backendFaults: FaultPlan;
     },
   ) {
     this.wechat = parts.wechat;
@@ -95,6 +109,7 @@ export class LocalCloud {
     this.openapi = parts.openapi;
     this.apiTokens = parts.apiTokens;
     this.databaseStores = parts.databaseStores;
+    this.backendFaults = parts.backendFaults;
     this.closeStores = parts.closeStores;
   }
 
@@ -134,7 +149,9 @@ export class LocalCloud {
     registerOpenApiAction(backend, openapi, apiTokens);
     const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage, backend });
     const router = new Router();
-    for (const part of [wechat, login, tcbHttp, baidu, backend, storage]) router.mount(part.service);
+    const backendFaults = new FaultPlan();
+    for (const part of [wechat, login, tcbHttp, baidu]) router.mount(part.service);
+    for (const part of [backend, storage]) router.mount(backendFaults.wrapService(part.service));
     router.mount(customSendService({ wechat, openapi, apps: options.apps, clock }));
     let listening: { server: Server; url: string };
     try {
@@ -145,7 +162,7 @@ export class LocalCloud {
     }
     publicUrl = listening.url;
     return new LocalCloud(listening.url, clock, options.apps, listening.server, router, {
-      wechat, login, baidu, backend, functions, storage, openapi, apiTokens, databaseStores, closeStores: () => persistence?.close(),
+      backendFaults, wechat, login, baidu, backend, functions, storage, openapi, apiTokens, databaseStores, closeStores: () => persistence?.close(),
     });
   }
 
@@ -172,6 +189,15 @@ export class LocalCloud {
     return app;
   }
 
+  /**
+   * Breaks the cloud backend for wx-server-sdk the way a bad day would: an HTTP status, latency
+   * (`delayMs`), a hang; for every call or one `action`. `backendFaults.clear()` ends them.
+   */
+  injectBackendFault(fault: BackendFault): void {
+    const { action, path = '', ...rest } = fault;
+    this.backendFaults.inject({ ...rest, path, ...(action ? { when: (request: EmulatorRequest) => sdkAction(request) === action } : {}) } as Parameters<FaultPlan['inject']>[0]);
+  }
+
   /** The storage engine of one environment's database: for seed import and export. */
   databaseStore(envId: string): DatabaseStore {
     const store = this.databaseStores.get(envId);
@@ -183,5 +209,17 @@ export class LocalCloud {
     await this.functions.stop();
     await close(this.server);
     this.closeStores();
+  }
+}
+
+/** The `action` of an SDK call: a field of its JSON body, or of its multipart form (wx.openApi). */
+function sdkAction(request: EmulatorRequest): string | undefined {
+  const text = request.body.toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const action = typeof parsed === 'object' && parsed !== null ? (parsed as { action?: unknown }).action : undefined;
+    return typeof action === 'string' ? action : undefined;
+  } catch {
+    return /name="action"\r\n\r\n([^\r]+)/.exec(text)?.[1];
   }
 }
