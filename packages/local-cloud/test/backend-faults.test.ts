@@ -38,7 +38,7 @@ describe('faults of the cloud backend the SDK calls', () => {
 
   it('holds a call while a hang is armed and releases it on clear', async () => {
     cloud.injectBackendFault({ action: 'database.calculateDocument', hang: true });
-    const pending = sdk.database().collection('items').count();
+    const pending = Promise.resolve(sdk.database().collection('items').count());
     const settled = pending.then(
       () => 'resolved',
       () => 'rejected',
