@@ -44,3 +44,24 @@ export async function startTestProject(nodeBinary?: string): Promise<TestProject
     },
   };
 }
+
+/** B's environment on a fresh local cloud, for the test of one built function. */
+export interface BuiltFunctionInB {
+  readonly project: ProjectCloud;
+  readonly envId: string;
+  readonly appid: string;
+}
+
+/**
+ * The project's configuration on a fresh local cloud with the BUILT bundles and the real clock,
+ * refusing (with the cloud stopped) when function `name` is not configured and built.
+ */
+export async function startBuiltFunctionInB(name: string): Promise<BuiltFunctionInB> {
+  const project = await startProjectCloud({ root: REPO_ROOT, runtime: { idleCheckIntervalMs: 0 } });
+  const B = project.config.apps.B;
+  if (!B || !project.functions.includes(name)) {
+    await project.cloud.stop();
+    throw new Error(`${name} is not configured and built: run \`pnpm build\``);
+  }
+  return { project, envId: B.envId, appid: B.appid };
+}

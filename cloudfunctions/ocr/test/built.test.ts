@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
-
-const ROOT = join(__dirname, '..', '..', '..');
+import type { ProjectCloud } from '@wxhub/local-cloud';
+import { startBuiltFunctionInB } from '../../../test/support/project';
 
 /** The BUILT bundle in B's environment on the local cloud, fed by the built refresh_tokens. */
 describe('ocr (built bundle)', () => {
@@ -10,10 +8,7 @@ describe('ocr (built bundle)', () => {
   let appid: string;
 
   beforeEach(async () => {
-    project = await startProjectCloud({ root: ROOT, runtime: { idleCheckIntervalMs: 0 } });
-    const B = project.config.apps.B;
-    if (!B || !project.functions.includes('ocr')) throw new Error('ocr is not configured and built: run `pnpm build`');
-    ({ envId, appid } = B);
+    ({ project, envId, appid } = await startBuiltFunctionInB('ocr'));
   });
   afterEach(async () => {
     await project.cloud.stop();

@@ -6,95 +6,95 @@ import { formatBytes, oneLine } from '../output';
 
 const QUERY_NOTE = 'The query is db.collection(…) text as in the mini program (_ = db.command, $ = db.command.aggregate); - reads it from stdin. It is parsed, never run as code.';
 
-async function queryOperand(context: CommandContext, command: string): Promise<string> {
-  expectOperands(context.operands, command, ['the query']);
-  return operandText(context.operands[0] as string, context.io);
+/** What sets one query command apart; the operand, the note and the exit code are the same for all. */
+type QueryCommandSpec = Pick<Command, 'name' | 'summary' | 'details'> & {
+  readonly example: string;
+  /** Sends the query and prints the answer. */
+  send(context: CommandContext, query: string): Promise<void>;
+};
+
+function queryCommand({ name, summary, details, example, send }: QueryCommandSpec): Command {
+  return {
+    name,
+    summary,
+    operands: '<query|->',
+    details: [...details, QUERY_NOTE],
+    options: [],
+    examples: [example],
+    async run(context) {
+      expectOperands(context.operands, name, ['the query']);
+      await send(context, await operandText(context.operands[0] as string, context.io));
+      return ExitCode.OK;
+    },
+  };
 }
 
 export const dbCommands: readonly Command[] = [
-  {
+  queryCommand({
     name: 'db query',
     summary: 'read documents (tcb/databasequery)',
-    operands: '<query|->',
-    details: ['Prints one document per line (JSON) and the paging on stderr. Without .limit() the API', 'returns 10 documents.', QUERY_NOTE],
-    options: [],
-    examples: [`wxhub db query 'db.collection("users").where({age: _.gt(18)}).orderBy("age", "desc").limit(20).get()' --app A`],
-    async run(context) {
-      const { data, pager } = await context.connect().cloud.query(await queryOperand(context, 'db query'));
+    details: ['Prints one document per line (JSON) and the paging on stderr. Without .limit() the API', 'returns 10 documents.'],
+    example: `wxhub db query 'db.collection("users").where({age: _.gt(18)}).orderBy("age", "desc").limit(20).get()' --app A`,
+    async send(context, query) {
+      const { data, pager } = await context.connect().cloud.query(query);
       context.out.result({ data, pager }, () => data.map(oneLine));
       context.out.note(`${data.length} of ${pager.total} document(s) (offset ${pager.offset}, limit ${pager.limit})`);
-      return ExitCode.OK;
     },
-  },
-  {
+  }),
+  queryCommand({
     name: 'db add',
     summary: 'insert documents (tcb/databaseadd)',
-    operands: '<query|->',
-    details: ['Prints the new documents\' _ids, one per line.', QUERY_NOTE],
-    options: [],
-    examples: [`wxhub db add 'db.collection("todos").add({data: [{title: "a", due: new Date("2026-09-01")}, {title: "b", createdAt: db.serverDate()}]})' --app A`],
-    async run(context) {
-      const { ids } = await context.connect().cloud.add(await queryOperand(context, 'db add'));
+    details: ['Prints the new documents\' _ids, one per line.'],
+    example: `wxhub db add 'db.collection("todos").add({data: [{title: "a", due: new Date("2026-09-01")}, {title: "b", createdAt: db.serverDate()}]})' --app A`,
+    async send(context, query) {
+      const { ids } = await context.connect().cloud.add(query);
       context.out.result({ ids }, () => ids.map(String));
       context.out.note(`added ${ids.length} document(s)`);
-      return ExitCode.OK;
     },
-  },
-  {
+  }),
+  queryCommand({
     name: 'db update',
     summary: 'update documents (tcb/databaseupdate)',
-    operands: '<query|->',
-    details: ['where(…).update() changes every match; doc(id).update() one document; doc(id).set() replaces', 'one or creates it.', QUERY_NOTE],
-    options: [],
-    examples: [`wxhub db update 'db.collection("users").where({vip: true}).update({data: {points: _.inc(10)}})' --app A`],
-    async run(context) {
-      const result = await context.connect().cloud.update(await queryOperand(context, 'db update'));
+    details: ['where(…).update() changes every match; doc(id).update() one document; doc(id).set() replaces', 'one or creates it.'],
+    example: `wxhub db update 'db.collection("users").where({vip: true}).update({data: {points: _.inc(10)}})' --app A`,
+    async send(context, query) {
+      const result = await context.connect().cloud.update(query);
       context.out.result(result, () => [
         `matched ${result.matched}, modified ${result.modified}${result.upsertedId !== undefined ? `, created ${String(result.upsertedId)}` : ''}`,
       ]);
-      return ExitCode.OK;
     },
-  },
-  {
+  }),
+  queryCommand({
     name: 'db delete',
     summary: 'remove documents (tcb/databasedelete)',
-    operands: '<query|->',
-    details: ['where(…).remove() removes every match; doc(id).remove() one document.', QUERY_NOTE],
-    options: [],
-    examples: [`wxhub db delete 'db.collection("sessions").where({expiresAt: _.lt(new Date("2026-01-01"))}).remove()' --app A`],
-    async run(context) {
-      const result = await context.connect().cloud.delete(await queryOperand(context, 'db delete'));
+    details: ['where(…).remove() removes every match; doc(id).remove() one document.'],
+    example: `wxhub db delete 'db.collection("sessions").where({expiresAt: _.lt(new Date("2026-01-01"))}).remove()' --app A`,
+    async send(context, query) {
+      const result = await context.connect().cloud.delete(query);
       context.out.result(result, () => [`deleted ${result.deleted}`]);
-      return ExitCode.OK;
     },
-  },
-  {
+  }),
+  queryCommand({
     name: 'db count',
     summary: 'count documents (tcb/databasecount)',
-    operands: '<query|->',
-    details: ['Prints the number of documents the where matches.', QUERY_NOTE],
-    options: [],
-    examples: [`wxhub db count 'db.collection("users").where({city: "Shenzhen"}).count()' --app A`],
-    async run(context) {
-      const count = await context.connect().cloud.count(await queryOperand(context, 'db count'));
+    details: ['Prints the number of documents the where matches.'],
+    example: `wxhub db count 'db.collection("users").where({city: "Shenzhen"}).count()' --app A`,
+    async send(context, query) {
+      const count = await context.connect().cloud.count(query);
       context.out.result({ count }, () => [String(count)]);
-      return ExitCode.OK;
     },
-  },
-  {
+  }),
+  queryCommand({
     name: 'db aggregate',
     summary: 'run an aggregation pipeline (tcb/databaseaggregate)',
-    operands: '<query|->',
-    details: ['Prints one output document per line.', QUERY_NOTE],
-    options: [],
-    examples: [`wxhub db aggregate 'db.collection("orders").aggregate().group({_id: "$city", total: $.sum("$amount")}).sort({total: -1}).end()' --app A`],
-    async run(context) {
-      const data = await context.connect().cloud.aggregate(await queryOperand(context, 'db aggregate'));
+    details: ['Prints one output document per line.'],
+    example: `wxhub db aggregate 'db.collection("orders").aggregate().group({_id: "$city", total: $.sum("$amount")}).sort({total: -1}).end()' --app A`,
+    async send(context, query) {
+      const data = await context.connect().cloud.aggregate(query);
       context.out.result({ data }, () => data.map(oneLine));
       context.out.note(`${data.length} document(s)`);
-      return ExitCode.OK;
     },
-  },
+  }),
   {
     name: 'db collections',
     summary: 'list collections with counts and sizes (tcb/databasecollectionget)',

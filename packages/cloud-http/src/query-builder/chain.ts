@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@wxhub/core';
+import { MAX_LIMIT, MAX_QUERY_BYTES, keyProblem } from '@wxhub/db-query-language';
 import { renderFilter } from './conditions';
-import { MAX_LIMIT, MAX_QUERY_BYTES, keyProblem } from './limits';
 import { integerLiteral, numberLiteral, stringLiteral } from './literals';
 import { renderProjection } from './projection';
 import { call, definedEntries, isPlainObject, renderValue } from './render';

@@ -1,13 +1,25 @@
 import { InvalidArgumentError } from '@wxhub/core';
+import type { LogicCommandName, QueryCommandName } from '@wxhub/db-query-language';
 import { integerLiteral, numberLiteral } from './literals';
 import { QueryPart, call, isPlainObject, renderValue, type Mode, type Role } from './render';
 import type { AggregateValue, Condition, DataValue } from './types';
 
-export type QueryCommandName = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'all' | 'elemMatch' | 'exists' | 'size' | 'mod';
 type Comparison = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
 
+/** A query or logic command: `.and()` / `.or()` combine it with more conditions. */
+abstract class ChainableCommand extends QueryPart {
+  /** This condition and the others, on the same field. */
+  and(...conditions: Condition[] | [readonly Condition[]]): LogicCommand {
+    return new LogicCommand('and', [this, ...spread(conditions)]);
+  }
+
+  or(...conditions: Condition[] | [readonly Condition[]]): LogicCommand {
+    return new LogicCommand('or', [this, ...spread(conditions)]);
+  }
+}
+
 /** `_.gt(18)` and friends: a condition on the field it is the value of. */
-export class QueryCommand extends QueryPart {
+export class QueryCommand extends ChainableCommand {
   protected readonly role: Role = 'query';
 
   /** @internal */
@@ -20,15 +32,6 @@ export class QueryCommand extends QueryPart {
 
   describe(): string {
     return `_.${this.name}()`;
-  }
-
-  /** This condition and the others, on the same field. */
-  and(...conditions: Condition[] | [readonly Condition[]]): LogicCommand {
-    return new LogicCommand('and', [this, ...spread(conditions)]);
-  }
-
-  or(...conditions: Condition[] | [readonly Condition[]]): LogicCommand {
-    return new LogicCommand('or', [this, ...spread(conditions)]);
   }
 
   eq(value: DataValue): LogicCommand {
@@ -94,13 +97,11 @@ export class QueryCommand extends QueryPart {
   }
 }
 
-export type LogicCommandName = 'and' | 'or' | 'nor' | 'not';
-
 /**
  * `_.and/_.or/_.nor(…)` of conditions, `_.not(command)`. As a field's value its commands apply
  * to that field; as `where()`'s argument its operands must be whole filters.
  */
-export class LogicCommand extends QueryPart {
+export class LogicCommand extends ChainableCommand {
   protected readonly role: Role = 'logic';
 
   /** @internal */
@@ -113,14 +114,6 @@ export class LogicCommand extends QueryPart {
 
   describe(): string {
     return `_.${this.name}()`;
-  }
-
-  and(...conditions: Condition[] | [readonly Condition[]]): LogicCommand {
-    return new LogicCommand('and', [this, ...spread(conditions)]);
-  }
-
-  or(...conditions: Condition[] | [readonly Condition[]]): LogicCommand {
-    return new LogicCommand('or', [this, ...spread(conditions)]);
   }
 
   render(depth: number, _mode: Mode, what: string): string {

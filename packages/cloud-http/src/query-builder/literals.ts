@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@wxhub/core';
-import { MAX_NESTING_DEPTH, keyProblem } from './limits';
+import { MAX_NESTING_DEPTH, keyProblem } from '@wxhub/db-query-language';
 
 /**
  * The only ways user data becomes query text. Each returns a JavaScript literal that can mean

@@ -1,3 +1,4 @@
+import { AGGREGATE_OPERATOR_NAMES, type AggregateOperatorName } from '@wxhub/db-query-language';
 import { AggregateExpression } from './aggregate-expression';
 import { ExprCondition, LogicCommand, QueryCommand, spread } from './conditions';
 import { ProjectionOperator } from './projection';
@@ -63,27 +64,6 @@ export const _ = {
     elemMatch: (condition: OperandObject | QueryCommand): ProjectionOperator => new ProjectionOperator('elemMatch', condition),
   },
 } as const;
-
-/** wx-server-sdk's `db.command.aggregate` operators. */
-export const AGGREGATE_OPERATOR_NAMES = [
-  'abs', 'add', 'ceil', 'divide', 'exp', 'floor', 'ln', 'log', 'log10', 'mod', 'multiply', 'pow', 'sqrt', 'subtract', 'trunc',
-  'arrayElemAt', 'arrayToObject', 'concatArrays', 'filter', 'in', 'indexOfArray', 'isArray', 'map', 'range', 'reduce',
-  'reverseArray', 'size', 'slice', 'zip',
-  'and', 'not', 'or',
-  'cmp', 'eq', 'gt', 'gte', 'lt', 'lte', 'neq',
-  'cond', 'ifNull', 'switch',
-  'dateFromParts', 'dateFromString', 'dayOfMonth', 'dayOfWeek', 'dayOfYear', 'isoDayOfWeek', 'isoWeek', 'isoWeekYear',
-  'millisecond', 'minute', 'month', 'second', 'hour', 'week', 'year',
-  'literal', 'mergeObjects', 'objectToArray',
-  'allElementsTrue', 'anyElementTrue', 'setDifference', 'setEquals', 'setIntersection', 'setIsSubset', 'setUnion',
-  'concat', 'dateToString', 'indexOfBytes', 'indexOfCP', 'split', 'strLenBytes', 'strLenCP', 'strcasecmp',
-  'substr', 'substrBytes', 'substrCP', 'toLower', 'toUpper',
-  'meta',
-  'addToSet', 'avg', 'first', 'last', 'max', 'min', 'push', 'stdDevPop', 'stdDevSamp', 'sum',
-  'let',
-] as const;
-
-export type AggregateOperatorName = (typeof AGGREGATE_OPERATOR_NAMES)[number];
 
 export type AggregateOperators = {
   readonly [name in AggregateOperatorName]: (param: AggregateValue) => AggregateExpression;

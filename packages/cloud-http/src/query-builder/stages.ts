@@ -1,13 +1,10 @@
 import { InvalidArgumentError } from '@wxhub/core';
+import type { StageName } from '@wxhub/db-query-language';
 import { AggregateExpression } from './aggregate-expression';
 import { renderFilter } from './conditions';
 import { enter, integerLiteral, stringLiteral } from './literals';
 import { QueryPart, call, isPlainObject, renderValue, type Mode, type Role } from './render';
 import type { AggregateObject, AggregateValue, Filter } from './types';
-
-export type StageName =
-  | 'match' | 'project' | 'group' | 'sort' | 'limit' | 'skip' | 'unwind' | 'lookup' | 'count'
-  | 'addFields' | 'sample' | 'sortByCount' | 'replaceRoot' | 'bucket' | 'bucketAuto';
 
 export interface StageCall {
   readonly name: StageName;

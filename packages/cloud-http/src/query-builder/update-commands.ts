@@ -1,10 +1,10 @@
 import { InvalidArgumentError } from '@wxhub/core';
+import type { UpdateCommandName as LanguageUpdateCommandName } from '@wxhub/db-query-language';
 import { enter, integerLiteral, keyLiteral, numberLiteral, stringLiteral } from './literals';
 import { QueryPart, call, definedEntries, isPlainObject, renderValue, type Mode, type Role } from './render';
 
-export type UpdateCommandName =
-  | 'set' | 'remove' | 'inc' | 'mul' | 'max' | 'min' | 'rename' | 'bit'
-  | 'push' | 'pushEach' | 'pop' | 'shift' | 'unshift' | 'pull' | 'pullAll' | 'addToSet' | 'addToSetEach';
+/** The language's update commands, and the builder's names for `_.push({each…})` and `_.addToSet({$each})`. */
+export type UpdateCommandName = LanguageUpdateCommandName | 'pushEach' | 'addToSetEach';
 
 /** What `_.pushEach()` takes: wx-server-sdk's `_.push({each, position, sort, slice})`. */
 export interface PushOptions {

@@ -12,12 +12,8 @@ import type {
   TemplateLiteral,
   UnaryExpression,
 } from 'acorn';
+import { AGGREGATE_OPERATOR_NAMES, LOGIC_COMMANDS, QUERY_COMMANDS, STAGES, UPDATE_COMMANDS, keyProblem } from '@wxhub/db-query-language';
 import {
-  AGGREGATE_OPERATORS,
-  LOGIC_COMMANDS,
-  QUERY_COMMANDS,
-  STAGES,
-  UPDATE_COMMANDS,
   isOneOf,
   type Ir,
   type LiteralIr,
@@ -25,7 +21,6 @@ import {
   type ObjectIr,
   type PipelineIr,
 } from './ir';
-import { keyProblem } from './keys';
 import { brief, type Located, type QuerySource } from './query-source';
 import { checkArity, dateValue, dbRegExpValue, geoPointValue, regExpValue, serverDateValue } from './special-values';
 
@@ -258,7 +253,7 @@ export class AstReader {
         this.arity(node, args(), 0, 0, '$.pipeline()');
         return { kind: 'pipeline', stages: [], done: false, at: node };
       }
-      if (AGGREGATE_OPERATORS.has(name)) {
+      if (isOneOf(AGGREGATE_OPERATOR_NAMES, name)) {
         const operator = name === 'neq' ? '$ne' : `$${name}`;
         return this.single(node, args(), `$.${name}()`, (param) => ({ kind: 'aggregateOperator', operator, param, at: node }));
       }

@@ -1,6 +1,6 @@
+import { MAX_QUERY_BYTES } from '@wxhub/db-query-language';
 import type { Ir, ObjectEntry, ObjectIr } from './ir';
 import { brief, type Located, type QuerySource } from './query-source';
-import { MAX_QUERY_BYTES } from './types';
 
 /**
  * Flattening copies a key into the path of every field below it, so a long key over many

@@ -1,5 +1,5 @@
 export { parseDbQuery } from './parse-query';
 export { QueryErrcode, QueryParseError, type QueryErrcodeValue, type QueryPosition } from './errors';
-export { keyProblem } from './keys';
-export { SERVER_DATE_KEY, isServerDateMarker, resolveServerDates, type ServerDateMarker } from './server-date';
+export { DEFAULT_HTTP_LIMIT, MAX_LIMIT, MAX_NESTING_DEPTH, MAX_QUERY_BYTES, SERVER_DATE_KEY, keyProblem } from '@wxhub/db-query-language';
+export { isServerDateMarker, resolveServerDates, type ServerDateMarker } from './server-date';
 export * from './types';

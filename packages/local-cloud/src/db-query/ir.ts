@@ -1,3 +1,4 @@
+import type { LogicCommandName, QueryCommandName, StageName, UpdateCommandName } from '@wxhub/db-query-language';
 import type { Located } from './query-source';
 import type { QueryValue } from './types';
 
@@ -44,29 +45,17 @@ export interface ObjectIr extends Base {
   readonly entries: readonly ObjectEntry[];
 }
 
-export const QUERY_COMMANDS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'all', 'elemMatch', 'exists', 'size', 'mod'] as const;
-export type QueryCommandName = (typeof QUERY_COMMANDS)[number];
-
 export interface QueryCommandIr extends Base {
   readonly kind: 'query';
   readonly name: QueryCommandName;
   readonly args: readonly Ir[];
 }
 
-export const LOGIC_COMMANDS = ['and', 'or', 'nor', 'not'] as const;
-export type LogicCommandName = (typeof LOGIC_COMMANDS)[number];
-
 export interface LogicCommandIr extends Base {
   readonly kind: 'logic';
   readonly name: LogicCommandName;
   readonly operands: readonly Ir[];
 }
-
-export const UPDATE_COMMANDS = [
-  'set', 'remove', 'inc', 'mul', 'max', 'min', 'rename', 'bit',
-  'push', 'pop', 'shift', 'unshift', 'pull', 'pullAll', 'addToSet',
-] as const;
-export type UpdateCommandName = (typeof UPDATE_COMMANDS)[number];
 
 export interface UpdateCommandIr extends Base {
   readonly kind: 'update';
@@ -94,12 +83,6 @@ export interface ProjectionOperatorIr extends Base {
   readonly param: Ir;
 }
 
-export const STAGES = [
-  'match', 'project', 'group', 'sort', 'limit', 'skip', 'unwind', 'lookup', 'count',
-  'addFields', 'sample', 'sortByCount', 'replaceRoot', 'bucket', 'bucketAuto',
-] as const;
-export type StageName = (typeof STAGES)[number];
-
 export interface StageCall {
   readonly name: StageName;
   readonly args: readonly Ir[];
@@ -112,25 +95,6 @@ export interface PipelineIr extends Base {
   readonly stages: readonly StageCall[];
   readonly done: boolean;
 }
-
-/** wx-server-sdk's `db.command.aggregate` operators (its own list); `neq` is MongoDB's `$ne`. */
-export const AGGREGATE_OPERATORS: ReadonlySet<string> = new Set([
-  'abs', 'add', 'ceil', 'divide', 'exp', 'floor', 'ln', 'log', 'log10', 'mod', 'multiply', 'pow', 'sqrt', 'subtract', 'trunc',
-  'arrayElemAt', 'arrayToObject', 'concatArrays', 'filter', 'in', 'indexOfArray', 'isArray', 'map', 'range', 'reduce',
-  'reverseArray', 'size', 'slice', 'zip',
-  'and', 'not', 'or',
-  'cmp', 'eq', 'gt', 'gte', 'lt', 'lte', 'neq',
-  'cond', 'ifNull', 'switch',
-  'dateFromParts', 'dateFromString', 'dayOfMonth', 'dayOfWeek', 'dayOfYear', 'isoDayOfWeek', 'isoWeek', 'isoWeekYear',
-  'millisecond', 'minute', 'month', 'second', 'hour', 'week', 'year',
-  'literal', 'mergeObjects', 'objectToArray',
-  'allElementsTrue', 'anyElementTrue', 'setDifference', 'setEquals', 'setIntersection', 'setIsSubset', 'setUnion',
-  'concat', 'dateToString', 'indexOfBytes', 'indexOfCP', 'split', 'strLenBytes', 'strLenCP', 'strcasecmp',
-  'substr', 'substrBytes', 'substrCP', 'toLower', 'toUpper',
-  'meta',
-  'addToSet', 'avg', 'first', 'last', 'max', 'min', 'push', 'stdDevPop', 'stdDevSamp', 'sum',
-  'let',
-]);
 
 export function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);

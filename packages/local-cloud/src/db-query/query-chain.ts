@@ -1,12 +1,11 @@
+import { MAX_LIMIT, STAGES, keyProblem } from '@wxhub/db-query-language';
 import type { CallExpression, Expression, Identifier, Program } from 'acorn';
 import { AstReader } from './ast-reader';
 import { encodeFilter } from './filter-encoding';
-import { STAGES, isOneOf, type Ir } from './ir';
-import { keyProblem } from './keys';
+import { isOneOf, type Ir } from './ir';
 import { brief, type QuerySource } from './query-source';
 import { encodeProjection, encodeStage } from './stage-encoding';
 import {
-  MAX_LIMIT,
   type DocumentId,
   type OrderBy,
   type ParsedQuery,

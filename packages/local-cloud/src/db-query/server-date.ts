@@ -1,3 +1,4 @@
+import { SERVER_DATE_KEY } from '@wxhub/db-query-language';
 import type { QueryObject, QueryValue } from './types';
 
 /**
@@ -5,7 +6,6 @@ import type { QueryObject, QueryValue } from './types';
  * sends for it, so the executor can swap in its own clock's time when it runs the query. Object
  * literals in a query may not use this key: only `db.serverDate()` produces the marker.
  */
-export const SERVER_DATE_KEY = '$tcb_server_date';
 
 export interface ServerDateMarker {
   [SERVER_DATE_KEY]: { offset: number };

@@ -1,7 +1,7 @@
+import { MAX_NESTING_DEPTH, MAX_QUERY_BYTES } from '@wxhub/db-query-language';
 import { parse, tokenizer, tokTypes as tt, type Options, type Program, type Token, type TokenType } from 'acorn';
 import { QueryErrcode, QueryParseError } from './errors';
 import { QuerySource } from './query-source';
-import { MAX_NESTING_DEPTH, MAX_QUERY_BYTES } from './types';
 
 /** ES2022 script: no modules, no hashbang, nothing version-dependent in what we accept. */
 export const ACORN_OPTIONS: Options = { ecmaVersion: 2022, sourceType: 'script', allowHashBang: false };

@@ -1,4 +1,4 @@
-import type { CollectionStore, CollectionWrites, DatabaseStore } from '../sdk-backend/document-store';
+import { batchTargets, type CollectionStore, type CollectionWrites, type DatabaseStore } from '../sdk-backend/document-store';
 import { DocumentTable } from './document-table';
 import { SqliteCollectionStore } from './sqlite-collection-store';
 import { SqliteFileStore } from './sqlite-file-store';
@@ -72,12 +72,7 @@ export class SqliteDatabaseStore implements DatabaseStore {
   }
 
   applyBatch(writes: readonly CollectionWrites[]): void {
-    // Check every target first so a missing collection cannot leave half a batch applied.
-    const targets = writes.map((w) => {
-      const target = this.collections.get(w.collection);
-      if (!target) throw new Error(`applyBatch: collection ${w.collection} does not exist`);
-      return target;
-    });
+    const targets = batchTargets(this.collections, writes);
     this.table.transaction(() => {
       for (const w of writes) {
         for (const id of w.delete) this.table.delete(w.collection, id);

@@ -38,6 +38,18 @@ export interface DatabaseStore {
 
 export type DatabaseStoreFactory = (envId: string) => DatabaseStore;
 
+/**
+ * The collection of each of `writes`, every one checked before the caller writes anything so a
+ * missing collection cannot leave half a batch applied.
+ */
+export function batchTargets<T>(collections: ReadonlyMap<string, T>, writes: readonly CollectionWrites[]): T[] {
+  return writes.map((w) => {
+    const target = collections.get(w.collection);
+    if (!target) throw new Error(`applyBatch: collection ${w.collection} does not exist`);
+    return target;
+  });
+}
+
 export class MemoryCollectionStore implements CollectionStore {
   private readonly docs = new Map<DocId, Doc>();
 
@@ -88,12 +100,7 @@ export class MemoryDatabaseStore implements DatabaseStore {
   }
 
   applyBatch(writes: readonly CollectionWrites[]): void {
-    // Check every target first so a missing collection cannot leave half a batch applied.
-    const targets = writes.map((w) => {
-      const target = this.collections.get(w.collection);
-      if (!target) throw new Error(`applyBatch: collection ${w.collection} does not exist`);
-      return target;
-    });
+    const targets = batchTargets(this.collections, writes);
     writes.forEach((w, i) => {
       const target = targets[i] as MemoryCollectionStore;
       for (const id of w.delete) target.delete(id);

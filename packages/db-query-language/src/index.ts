@@ -1,0 +1,3 @@
+export * from './names';
+export * from './limits';
+export { SERVER_DATE_KEY, keyProblem } from './keys';
