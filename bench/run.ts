@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
+import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
 import { benchLocalCloud } from './local-cloud';
@@ -60,7 +60,7 @@ async function warmCall(calls: number): Promise<void> {
   const user = { name: 'bench', age: 30, sex: 'female', tel: '13900139000' };
   try {
     const direct = () => cloud.functions.invoke({ envId: A.envId, name: 'users_add', event: { ...user, openid: 'oBench000001' }, caller: { appid: A.appid } });
-    const viaApi = () => cloud.functions.invoke({ envId: B.envId, name: 'api', event: { func: 'users_add', data: user }, caller: { appid: B.appid, openid: 'oBench000001', source: 'wx_client' } });
+    const viaApi = () => cloud.functions.invoke({ envId: B.envId, name: 'api', ...clientInvocation(B.appid, { func: 'users_add', data: user }, { openid: 'oBench000001' }) });
     // Warm both paths (instances started, token cached, user stored: every call then takes the
     // same -2001 path through the same queries).
     for (let i = 0; i < 5; i++) await viaApi(), await direct();

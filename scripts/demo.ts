@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { mask } from '@wxhub/core';
-import { ClientCallApi, startProjectCloud } from '@wxhub/local-cloud';
+import { ClientCallApi, clientInvocation, startProjectCloud } from '@wxhub/local-cloud';
 import { installMiniProgramGlobals, loadPage } from './lib/page-host';
 
 const root = join(__dirname, '..');
@@ -20,12 +20,11 @@ async function main(): Promise<void> {
     console.log(`local cloud at ${cloud.url} (WeChat API, Baidu at ${cloud.baiduApiBase}, SDK backend at ${cloud.sdkBackendUrl})`);
     console.log(`functions: ${functions.map((name) => `${name} (app ${config.functions[name]?.app})`).join(', ')}\n`);
 
-    const page = async (label: string, data: unknown, openid?: string): Promise<void> => {
+    const page = async (label: string, data: Record<string, unknown>, openid?: string): Promise<void> => {
       const { result, coldStart, durationMs } = await cloud.functions.invoke({
         envId: B.envId,
         name: 'api',
-        event: data,
-        caller: { appid: B.appid, openid, source: 'wx_client' },
+        ...clientInvocation(B.appid, data, { openid }),
       });
       console.log(`B page → api: ${label}\n  ${JSON.stringify(result)}\n  (${coldStart ? 'cold' : 'warm'}, ${durationMs.toFixed(1)} ms)`);
     };

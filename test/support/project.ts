@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '@wxhub/core';
-import { startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
+import { clientInvocation, startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
 import type { AppSettings } from '@wxhub/project-config';
 import { REPO_ROOT } from './node-runtimes';
 
@@ -37,8 +37,7 @@ export async function startTestProject(nodeBinary?: string): Promise<TestProject
       const { result } = await project.cloud.functions.invoke({
         envId: app.envId,
         name,
-        event: { ...(data as object), userInfo: { appId: app.appid, ...(openid ? { openId: openid } : {}) } },
-        caller: { appid: app.appid, ...(openid ? { openid } : {}), source: 'wx_client' },
+        ...clientInvocation(app.appid, data as Record<string, unknown>, { openid }),
       });
       return result;
     },

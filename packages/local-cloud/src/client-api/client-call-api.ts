@@ -3,6 +3,7 @@ import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Service }
 import { CloudFunctionError, FunctionNotFoundError } from '../runtime/errors';
 import type { FunctionRuntime } from '../runtime/function-runtime';
 import { requestFailure, serviceFailure } from './client-failures';
+import { clientInvocation } from './client-invocation';
 import { CLIENT_CALL_OK, type ClientCallRequest, type ClientCallSuccess } from './types';
 
 export interface ClientCallApiOptions {
@@ -52,18 +53,11 @@ export class ClientCallApi {
         ? serviceFailure(403, ENV_INVALID, `env ${envId} is not an environment of mini program ${app.appid}`)
         : serviceFailure(404, ENV_INVALID, `[100004] env not exists: ${envId}`);
     }
-    const userInfo = { appId: app.appid, ...(parsed.openid ? { openId: parsed.openid } : {}) };
     try {
       const { result, requestId } = await this.options.runtime.invoke({
         envId,
         name: parsed.name,
-        event: { ...parsed.data, userInfo },
-        caller: {
-          appid: app.appid,
-          ...(parsed.openid ? { openid: parsed.openid } : {}),
-          ...(parsed.unionid ? { unionid: parsed.unionid } : {}),
-          source: 'wx_client',
-        },
+        ...clientInvocation(app.appid, parsed.data, { openid: parsed.openid, unionid: parsed.unionid }),
       });
       const body: ClientCallSuccess = { result, errMsg: CLIENT_CALL_OK, requestID: requestId };
       return { body };

@@ -1,3 +1,4 @@
+export { clientInvocation, type ClientUser } from './client-invocation';
 export { ClientCallApi, type ClientCallApiOptions } from './client-call-api';
 export { callFunction, CallFunctionError, type CallFunctionOptions } from './call-function-client';
 export { CLOUD_FUNCTION_EXECUTION_ERROR, CLIENT_PARAMETER_ERROR } from './client-failures';
