@@ -1,5 +1,5 @@
 import type cloud from 'wx-server-sdk';
-import { isMissingCollection, ReplyError, rowsOf } from '@wxhub/function-kit';
+import { readOrEmpty, ReplyError, rowsOf } from '@wxhub/function-kit';
 import { OcrErrorCode } from './codes';
 
 type Database = ReturnType<typeof cloud.database>;
@@ -15,12 +15,8 @@ interface StoredToken {
  * error from Baidu; a token that Baidu rejects anyway is reported by the caller.
  */
 export async function readBaiduToken(db: Database, collection: string, name: string, now: number): Promise<string> {
-  let entry: StoredToken | undefined;
-  try {
-    entry = rowsOf<StoredToken>(await db.collection(collection).where({ config_name: name }).limit(1).get())[0];
-  } catch (error) {
-    if (!isMissingCollection(error)) throw error;
-  }
+  const found = await readOrEmpty(() => db.collection(collection).where({ config_name: name }).limit(1).get(), { data: [] });
+  const entry = rowsOf<StoredToken>(found)[0];
   if (!entry || typeof entry.value !== 'string' || entry.value === '') {
     throw new ReplyError(OcrErrorCode.TOKEN_UNAVAILABLE, `OCR is not available yet: no Baidu token "${name}" has been stored (refresh_tokens fetches it)`);
   }

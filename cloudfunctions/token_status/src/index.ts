@@ -1,5 +1,5 @@
 import cloud from 'wx-server-sdk';
-import { ErrorCode, handler, isMissingCollection, ok, ReplyError, rowsOf } from '@wxhub/function-kit';
+import { ErrorCode, handler, ok, readOrEmpty, ReplyError, rowsOf } from '@wxhub/function-kit';
 import { readStatusSettings } from './settings';
 import { tokenStatuses } from './status';
 
@@ -24,13 +24,8 @@ export const main = handler(async () => {
     throw new ReplyError(ErrorCode.NOT_ALLOWED, 'this user may not see the token status (TOKEN_STATUS_VIEWERS)');
   }
   const db = cloud.database();
-  let entries: Array<Record<string, unknown>>;
-  try {
-    entries = rowsOf<Record<string, unknown>>(await db.collection(settings.collection).limit(MAX_ENTRIES).get());
-  } catch (error) {
-    // No refresh has run yet in this environment: nothing to report, and nothing to create.
-    if (!isMissingCollection(error)) throw error;
-    entries = [];
-  }
+  // No refresh has run yet in an environment without the collection: nothing to report, nothing to create.
+  const found = await readOrEmpty(() => db.collection(settings.collection).limit(MAX_ENTRIES).get(), { data: [] });
+  const entries = rowsOf<Record<string, unknown>>(found);
   return ok({ tokens: tokenStatuses(entries, Date.now()) });
 });

@@ -24,3 +24,16 @@ export async function withCollection<T>(db: CollectionCreator, name: string, ope
     return await operation();
   }
 }
+
+/**
+ * Runs a read; a collection that does not exist yet (-502005) reads as `empty`, and is not
+ * created. The result is `unknown` (the SDK's typings are unions): narrow it with rowsOf/totalOf.
+ */
+export async function readOrEmpty(read: () => unknown, empty: unknown): Promise<unknown> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isMissingCollection(error)) throw error;
+    return empty;
+  }
+}
