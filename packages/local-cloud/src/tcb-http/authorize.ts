@@ -33,9 +33,17 @@ export function authorize(deps: AuthorizeDeps, request: EmulatorRequest): Author
   const envId = fields.env;
   if (envId === undefined || envId === '') return { ok: false, error: wechatError(40101, now, 'missing required parameter: env') };
   if (typeof envId !== 'string') return { ok: false, error: wechatError(40097, now, 'env must be a string') };
-  const app = deps.apps.find((candidate) => candidate.appid === auth.appid);
-  if (!app || app.envId !== envId) {
-    return { ok: false, error: wechatError(-501000, now, `Environment invalid: env ${envId} does not belong to this app`) };
-  }
+  const foreign = foreignEnv(deps.apps, auth.appid, envId, now);
+  if (foreign) return { ok: false, error: foreign };
   return { ok: true, envId, body: fields };
+}
+
+/**
+ * An environment belongs to one mini program: another app's token cannot reach it. WeChat's
+ * answer (-501000) when `envId` is not `appid`'s; undefined when it is.
+ */
+export function foreignEnv(apps: readonly AppConfig[], appid: string, envId: string, now: number): WeChatErrorBody | undefined {
+  const app = apps.find((candidate) => candidate.appid === appid);
+  if (app && app.envId === envId) return undefined;
+  return wechatError(-501000, now, `Environment invalid: env ${envId} does not belong to this app`);
 }

@@ -5,6 +5,7 @@ import { CloudFunctionError } from '../runtime/errors';
 import type { FunctionRuntime } from '../runtime/function-runtime';
 import { wechatError } from '../wechat/errcodes';
 import type { WeChatEmulator } from '../wechat/wechat-emulator';
+import { foreignEnv } from './authorize';
 
 /** WeChat's limit for functions triggered through the HTTP API (a function's own may be longer). */
 export const HTTP_TRIGGER_TIMEOUT_MS = 5000;
@@ -29,11 +30,8 @@ export function invokeCloudFunction(deps: InvokeDeps): Handler {
     const envId = request.query.get('env');
     const name = request.query.get('name');
     if (!envId || !name) return answer(wechatError(40101, deps.clock.now(), 'missing required parameter: env and name'));
-    const app = deps.apps.find((candidate) => candidate.appid === auth.appid);
-    if (!app || app.envId !== envId) {
-      // An environment belongs to one mini program; another app's token cannot reach it.
-      return answer(wechatError(-501000, deps.clock.now(), `Environment invalid: env ${envId} does not belong to this app`));
-    }
+    const foreign = foreignEnv(deps.apps, auth.appid, envId, deps.clock.now());
+    if (foreign) return answer(foreign);
     const event = parseEvent(request);
     if (event === undefined) return answer(wechatError(request.body.length === 0 ? 44002 : 47001, deps.clock.now()));
     try {
