@@ -1,6 +1,7 @@
 import { BSONRegExp, Double, EJSON, Int32, Long } from 'bson';
 import { invalidParam } from './backend-error';
 import { isPlainObject, type PlainObject } from './documents';
+import { SERVER_DATE_KEY } from '@wxhub/db-query-language';
 
 /**
  * The SDK sends query, data, order, projection and stage values as canonical EJSON strings and
@@ -46,7 +47,7 @@ function fromWire(value: unknown, field: string, now: number): unknown {
   if (value instanceof BSONRegExp) return toRegExp(value, field);
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === '$tcb_server_date') return serverDate(value.$tcb_server_date, field, now);
+    if (keys.length === 1 && keys[0] === SERVER_DATE_KEY) return serverDate(value[SERVER_DATE_KEY], field, now);
     const out: PlainObject = {};
     for (const key of keys) out[key] = fromWire(value[key], field, now);
     return out;
@@ -57,7 +58,7 @@ function fromWire(value: unknown, field: string, now: number): unknown {
 function serverDate(spec: unknown, field: string, now: number): Date {
   const offset = isPlainObject(spec) ? fromWire(spec.offset ?? 0, field, now) : undefined;
   if (typeof offset !== 'number' || !Number.isFinite(offset)) {
-    throw invalidParam(`${field}: $tcb_server_date needs a numeric offset`);
+    throw invalidParam(`${field}: ${SERVER_DATE_KEY} needs a numeric offset`);
   }
   return new Date(now + offset);
 }
