@@ -4,6 +4,7 @@ import { applySdkEnv, LocalCloud, sdkProcessEnv } from '@wxhub/local-cloud';
 import { CloudDatabaseStore, parseTokenDocument, type CloudDatabase } from '../src';
 import { describeStoreContract } from './support/store-contract';
 import { instances, KEY } from './support/setup';
+import { fiveInstancesTenGets } from './support/shared-refresh';
 
 // The real wx-server-sdk, in this process, against the local cloud's SDK backend.
 
@@ -91,18 +92,9 @@ describe('CloudDatabaseStore documents', () => {
 describe('3. instances sharing the cloud database', () => {
   it('5 instances × 10 concurrent gets cause one fetch', async () => {
     const inner = freshStore();
-    const group = instances(5, inner);
-    const provider = group[0]!.provider;
-    provider.hold();
-    const started = provider.nextFetch();
-    const gets = group.flatMap((instance) => Array.from({ length: 10 }, () => instance.cache.get(KEY)));
-    await started;
-    const holder = (await inner.read(KEY))?.lease?.holder;
-    const others = group.filter((instance) => instance.cache.holderId !== holder);
-    await Promise.all(others.map((instance) => instance.log.when('waiting')));
-    provider.release();
+    const { provider, values } = await fiveInstancesTenGets(inner);
 
-    expect(new Set(await Promise.all(gets))).toEqual(new Set([provider.issued[0]]));
+    expect(new Set(values)).toEqual(new Set([provider.issued[0]]));
     expect(provider.calls).toBe(1);
   });
 

@@ -11,6 +11,7 @@ import { EventLog } from './support/event-log';
 import { startRedisServer, type RedisServer } from './support/redis-server';
 import type { RedisChildAnswer, RedisChildCommand } from './support/redis-store-child';
 import { instances, KEY, setup } from './support/setup';
+import { fiveInstancesTenGets } from './support/shared-refresh';
 import { describeStoreContract } from './support/store-contract';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -131,20 +132,8 @@ describe('RedisStore failures', () => {
 describe('TokenCache instances sharing a RedisStore', () => {
   it('5 instances × 10 concurrent gets cause one fetch; the others wait for the stored token', async () => {
     const inner = newStore();
-    const group = instances(5, inner);
-    const provider = group[0]!.provider;
-    provider.hold();
-    const started = provider.nextFetch();
-    const gets = group.flatMap((instance) => Array.from({ length: 10 }, () => instance.cache.get(KEY)));
-
-    await started;
-    const holder = (await inner.read(KEY))?.lease?.holder;
-    const others = group.filter((instance) => instance.cache.holderId !== holder);
+    const { provider, others, values } = await fiveInstancesTenGets(inner);
     expect(others).toHaveLength(4);
-    await Promise.all(others.map((instance) => instance.log.when('waiting', (event) => event.holder === holder)));
-    provider.release();
-
-    const values = await Promise.all(gets);
     expect(provider.calls).toBe(1);
     expect(new Set(values)).toEqual(new Set([provider.issued[0]]));
     expect(await inner.read(KEY)).toEqual({ token: { value: provider.issued[0], expiresAt: expect.any(Number) } });

@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { FileStore, MemoryStore, TokenUnavailableError, type TokenStore } from '../src';
 import { instances, KEY, MINUTE, setup } from './support/setup';
+import { fiveInstancesTenGets } from './support/shared-refresh';
 import { UpstreamTestError } from './support/transient-error';
 
 const dirs: string[] = [];
@@ -24,20 +25,8 @@ describe.each<[string, () => TokenStore]>([
 ])('3. instances sharing a %s', (_name, makeStore) => {
   it('5 instances × 10 concurrent gets cause one fetch; the others wait for the stored token', async () => {
     const inner = makeStore();
-    const group = instances(5, inner);
-    const provider = group[0]!.provider;
-    provider.hold();
-    const started = provider.nextFetch();
-    const gets = group.flatMap((instance) => Array.from({ length: 10 }, () => instance.cache.get(KEY)));
-
-    await started;
-    const holder = (await inner.read(KEY))?.lease?.holder;
-    const others = group.filter((instance) => instance.cache.holderId !== holder);
+    const { provider, others, values } = await fiveInstancesTenGets(inner);
     expect(others).toHaveLength(4);
-    await Promise.all(others.map((instance) => instance.log.when('waiting', (event) => event.holder === holder)));
-    provider.release();
-
-    const values = await Promise.all(gets);
     expect(provider.calls).toBe(1);
     expect(new Set(values)).toEqual(new Set([provider.issued[0]]));
     expect(await inner.read(KEY)).toEqual({ token: { value: provider.issued[0], expiresAt: expect.any(Number) } });
