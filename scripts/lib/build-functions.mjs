@@ -54,6 +54,13 @@ export async function functionNames(root = REPO_ROOT) {
     .sort();
 }
 
+/**
+ * @param {string} root
+ * @param {string} outRoot
+ * @param {string} name
+ * @param {{minify?: boolean, sourcemap?: boolean}} options
+ * @returns {Promise<BuiltFunction>}
+ */
 async function buildFunction(root, outRoot, name, options) {
   const srcDir = path.join(root, 'cloudfunctions', name);
   const outDir = path.join(outRoot, name);
@@ -93,8 +100,13 @@ async function buildFunction(root, outRoot, name, options) {
   return { name, outDir, outFile, bytes: (await stat(outFile)).size };
 }
 
-/** The dependencies the cloud installs; each must be pinned, or two deploys can differ. */
+/**
+ * The dependencies the cloud installs; each must be pinned, or two deploys can differ.
+ * @param {{dependencies?: Record<string, string>}} manifest
+ * @returns {Record<string, string>}
+ */
 function cloudDependencies(manifest) {
+  /** @type {Record<string, string>} */
   const dependencies = {};
   for (const dependency of CLOUD_DEPENDENCIES) {
     const version = manifest.dependencies?.[dependency];
@@ -121,6 +133,7 @@ export async function writeProjectConfig(root = REPO_ROOT) {
   return file;
 }
 
+/** @param {number} bytes */
 export function formatSize(bytes) {
   return `${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB)`;
 }

@@ -1,28 +1,40 @@
+// @ts-check
 'use strict';
 // The process inside one cloud function instance. Plain JavaScript that runs unchanged on
 // Node 16.13 and 18.15 (WeChat's runtimes): it is forked as is, never compiled or bundled.
-// Protocol: see protocol.ts. One invocation at a time, because the caller's identity lives in
+// Protocol: see protocol.ts (its types check this file: tsc's checkJs). One invocation at a time, because the caller's identity lives in
 // process.env (WX_OPENID, ...), which wx-server-sdk reads when getWXContext() is called.
 
 const util = require('util');
 
+/** @typedef {import('./protocol').InvokeMessage} InvokeMessage */
+/** @typedef {import('./protocol').RunnerMessage} RunnerMessage */
+
 const bundlePath = process.argv[2];
 /** The bundle's exports, loaded by the first invocation (its load is part of the cold start). */
+/** @type {{ main?: unknown } | null} */
 let handlerModule = null;
 /** The request id of the invocation in progress, null between invocations. */
+/** @type {string | null} */
 let current = null;
 /** Variables the current invocation changed, with the values to put back afterwards. */
+/** @type {Record<string, string | undefined>} */
 let saved = {};
 
+/**
+ * @param {RunnerMessage} message
+ * @param {() => void} [done]
+ */
 function send(message, done) {
-  if (process.connected) process.send(message, done);
+  if (process.connected && process.send) process.send(message, undefined, undefined, done);
   else if (done) done();
 }
 
 // Console output is tagged with the invocation that printed it, so logs can be read per request.
+/** @param {string} level */
 function capture(level) {
-  return function () {
-    send({ type: 'log', requestId: current, level: level, text: util.format.apply(util, arguments) });
+  return function (/** @type {unknown[]} */ ...args) {
+    send({ type: 'log', requestId: current, level: level, text: util.format(...args) });
   };
 }
 console.log = capture('log');
@@ -30,18 +42,27 @@ console.info = capture('info');
 console.warn = capture('warn');
 console.error = capture('error');
 console.debug = capture('debug');
-console.trace = function () {
-  const err = new Error(util.format.apply(util, arguments));
-  send({ type: 'log', requestId: current, level: 'trace', text: 'Trace: ' + err.stack.split('\n').slice(1).join('\n') });
+console.trace = function (/** @type {unknown[]} */ ...args) {
+  const err = new Error(util.format(...args));
+  send({ type: 'log', requestId: current, level: 'trace', text: 'Trace: ' + String(err.stack).split('\n').slice(1).join('\n') });
 };
-console.dir = function (value, options) {
+console.dir = function (/** @type {unknown} */ value, /** @type {import('util').InspectOptions | undefined} */ options) {
   send({ type: 'log', requestId: current, level: 'log', text: util.inspect(value, options) });
 };
 
 // Direct writes too (process.stdout.write), so they are tagged with their invocation as well.
+/**
+ * @param {string} level
+ * @returns {typeof process.stdout.write}
+ */
 function captureStream(level) {
+  /**
+   * @param {string | Uint8Array} chunk
+   * @param {unknown} [encoding]
+   * @param {unknown} [callback]
+   */
   return function (chunk, encoding, callback) {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? /** @type {BufferEncoding} */ (encoding) : 'utf8');
     send({ type: 'log', requestId: current, level: level, text: text.replace(/\n$/, '') });
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') done();
@@ -51,6 +72,7 @@ function captureStream(level) {
 process.stdout.write = captureStream('stdout');
 process.stderr.write = captureStream('stderr');
 
+/** @param {InvokeMessage['env']} patch */
 function applyEnv(patch) {
   for (const key of Object.keys(patch)) {
     if (!Object.prototype.hasOwnProperty.call(saved, key)) saved[key] = process.env[key];
@@ -63,12 +85,20 @@ function restoreEnv() {
   saved = {};
 }
 
+/**
+ * @param {string} key
+ * @param {string | null | undefined} value
+ */
 function setEnv(key, value) {
   // Assigning undefined would store the string "undefined".
   if (value === null || value === undefined) delete process.env[key];
   else process.env[key] = value;
 }
 
+/**
+ * @param {unknown} thrown
+ * @returns {{ name: string, message: string, stack?: string }}
+ */
 function describe(thrown) {
   if (thrown instanceof Error) {
     return { name: thrown.name || 'Error', message: thrown.message, stack: thrown.stack };
@@ -83,7 +113,7 @@ function describe(thrown) {
 }
 
 function loadHandler() {
-  if (!handlerModule) handlerModule = require(bundlePath);
+  if (!handlerModule) handlerModule = require(String(bundlePath));
   const main = handlerModule && handlerModule.main;
   if (typeof main !== 'function') {
     throw new TypeError('the function does not export main (exports.main = async (event, context) => result)');
@@ -91,6 +121,7 @@ function loadHandler() {
   return main;
 }
 
+/** @param {InvokeMessage} message */
 async function invoke(message) {
   if (current !== null) {
     send({ type: 'error', requestId: message.requestId, name: 'Error', message: 'instance is busy' });
@@ -98,6 +129,7 @@ async function invoke(message) {
   }
   current = message.requestId;
   applyEnv(message.env);
+  /** @type {RunnerMessage} */
   let reply;
   try {
     const main = loadHandler();
@@ -106,24 +138,23 @@ async function invoke(message) {
     try {
       resultJson = JSON.stringify(result);
     } catch (e) {
-      throw new TypeError('the result is not JSON: ' + e.message);
+      throw new TypeError('the result is not JSON: ' + (e instanceof Error ? e.message : String(e)));
     }
-    reply = { type: 'result', requestId: message.requestId };
-    if (resultJson !== undefined) reply.resultJson = resultJson;
+    reply = resultJson === undefined ? { type: 'result', requestId: message.requestId } : { type: 'result', requestId: message.requestId, resultJson: resultJson };
   } catch (thrown) {
-    reply = Object.assign({ type: 'error', requestId: message.requestId }, describe(thrown));
+    reply = Object.assign({ type: /** @type {const} */ ('error'), requestId: message.requestId }, describe(thrown));
   }
   restoreEnv();
   current = null;
   send(reply);
 }
 
-process.on('message', function (message) {
-  if (message && message.type === 'invoke') invoke(message);
+process.on('message', function (/** @type {Partial<InvokeMessage> | null} */ message) {
+  if (message && message.type === 'invoke') invoke(/** @type {InvokeMessage} */ (message));
 });
 
 // An error nobody caught fails the invocation in progress and ends the instance, as on WeChat.
-process.on('uncaughtException', function (thrown) {
+process.on('uncaughtException', function (/** @type {unknown} */ thrown) {
   const info = describe(thrown);
   const requestId = current;
   const finish = function () {
@@ -132,7 +163,7 @@ process.on('uncaughtException', function (thrown) {
   if (requestId === null) {
     send({ type: 'log', requestId: null, level: 'error', text: 'Uncaught ' + (info.stack || info.message) }, finish);
   } else {
-    send(Object.assign({ type: 'error', requestId: requestId, fatal: true }, info), finish);
+    send(Object.assign({ type: /** @type {const} */ ('error'), requestId: requestId, fatal: true }, info), finish);
   }
 });
 
