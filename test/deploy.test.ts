@@ -7,7 +7,7 @@ import { runDeploy } from '../scripts/lib/deploy/cli';
 import type { MiniprogramCi } from '../scripts/lib/deploy/miniprogram-ci';
 import { openapiCalls } from '../scripts/lib/deploy/openapi-scan';
 import { planFunctionsDeploy } from '../scripts/lib/deploy/plan';
-import { REPO_ROOT } from './support/node-runtimes';
+import { REPO_ROOT } from '@wxhub/test-support';
 
 const BUILT = join(REPO_ROOT, 'build', 'cloudfunctions');
 const FAKE_KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----\n';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ReplyError } from '@wxhub/function-kit';
-import { parseNewUser } from '../../cloudfunctions/users_add/src/user';
+import { parseNewUser } from '@wxhub/fn-users_add/user';
 import { checkForm, type UserForm } from '../utils/user-form';
 
 const OPENID = 'oB_form_rules_01';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/node-runtimes';
+import { REPO_ROOT } from '@wxhub/test-support';
 
 /** The README's main job (`pnpm demo` after the build), run as users run it. */
 describe('the demo', () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/node-runtimes';
+import { REPO_ROOT } from '@wxhub/test-support';
 
 const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const run = (file: string, args: string[] = [], cwd = REPO_ROOT) => promisify(execFile)(tsx, [file, ...args], { cwd, timeout: 60_000 });

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { testedNodeRuntimes } from '../support/node-runtimes';
-import { BUILT_FUNCTIONS, startTestProject, type TestProject } from '../support/project';
+import { BUILT_FUNCTIONS, startTestProject, testedNodeRuntimes, type TestProject } from '@wxhub/test-support';
 
 const user = { name: '李雷', age: 28, sex: 'male', tel: '13800138000' };
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LocalCloud } from '@wxhub/local-cloud';
-import { REPO_ROOT } from '../support/node-runtimes';
+import { REPO_ROOT } from '@wxhub/test-support';
 
 const app = { name: 'A', appid: 'wxa0000000000000a1', secret: 'crash-test-secret', envId: 'crash-env' };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { LocalCloud } from '@wxhub/local-cloud';
-import { testedNodeRuntimes } from '../support/node-runtimes';
+import { testedNodeRuntimes } from '@wxhub/test-support';
 
 const A = { name: 'A', appid: 'wxa0000000000000a1', secret: 'a-local-secret-for-tests', envId: 'a-env-tokens' };
 const outDir = mkdtempSync(join(tmpdir(), 'wxhub-token-instance-'));

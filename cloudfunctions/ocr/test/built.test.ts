@@ -1,5 +1,5 @@
 import type { ProjectCloud } from '@wxhub/local-cloud';
-import { startBuiltFunctionInB } from '../../../test/support/project';
+import { startBuiltFunctionInB } from '@wxhub/test-support';
 
 /** The BUILT bundle in B's environment on the local cloud, fed by the built refresh_tokens. */
 describe('ocr (built bundle)', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
 import { GREETING, KEYWORD_RULES, TEXT_DEFAULT } from '../src/replies';
-import { testedNodeRuntimes } from '../../../test/support/node-runtimes';
+import { testedNodeRuntimes } from '@wxhub/test-support';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const USER = 'oB_push_user_0001';

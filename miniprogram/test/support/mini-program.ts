@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
-import type { AppSettings } from '@wxhub/project-config';
-import { miniprogramTarget, writeMiniprogramEnv, MINIPROGRAM_APP } from '../../../scripts/lib/deploy/miniprogram-env';
+import type { AppSettings, ProjectConfig } from '@wxhub/project-config';
 import { MINIPROGRAM_ROOT, simulatedWx } from './simulate';
 import { LocalWxCloud } from './wx-cloud';
 
@@ -36,16 +35,31 @@ export async function startMiniProgram(openid: string): Promise<MiniProgramUnder
   if (missing.length > 0) throw new Error(`cloud functions not built (${missing.join(', ')}): run \`pnpm build\` (pnpm test does it first)`);
   const project = await startProjectCloud({ root: REPO_ROOT, runtime: { idleCheckIntervalMs: 0 } });
   const A = project.config.apps.A;
-  const B = project.config.apps[MINIPROGRAM_APP];
+  const app = builtEnvApp(project.config);
+  const B = project.config.apps[app];
   if (!A || !B) throw new Error('the project configuration must define apps A and B');
-  // The build writes env.js the same way; doing it here keeps a test run independent of stale output.
-  writeMiniprogramEnv(REPO_ROOT, miniprogramTarget(project.config));
-  const cloud = new LocalWxCloud(project, { app: MINIPROGRAM_APP, openid });
+  const cloud = new LocalWxCloud(project, { app, openid });
   cloud.install(simulatedWx());
   launchApp();
   const init = cloud.initOptions;
   if (!init) throw new Error('app.ts did not call wx.cloud.init on launch');
   return { project, cloud, A, B, launch: { env: init.env, traceUser: init.traceUser }, stop: () => project.cloud.stop() };
+}
+
+/**
+ * The app whose environment `pnpm build` wrote into miniprogram/env.js (the file app.ts reads),
+ * checked against the configuration the local cloud started from: the pages run on what the
+ * build produced, and stale output fails here with the command that renews it.
+ */
+function builtEnvApp(config: ProjectConfig): string {
+  const file = join(MINIPROGRAM_ROOT, 'env.js');
+  const stale = `run \`pnpm build\` (pnpm test does it first) to write it from ${config.source}`;
+  if (!existsSync(file)) throw new Error(`${file} is missing: ${stale}`);
+  const env = /CLOUD_ENV: ("[^"]*"), APPID: ("[^"]*")/.exec(readFileSync(file, 'utf8'));
+  const [envId, appid] = env ? [JSON.parse(env[1] as string) as string, JSON.parse(env[2] as string) as string] : [];
+  const app = Object.entries(config.apps).find(([, settings]) => settings.appid === appid && settings.envId === envId)?.[0];
+  if (!app) throw new Error(`${file} names no app of the configuration (appid ${String(appid)}, env ${String(envId)}): ${stale}`);
+  return app;
 }
 
 /** Runs app.ts as WeChat does on launch: `App(options)`, then `onLaunch`. */

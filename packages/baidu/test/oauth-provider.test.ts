@@ -1,9 +1,7 @@
 import type { Server } from 'node:http';
 import { HttpStatusError, InvalidArgumentError, ManualClock, TimeoutError } from '@wxhub/core';
-import { WECHAT_TOKEN_POLICY, type BaiduClientConfig } from '@wxhub/local-cloud/src/config';
-import { Router } from '@wxhub/local-cloud/src/http/router';
-import { close, listen } from '@wxhub/local-cloud/src/http/server';
-import { BaiduEmulator } from '@wxhub/local-cloud/src/baidu/baidu-emulator';
+import { BaiduEmulator, WECHAT_TOKEN_POLICY, type BaiduClientConfig } from '@wxhub/local-cloud';
+import { Router, close, listen } from '@wxhub/local-cloud/testing';
 import { BaiduApiError, baiduOAuthProvider } from '../src';
 
 const CLIENT: BaiduClientConfig = { clientId: 'AbCdEfGhIjKlMnOpQrStUvWx', clientSecret: 'sEcReT0123456789sEcReT0123456789' };

@@ -9,6 +9,7 @@ const OPTIONS = {
   config: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
   force: { type: 'boolean' },
   'max-age': { type: 'string' },
   'content-type': { type: 'string' },

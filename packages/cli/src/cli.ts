@@ -4,13 +4,14 @@ import { callCommand } from './commands/call';
 import { dbCommands } from './commands/db';
 import { storageCommands } from './commands/storage';
 import { tokenCommand } from './commands/token';
-import { connect, type Connection } from './connection';
+import type { Connection } from './connection';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes';
 import { commandHelp, groupHelp, overview, usageLine } from './help';
 import type { CliIo } from './io';
 import { Output } from './output';
 import { reportError } from './report-error';
 import { resolveTarget, type Target } from './target';
+import { cliVersion } from './version';
 
 export const COMMANDS: readonly Command[] = [tokenCommand, callCommand, ...dbCommands, ...storageCommands];
 
@@ -31,6 +32,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     const args = parseCommandLine(argv);
     json = flag(args, 'json');
+    if (flag(args, 'version') && args.positionals.length === 0) {
+      io.stdout.write(json ? `${JSON.stringify({ version: cliVersion() })}\n` : `${cliVersion()}\n`);
+      return ExitCode.OK;
+    }
     const selection = select(args);
     if (selection.kind === 'help') {
       io.stdout.write(selection.text);
@@ -52,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       connect: () => {
         if (!connection) {
           target = resolveTarget(args, io, selected.name);
-          connection = connect(target);
+          connection = loadConnection().connect(target);
         }
         return connection;
       },
@@ -60,6 +65,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } catch (error) {
     return reportError(error, { io, json, target, usage: usageLine(command) });
   }
+}
+
+/**
+ * The API clients (undici, the token cache, the cloud HTTP client), loaded by the first command
+ * that connects: `--help`, `--version` and usage errors answer without them.
+ */
+function loadConnection(): typeof import('./connection') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('./connection') as typeof import('./connection');
 }
 
 function select(args: ParsedArgs): Selection {

@@ -32,7 +32,7 @@ export function overview(commands: readonly Command[]): string {
     ...table(commands.map((command) => [command.name, command.summary])),
     '',
     'Options:',
-    ...table(COMMON_HELP),
+    ...table([...COMMON_HELP, ['-v, --version', 'the version of wxhub']]),
     '',
     ...EXIT_CODES,
     '',

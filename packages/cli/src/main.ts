@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { runCli } from './cli';
 
 /** `wxhub` (or `pnpm wxhub`): see `wxhub --help`. */

@@ -1,6 +1,4 @@
 import { ConfigError, InvalidArgumentError, NetworkError, TimeoutError, WxhubError } from '@wxhub/core';
-import { CosUploadError } from '@wxhub/cloud-http';
-import { WeChatApiError } from '@wxhub/wechat';
 import { LOCAL_SECRETS_FILE } from '@wxhub/project-config';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes';
 import type { CliIo } from './io';
@@ -38,10 +36,25 @@ export function reportError(error: unknown, context: ErrorContext): ExitCodeValu
   return described.exit;
 }
 
+/**
+ * The API clients' error classes. Loaded when an error is described, not at start-up: a command
+ * that reached WeChat has loaded them already, and `--help` or a usage error should not pay the
+ * clients' load time.
+ */
+function clientErrors(): { WeChatApiError: typeof import('@wxhub/wechat').WeChatApiError; CosUploadError: typeof import('@wxhub/cloud-http').CosUploadError } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above) */
+  const { WeChatApiError } = require('@wxhub/wechat') as typeof import('@wxhub/wechat');
+  const { CosUploadError } = require('@wxhub/cloud-http') as typeof import('@wxhub/cloud-http');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { WeChatApiError, CosUploadError };
+}
+
 function describe(error: unknown, target: Target | undefined): Described {
   if (error instanceof UsageError) return { exit: ExitCode.USAGE, kind: 'usage', message: error.message };
   if (error instanceof InvalidArgumentError) return { exit: ExitCode.USAGE, kind: 'usage', message: error.message };
   if (error instanceof ConfigError) return { exit: ExitCode.CONFIG, kind: 'config', message: error.message };
+  if (!(error instanceof WxhubError)) return { exit: ExitCode.UPSTREAM, kind: 'internal', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+  const { WeChatApiError, CosUploadError } = clientErrors();
   if (error instanceof WeChatApiError) {
     return {
       exit: ExitCode.UPSTREAM,
@@ -66,6 +79,5 @@ function describe(error: unknown, target: Target | undefined): Described {
       ...(target?.mode === 'local' ? { hint: `Is the local cloud running at ${target.baseUrl}? Start it with pnpm local-cloud, or pass --local-cloud <url>.` } : {}),
     };
   }
-  if (error instanceof WxhubError) return { exit: ExitCode.UPSTREAM, kind: error.code.toLowerCase(), message: error.message };
-  return { exit: ExitCode.UPSTREAM, kind: 'internal', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+  return { exit: ExitCode.UPSTREAM, kind: error.code.toLowerCase(), message: error.message };
 }

@@ -1,4 +1,4 @@
-import { parseMultipart, multipartBoundary } from '@wxhub/local-cloud/src/http/multipart';
+import { parseMultipart, multipartBoundary } from '@wxhub/local-cloud/testing';
 import * as fc from 'fast-check';
 import { multipartBody } from '../src/multipart-body';
 

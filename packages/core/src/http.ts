@@ -1,6 +1,15 @@
-import { request, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { NetworkError, ProtocolError, TimeoutError } from './errors';
 import { redactUrl } from './mask';
+
+/**
+ * undici, loaded by the first request: requiring it costs about 90 ms, which every importer of
+ * @wxhub/core would otherwise pay at start-up (a CLI answering --help makes no request).
+ */
+function undici(): typeof import('undici') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('undici') as typeof import('undici');
+}
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -59,7 +68,7 @@ export async function requestJson(url: URL, init: JsonRequest = {}): Promise<Jso
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await request(url, {
+    const response = await undici().request(url, {
       method: init.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
       body,
@@ -71,7 +80,7 @@ export async function requestJson(url: URL, init: JsonRequest = {}): Promise<Jso
   } catch (error) {
     if (controller.signal.aborted) throw new TimeoutError(target, timeoutMs);
     if (error instanceof ProtocolError) throw error;
-    if (error instanceof undiciErrors.UndiciError || isSystemError(error)) {
+    if (error instanceof undici().errors.UndiciError || isSystemError(error)) {
       throw new NetworkError(target, describe(error), { cause: error });
     }
     throw error;

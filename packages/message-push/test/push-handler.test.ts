@@ -15,7 +15,7 @@ import {
   type DedupeStore,
   type PushHttpResponse,
 } from '../src';
-import { CPP_SAMPLE, PUSH_DOC, PYTHON_SAMPLE } from '../../wechat-crypto/test/official-vectors';
+import { CPP_SAMPLE, PUSH_DOC, PYTHON_SAMPLE } from '@wxhub/wechat-crypto/testing';
 import {
   APPID,
   encryptedPost,

@@ -1,5 +1,5 @@
 import { parseWechatXml, PushMalformedError, toWechatXml } from '../src';
-import { JAVA_SAMPLE, PUSH_DOC } from '../../wechat-crypto/test/official-vectors';
+import { JAVA_SAMPLE, PUSH_DOC } from '@wxhub/wechat-crypto/testing';
 
 function refusal(xml: string, limits?: { maxDepth: number; maxNodes: number }): string {
   try {

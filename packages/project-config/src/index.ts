@@ -1,2 +1,2 @@
-export * from './project-config';
-export * from './local-secrets';
+export { EXAMPLE_CONFIG_FILE, loadProjectConfig, LOCAL_CONFIG_FILE, type AppSettings, type BaiduClientSettings, type ConfigMode, type FunctionSettings, type LoadOptions, type ProjectConfig } from './project-config';
+export { LOCAL_SECRETS_FILE, localSecretsEnv } from './local-secrets';

@@ -1,7 +1,7 @@
-export * from './types';
-export * from './errors';
+export type { FetchRequest, Lease, StoreEntry, Token, TokenProvider, TokenStore } from './types';
+export { TokenStoreError, TokenUnavailableError, UnknownTokenKeyError } from './errors';
 export type { TokenCacheEvent, TokenCacheEventHandler } from './events';
-export * from './token-cache';
+export { TokenCache, type TokenCacheOptions } from './token-cache';
 export { MemoryStore } from './memory-store';
 export { FileStore, type FileStoreOptions } from './file-store';
 export { CloudDatabaseStore, parseTokenDocument, TOKEN_FIELDS, type CloudDatabaseStoreOptions } from './cloud-database-store';

@@ -1,4 +1,4 @@
-export * from './errors';
+export { AppidMismatchError, BadMessageEncodingError, BadMessageLengthError, BadPaddingError, InvalidCiphertextError, InvalidEncodingAesKeyError, InvalidIvError, InvalidSessionKeyError, MissingWatermarkError, NotJsonError, SignatureMismatchError, WechatCryptoError } from './errors';
 export {
   decryptUserData,
   encryptUserData,

@@ -11,7 +11,7 @@ import {
   verifyRawDataSignature,
   verifyServerSignature,
 } from '../src';
-import { LOGIN_DEMO, PUSH_DOC, RAW_DATA_SIGNATURE } from './official-vectors';
+import { LOGIN_DEMO, PUSH_DOC, RAW_DATA_SIGNATURE } from '../src/testing';
 
 /**
  * Property tests: garbage and tampering always end in a WechatCryptoError (never another

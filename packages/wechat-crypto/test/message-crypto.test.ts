@@ -12,7 +12,7 @@ import {
   generateEncodingAesKey,
   msgSignature,
 } from '../src';
-import { CORP_VERIFY_URL, CPP_SAMPLE, JAVA_SAMPLE, PUSH_DOC, PYTHON_SAMPLE } from './official-vectors';
+import { CORP_VERIFY_URL, CPP_SAMPLE, JAVA_SAMPLE, PUSH_DOC, PYTHON_SAMPLE } from '../src/testing';
 import { pushPlaintext, sealPushPlaintext } from './reference-seal';
 
 function fixedRandom(text: string): () => Buffer {

@@ -1,5 +1,5 @@
 import { msgSignature, rawDataSignature, serverSignature, verifyRawDataSignature, verifyServerSignature } from '../src';
-import { CORP_VERIFY_URL, CPP_SAMPLE, PUSH_DOC, PYTHON_SAMPLE, RAW_DATA_SIGNATURE } from './official-vectors';
+import { CORP_VERIFY_URL, CPP_SAMPLE, PUSH_DOC, PYTHON_SAMPLE, RAW_DATA_SIGNATURE } from '../src/testing';
 
 describe('raw data signature (sha1(rawData + session_key))', () => {
   const { rawData, sessionKey, signature } = RAW_DATA_SIGNATURE;

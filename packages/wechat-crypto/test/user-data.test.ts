@@ -14,7 +14,7 @@ import {
   encryptUserData,
   generateSessionKey,
 } from '../src';
-import { LOGIN_DEMO } from './official-vectors';
+import { LOGIN_DEMO } from '../src/testing';
 import { sealLoginPlaintext } from './reference-seal';
 
 const { appid, sessionKey, iv, encryptedData } = LOGIN_DEMO;

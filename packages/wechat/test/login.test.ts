@@ -2,11 +2,8 @@ import { createCipheriv } from 'crypto';
 import type { Server } from 'http';
 import { InvalidArgumentError, ManualClock, NetworkError, ProtocolError } from '@wxhub/core';
 import { MemoryStore, TokenCache } from '@wxhub/token-cache';
-import { WECHAT_TOKEN_POLICY } from '@wxhub/local-cloud/src/config';
-import { Router } from '@wxhub/local-cloud/src/http/router';
-import { close, listen } from '@wxhub/local-cloud/src/http/server';
-import { LOGIN_CODE_TTL_MS, LoginEmulator } from '@wxhub/local-cloud/src/wechat/login-emulator';
-import { WeChatEmulator } from '@wxhub/local-cloud/src/wechat/wechat-emulator';
+import { LOGIN_CODE_TTL_MS, LoginEmulator, WECHAT_TOKEN_POLICY, WeChatEmulator } from '@wxhub/local-cloud';
+import { Router, close, listen } from '@wxhub/local-cloud/testing';
 import { WeChatApiError, WeChatClient, clientCredentialProvider, tokenSource } from '../src';
 import {
   LOGIN_ERRCODES,

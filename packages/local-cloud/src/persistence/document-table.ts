@@ -25,6 +25,7 @@ export class DocumentTable {
   private nextDocumentSeq: number;
   private nextCollectionSeq: number;
 
+  /** @internal better-sqlite3 is an optional peer: its types stay out of the published declarations. */
   constructor(
     private readonly db: SqliteConnection,
     readonly file: string,

@@ -17,6 +17,7 @@ interface FileRow {
 export class SqliteFileStore implements FileStore {
   private readonly statements;
 
+  /** @internal better-sqlite3 is an optional peer: its types stay out of the published declarations. */
   constructor(db: SqliteConnection) {
     this.statements = {
       get: db.prepare<[string], FileRow>('SELECT path, content, content_type, uploaded_at, etag FROM files WHERE path = ?'),

@@ -1,7 +1,23 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { ConfigError } from '@wxhub/core';
 import { StoreFileError, StoreLockedError } from './store-errors';
 
+/** @internal better-sqlite3 is an optional peer: its types stay out of the published declarations. */
 export type SqliteConnection = Database.Database;
+
+/**
+ * better-sqlite3 is an optional peer dependency, loaded on the first file opened: only a local
+ * cloud with `dataDir` needs it, and it compiles a native addon when no prebuilt binary can be
+ * downloaded (a minute or more), which an in-memory user should not pay for.
+ */
+function loadSqlite(): typeof Database {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+    return require('better-sqlite3') as typeof Database;
+  } catch (error) {
+    throw new ConfigError('dataDir', `needs the package better-sqlite3 (npm install better-sqlite3@12): ${(error as Error).message}`);
+  }
+}
 
 /** 'wxhb' in the file header, so a foreign SQLite file is refused rather than written into. */
 const APPLICATION_ID = 0x77786862;
@@ -56,11 +72,14 @@ const SCHEMA = `
  * - foreign_keys=ON: a document row cannot outlive its collection row.
  * - busy timeout 0: the lock is either ours or held by someone who will not let go; waiting
  *   would only delay the error.
+ *
+ * @internal
  */
 export function openDatabaseFile(file: string): SqliteConnection {
+  const Sqlite = loadSqlite();
   let db: SqliteConnection;
   try {
-    db = new Database(file, { timeout: 0 });
+    db = new Sqlite(file, { timeout: 0 });
   } catch (error) {
     throw new StoreFileError(file, `cannot be opened: ${(error as Error).message}`, { cause: error });
   }
@@ -86,7 +105,7 @@ export interface ConnectionSettings {
   readonly lockingMode: string;
 }
 
-/** What the connection is actually running with, read back from SQLite. */
+/** @internal What the connection is actually running with, read back from SQLite. */
 export function connectionSettings(db: SqliteConnection): ConnectionSettings {
   const levels = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
   const synchronous = levels[Number(db.pragma('synchronous', { simple: true }))];

@@ -1,8 +1,6 @@
 import { ManualClock } from '@wxhub/core';
-import { WECHAT_TOKEN_POLICY, type AppConfig } from '@wxhub/local-cloud/src/config';
-import { Router, parseJsonBody, type Service } from '@wxhub/local-cloud/src/http/router';
-import { close, listen } from '@wxhub/local-cloud/src/http/server';
-import { WeChatEmulator } from '@wxhub/local-cloud/src/wechat/wechat-emulator';
+import { WECHAT_TOKEN_POLICY, WeChatEmulator, type AppConfig, type Service } from '@wxhub/local-cloud';
+import { Router, close, listen, parseJsonBody } from '@wxhub/local-cloud/testing';
 
 export const APP_A: AppConfig = { name: 'A', appid: 'wx1234567890abcdef', secret: '0123456789abcdef0123456789abcdef', envId: 'a-env-1a2b3c' };
 export const APP_B: AppConfig = { name: 'B', appid: 'wxfedcba0987654321', secret: 'fedcba9876543210fedcba9876543210', envId: 'b-env-4d5e6f' };

@@ -1,0 +1,2 @@
+export { REPO_ROOT, testedNodeRuntimes } from './node-runtimes';
+export { BUILT_FUNCTIONS, startBuiltFunctionInB, startTestProject, type BuiltFunctionInB, type TestProject } from './project';
