@@ -63,7 +63,10 @@ async function warmCall(calls: number): Promise<void> {
     const viaApi = () => cloud.functions.invoke({ envId: B.envId, name: 'api', ...clientInvocation(B.appid, { func: 'users_add', data: user }, { openid: 'oBench000001' }) });
     // Warm both paths (instances started, token cached, user stored: every call then takes the
     // same -2001 path through the same queries).
-    for (let i = 0; i < 5; i++) await viaApi(), await direct();
+    for (let i = 0; i < 5; i++) {
+      await viaApi();
+      await direct();
+    }
     const time = async (call: () => Promise<unknown>) => {
       const samples: number[] = [];
       for (let i = 0; i < calls; i++) {

@@ -51,7 +51,7 @@ export function loadPage(modulePath: string): PageInstance {
   Object.assign(globalThis, { Component: (def: ComponentDefinition) => (definition = def) });
   // A fresh evaluation each time, as each page load in WeChat registers the page anew.
   delete require.cache[require.resolve(modulePath)];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a page module evaluated afresh on each load, as WeChat does
   require(modulePath);
   if (!definition) throw new Error(`${modulePath} did not call Component()`);
   const { data, methods } = definition;

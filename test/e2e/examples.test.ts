@@ -18,7 +18,7 @@ describe('README examples', () => {
   it('the message-push example plays WeChat against the handler', async () => {
     const dir = join(REPO_ROOT, 'examples', 'message-push');
     const { stdout } = await run(join(dir, 'node-http.ts'), ['--demo'], dir);
-    expect(stdout).toMatch(/^GET  → 200 \d+$/m);
+    expect(stdout).toMatch(/^GET {2}→ 200 \d+$/m);
     expect(stdout).toMatch(/^POST → 200 <xml><Encrypt>/m);
     expect(stdout).toMatch(/^POST \(WeChat retrying\) → 200 success/m);
     expect(stdout).toMatch(/^POST with a forged signature → 401 /m);

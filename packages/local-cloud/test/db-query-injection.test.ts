@@ -6,7 +6,6 @@ import { MAX_NESTING_DEPTH, MAX_QUERY_BYTES, QueryErrcode, QueryParseError, pars
  * side effect proves nothing ran.
  */
 declare global {
-  // eslint-disable-next-line no-var
   var __dbQueryPwned: boolean | undefined;
 }
 

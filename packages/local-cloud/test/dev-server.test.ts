@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildUrl, ConfigError, ManualClock, requestJson } from '@wxhub/core';
+import { buildUrl, ManualClock, requestJson } from '@wxhub/core';
 import { callFunction } from '../src/client-api';
 import { childProcessBuilder, describeDevServer, startDevServer, type DataTools, type DevServer, type RebuildResult } from '../src/dev';
 import type { LocalCloud } from '../src/local-cloud';

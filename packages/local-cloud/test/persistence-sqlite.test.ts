@@ -150,7 +150,7 @@ describe('all or nothing', () => {
   test('a batch whose second write cannot be stored leaves nothing, in memory or on disk', () => {
     const store = factory(ENV);
     const todos = store.createCollection('todos');
-    const log = store.createCollection('log');
+    store.createCollection('log');
     todos.put({ _id: 'keep', v: 0 });
     const kept = todos.get('keep');
     const error = refusal(() =>

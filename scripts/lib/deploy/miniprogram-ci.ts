@@ -52,6 +52,7 @@ function tryRequire(resolve: () => string): MiniprogramCi | undefined {
   } catch {
     return undefined;
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional tool, loaded by its resolved path when present
   const module: unknown = require(path);
   return asMiniprogramCi(module, path);
 }

@@ -138,7 +138,7 @@ async function invoke(message) {
     try {
       resultJson = JSON.stringify(result);
     } catch (e) {
-      throw new TypeError('the result is not JSON: ' + (e instanceof Error ? e.message : String(e)));
+      throw new TypeError('the result is not JSON: ' + (e instanceof Error ? e.message : String(e)), { cause: e });
     }
     reply = resultJson === undefined ? { type: 'result', requestId: message.requestId } : { type: 'result', requestId: message.requestId, resultJson: resultJson };
   } catch (thrown) {

@@ -72,9 +72,12 @@ export function sdkProcessEnv(options: SdkEnvOptions): Record<string, string> {
   }
   env.TCB_CONTEXT_KEYS = tcbKeys.join(',');
   const wxKeys: string[] = [];
-  if (caller.openid) (env.WX_OPENID = caller.openid), wxKeys.push('WX_OPENID');
-  if (caller.appid) (env.WX_APPID = caller.appid), wxKeys.push('WX_APPID');
-  if (caller.unionid) (env.WX_UNIONID = caller.unionid), wxKeys.push('WX_UNIONID');
+  const identity = { WX_OPENID: caller.openid, WX_APPID: caller.appid, WX_UNIONID: caller.unionid };
+  for (const [key, value] of Object.entries(identity)) {
+    if (!value) continue;
+    env[key] = value;
+    wxKeys.push(key);
+  }
   env.WX_CONTEXT_KEYS = wxKeys.join(',');
   return env;
 }
