@@ -10,10 +10,11 @@ import { BaiduEmulator } from './baidu/baidu-emulator';
 import { CloudBackend } from './sdk-backend/cloud-backend';
 import { memoryStoreFactory, type DatabaseStore } from './sdk-backend/document-store';
 import { sqliteStoreFactory } from './persistence/sqlite-store-factory';
-import { registerFunctionActions } from './sdk-backend/function-actions';
+import { registerFunctionActions } from './runtime/function-actions';
 import type { FunctionRuntime, FunctionRuntimeOptions } from './runtime/function-runtime';
 import { TcbHttpApi } from './tcb-http/tcb-http-api';
 import { CloudStorage } from './storage/cloud-storage';
+import { cosService } from './storage/cos-endpoints';
 import type { FileStoreFactory } from './storage/file-store';
 import { registerStorageActions } from './storage/storage-actions';
 import { ApiTokens } from './openapi/api-tokens';
@@ -151,7 +152,7 @@ export class LocalCloud {
     const router = new Router();
     const backendFaults = new FaultPlan();
     for (const part of [wechat, login, tcbHttp, baidu]) router.mount(part.service);
-    for (const part of [backend, storage]) router.mount(backendFaults.wrapService(part.service));
+    for (const service of [backend.service, cosService(storage)]) router.mount(backendFaults.wrapService(service));
     router.mount(customSendService({ wechat, openapi, apps: options.apps, clock }));
     let listening: { server: Server; url: string };
     try {

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@wxhub/core';
 import type { LogicCommandName, QueryCommandName } from '@wxhub/db-query-language';
 import { integerLiteral, numberLiteral } from './literals';
 import { QueryPart, call, isPlainObject, renderValue, type Mode, type Role } from './render';
-import type { AggregateValue, Condition, DataValue } from './types';
+import type { AggregateValue, Condition, DataValue, ExprConditionPart, LogicCommandPart, QueryCommandPart } from './types';
 
 type Comparison = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -19,8 +19,9 @@ abstract class ChainableCommand extends QueryPart {
 }
 
 /** `_.gt(18)` and friends: a condition on the field it is the value of. */
-export class QueryCommand extends ChainableCommand {
+export class QueryCommand extends ChainableCommand implements QueryCommandPart {
   protected readonly role: Role = 'query';
+  readonly kind = 'query-command';
 
   /** @internal */
   constructor(
@@ -101,8 +102,9 @@ export class QueryCommand extends ChainableCommand {
  * `_.and/_.or/_.nor(…)` of conditions, `_.not(command)`. As a field's value its commands apply
  * to that field; as `where()`'s argument its operands must be whole filters.
  */
-export class LogicCommand extends ChainableCommand {
+export class LogicCommand extends ChainableCommand implements LogicCommandPart {
   protected readonly role: Role = 'logic';
+  readonly kind = 'logic-command';
 
   /** @internal */
   constructor(
@@ -148,8 +150,9 @@ function renderOperand(operand: unknown, onField: boolean, depth: number, what: 
 }
 
 /** `_.expr($.gt(['$a', '$b']))`: an aggregation expression as a query condition. */
-export class ExprCondition extends QueryPart {
+export class ExprCondition extends QueryPart implements ExprConditionPart {
   protected readonly role: Role = 'expr';
+  readonly kind = 'expr-condition';
 
   /** @internal */
   constructor(private readonly expression: AggregateValue) {

@@ -4,7 +4,7 @@ import { AggregateExpression } from './aggregate-expression';
 import { renderFilter } from './conditions';
 import { enter, integerLiteral, stringLiteral } from './literals';
 import { QueryPart, call, isPlainObject, renderValue, type Mode, type Role } from './render';
-import type { AggregateObject, AggregateValue, Filter } from './types';
+import type { AggregateObject, AggregateValue, Filter, PipelinePart } from './types';
 
 export interface StageCall {
   readonly name: StageName;
@@ -138,8 +138,9 @@ export class PipelineBuilder extends StageChain<PipelineBuilder> {
   }
 }
 
-export class Pipeline extends QueryPart {
+export class Pipeline extends QueryPart implements PipelinePart {
   protected readonly role: Role = 'pipeline';
+  readonly kind = 'pipeline';
 
   /** @internal */
   constructor(private readonly calls: readonly StageCall[]) {

@@ -1,9 +1,31 @@
 import type { AggregateExpression } from './aggregate-expression';
-import type { ExprCondition, LogicCommand, QueryCommand } from './conditions';
 import type { ProjectionOperator } from './projection';
-import type { Pipeline } from './stages';
+import type { QueryPart } from './render';
 import type { UpdateCommand } from './update-commands';
 import type { GeoPoint, ServerDate } from './values';
+
+/*
+ * The identities of the parts defined in conditions.ts and stages.ts, whose own methods take the
+ * types below: named here by interface so that this module does not import those modules back.
+ * An interface extending QueryPart (which has a protected member) can only be implemented by its
+ * subclasses, and `kind` tells them apart, so a plain object cannot pass for one.
+ */
+/** `_.gt(18)` and friends (QueryCommand in conditions.ts). */
+export interface QueryCommandPart extends QueryPart {
+  readonly kind: 'query-command';
+}
+/** `_.and/_.or/_.nor/_.not(…)` (LogicCommand in conditions.ts). */
+export interface LogicCommandPart extends QueryPart {
+  readonly kind: 'logic-command';
+}
+/** `_.expr(…)` (ExprCondition in conditions.ts). */
+export interface ExprConditionPart extends QueryPart {
+  readonly kind: 'expr-condition';
+}
+/** `$.pipeline()…done()` (Pipeline in stages.ts). */
+export interface PipelinePart extends QueryPart {
+  readonly kind: 'pipeline';
+}
 
 export type Scalar = null | boolean | number | string;
 
@@ -15,24 +37,24 @@ export interface DataObject {
 }
 
 /** Data in which query commands may stand without a field: `_.elemMatch(…)`, `_.pull(…)`. */
-export type OperandValue = DataValue | QueryCommand | readonly OperandValue[] | OperandObject;
+export type OperandValue = DataValue | QueryCommandPart | readonly OperandValue[] | OperandObject;
 
 export interface OperandObject {
   readonly [key: string]: OperandValue | undefined;
 }
 
 /** A field's condition: a value to equal, a query command, a logic command, nested fields. */
-export type FieldCondition = DataValue | QueryCommand | LogicCommand | FilterObject | readonly OperandValue[];
+export type FieldCondition = DataValue | QueryCommandPart | LogicCommandPart | FilterObject | readonly OperandValue[];
 
 export interface FilterObject {
   readonly [field: string]: FieldCondition | undefined;
 }
 
 /** The argument of `where()` and of the `match` stage. */
-export type Filter = FilterObject | LogicCommand | ExprCondition;
+export type Filter = FilterObject | LogicCommandPart | ExprConditionPart;
 
 /** An operand of `_.and/_.or/_.nor`: commands apply to the field the logic command is the value of. */
-export type Condition = FilterObject | QueryCommand | LogicCommand | ExprCondition | RegExp | Date;
+export type Condition = FilterObject | QueryCommandPart | LogicCommandPart | ExprConditionPart | RegExp | Date;
 
 /** `update()` data: values are `$set`, commands (`_.inc(1)`) apply their operator. */
 export type UpdateValue = DataValue | UpdateCommand | UpdateObject;
@@ -57,7 +79,7 @@ export interface SetOptions {
 }
 
 /** Aggregation expressions: data and `$` operators; `$.pipeline()…done()` inside a stage. */
-export type AggregateValue = DataValue | AggregateExpression | Pipeline | readonly AggregateValue[] | AggregateObject;
+export type AggregateValue = DataValue | AggregateExpression | PipelinePart | readonly AggregateValue[] | AggregateObject;
 
 export interface AggregateObject {
   readonly [key: string]: AggregateValue | undefined;

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, type Clock } from '@wxhub/core';
-import type { Service } from '../http/router';
-import { cosEndpoints } from './cos-endpoints';
 import { DownloadLinks } from './download-links';
 import { bucketOf, fileIdOf, parseFileId } from './file-ids';
 import { memoryFileStoreFactory, type FileStore, type FileStoreFactory, type StoredFile } from './file-store';
@@ -53,13 +51,13 @@ const DEFAULT_UPLOAD_TICKET_TTL_SECONDS = 900;
 /**
  * Cloud storage of the local cloud's environments: the operations behind the SDK's
  * uploadFile / getTempFileURL / downloadFile / deleteFile and the HTTP API's
- * uploadfile / batchdownloadfile / batchdeletefile, plus the COS-like endpoints that take the
- * uploaded bytes and serve temp URLs (`service`, under PREFIX).
+ * uploadfile / batchdownloadfile / batchdeletefile. The COS-like endpoints that take the
+ * uploaded bytes and serve temp URLs (under PREFIX) are an HTTP adapter of it, `cosService` in
+ * cos-endpoints.ts, mounted by the composition root (LocalCloud).
  */
 export class CloudStorage {
   static readonly PREFIX = '/tcb-storage';
 
-  readonly service: Service;
   readonly defaultMaxAgeSeconds: number;
   private readonly stores = new Map<string, FileStore>();
   private readonly clock: Clock;
@@ -80,7 +78,6 @@ export class CloudStorage {
     }
     this.tickets = new UploadTickets(this.clock, (options.uploadTicketTtlSeconds ?? DEFAULT_UPLOAD_TICKET_TTL_SECONDS) * 1000);
     this.links = new DownloadLinks(() => `${this.publicUrl()}${CloudStorage.PREFIX}/download`);
-    this.service = { prefix: CloudStorage.PREFIX, routes: cosEndpoints(this) };
   }
 
   get envIds(): string[] {

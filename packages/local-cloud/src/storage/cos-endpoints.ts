@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorReply, EmulatorRequest, Service } from '../http/router';
-import type { CloudStorage } from './cloud-storage';
+import { CloudStorage } from './cloud-storage';
 import { cosError } from './cos-errors';
 import { MultipartError, multipartBoundary, parseMultipart, type FormPart } from '../http/multipart';
 import type { UploadTicket } from './upload-tickets';
@@ -26,11 +26,14 @@ interface UploadAttempt {
  * - `GET|HEAD /download?file&t&sign`: temp URLs.
  * Refusals are COS's XML errors.
  */
-export function cosEndpoints(storage: CloudStorage): Service['routes'] {
-  return [
-    { method: '*', path: '/upload', handler: (request) => upload(storage, request) },
-    { method: '*', path: '/download', handler: (request) => download(storage, request) },
-  ];
+export function cosService(storage: CloudStorage): Service {
+  return {
+    prefix: CloudStorage.PREFIX,
+    routes: [
+      { method: '*', path: '/upload', handler: (request) => upload(storage, request) },
+      { method: '*', path: '/download', handler: (request) => download(storage, request) },
+    ],
+  };
 }
 
 function upload(storage: CloudStorage, request: EmulatorRequest): EmulatorReply {

@@ -10,3 +10,4 @@ export {
 export { MemoryFileStore, memoryFileStoreFactory, type FileStore, type FileStoreFactory, type StoredFile } from './file-store';
 export { bucketOf, fileIdOf, parseFileId, type FileRef } from './file-ids';
 export { registerStorageActions } from './storage-actions';
+export { cosService } from './cos-endpoints';

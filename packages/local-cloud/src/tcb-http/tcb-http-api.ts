@@ -1,6 +1,6 @@
 import type { Service } from '../http/router';
 import type { CloudStorage } from '../storage/cloud-storage';
-import { batchDeleteFileApi, batchDownloadFileApi, uploadFileApi } from '../storage/tcb-storage-api';
+import { batchDeleteFileApi, batchDownloadFileApi, uploadFileApi } from './storage-api';
 import type { CloudBackend } from '../sdk-backend/cloud-backend';
 import { databaseRoutes } from './database-api';
 import { invokeCloudFunction, type InvokeDeps } from './invoke-cloud-function';

@@ -1,10 +1,10 @@
 import type { Clock } from '@wxhub/core';
 import type { AppConfig } from '../config';
 import type { Handler } from '../http/router';
-import { authorize } from '../tcb-http/authorize';
+import { authorize } from './authorize';
 import { wechatError } from '../wechat/errcodes';
 import type { WeChatEmulator } from '../wechat/wechat-emulator';
-import type { CloudStorage, FileItemCode } from './cloud-storage';
+import type { CloudStorage, FileItemCode } from '../storage/cloud-storage';
 
 export interface TcbStorageDeps {
   readonly wechat: WeChatEmulator;

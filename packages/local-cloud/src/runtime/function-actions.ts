@@ -1,16 +1,24 @@
 import type { EmulatorRequest } from '../http/router';
-import type { ApiTokens } from '../openapi/api-tokens';
-import { CloudFunctionError, FunctionNotFoundError } from '../runtime/errors';
-import type { FunctionRuntime } from '../runtime/function-runtime';
-import { requiredString } from './action-params';
-import type { ActionContext, ActionReply } from './action-types';
-import { invalidParam } from './backend-error';
-import type { CloudBackend } from './cloud-backend';
-import type { CallerIdentity } from './sdk-env';
+import { requiredString } from '../sdk-backend/action-params';
+import type { ActionContext, ActionReply } from '../sdk-backend/action-types';
+import { invalidParam } from '../sdk-backend/backend-error';
+import type { CloudBackend } from '../sdk-backend/cloud-backend';
+import type { CallerIdentity } from '../sdk-backend/sdk-env';
+import { CloudFunctionError, FunctionNotFoundError } from './errors';
+import type { FunctionRuntime } from './function-runtime';
+
+/**
+ * What resolves a calling invocation's WX_API_TOKEN to who it runs for (the openapi folder's
+ * ApiTokens, which the composition root passes in); named by shape so the runtime does not depend
+ * on the openapi folder, which depends on the runtime.
+ */
+export interface CallerTokens {
+  resolve(token: unknown): { readonly caller: CallerIdentity } | undefined;
+}
 
 export interface FunctionActionsOptions {
   /** Resolves the calling invocation's WX_API_TOKEN (`wxCloudApiToken`); without it a callee sees no caller. */
-  readonly tokens?: ApiTokens;
+  readonly tokens?: CallerTokens;
   /**
    * Whether a callee sees the OPENID / APPID / UNIONID of the invocation that called it.
    * UNCERTAIN: WeChat documents only that SOURCE follows the chain ("wx_client,scf"); the token
@@ -33,7 +41,8 @@ export const FunctionsCode = {
 } as const;
 
 /**
- * `functions.invokeFunction` (cloud.callFunction inside a cloud function):
+ * The function runtime's adapter on the SDK backend, mounted by the composition root (as storage
+ * and openapi mount theirs): `functions.invokeFunction` (cloud.callFunction inside a cloud function):
  * `{function_name, request_data: JSON string, wxCloudApiToken}` → `data.response_data`, the
  * result as a JSON string. The callee runs in the requested environment through the
  * FunctionRuntime; its SOURCE is the caller's chain as the SDK sends it in `X-TCB-Source`
