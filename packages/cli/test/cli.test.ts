@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DEV_PORT, LocalCloud } from '@wxhub/local-cloud';
 import { loadProjectConfig, localSecretsEnv } from '@wxhub/project-config';
-import { DEFAULT_LOCAL_CLOUD_PORT } from '../src';
+import { DEFAULT_LOCAL_CLOUD_PORT, runCli } from '../src';
 
-// The `wxhub` command as a subprocess (tsx, as `pnpm wxhub` runs it) against an in-process local
-// cloud on a free port: output, --json, exit codes, --help.
-
-// Each run starts a tsx process (about a second); the default 30 s would be tight under a loaded machine.
-jest.setTimeout(120_000);
+// The `wxhub` command against an in-process local cloud on a free port: output, --json, exit
+// codes, --help. Commands run in-process through runCli with captured streams (what main.ts
+// passes is the process's own); a few run as a real process through the workspace's bin, to
+// check what only a process shows (exit status, stdin, nothing else on stdout).
 
 const REPO = join(__dirname, '..', '..', '..');
-const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
-const MAIN = join(REPO, 'packages', 'cli', 'src', 'main.ts');
+const BIN = join(REPO, 'packages', 'cli', 'bin', 'wxhub.cjs');
 const FUNCTIONS = join(REPO, 'packages', 'cloud-http', 'test', 'fixtures', 'functions');
 
 const CONFIG = {
@@ -33,6 +31,13 @@ interface Run {
   readonly stderr: string;
 }
 
+interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+  local?: boolean;
+}
+
 /** The environment without the caller's WXHUB_* settings, plus `extra`. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -40,11 +45,29 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function wxhub(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string; local?: boolean } = {}): Promise<Run> {
+function runEnv(options: RunOptions): NodeJS.ProcessEnv {
   const local = options.local ?? true;
-  const env = cleanEnv({ ...(local ? { WXHUB_LOCAL_CLOUD_URL: cloud.url } : {}), ...options.env });
+  return cleanEnv({ ...(local ? { WXHUB_LOCAL_CLOUD_URL: cloud.url } : {}), ...options.env });
+}
+
+/** One command line, in-process. */
+async function wxhub(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: runEnv(options),
+    cwd: options.cwd ?? root,
+    readStdin: async () => options.stdin ?? '',
+  });
+  return { code, stdout, stderr };
+}
+
+/** One command line as a process: the workspace's `wxhub` bin (what `pnpm wxhub` runs). */
+function spawned(args: readonly string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [MAIN, ...args], { cwd: options.cwd ?? root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? root, env: runEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -88,6 +111,11 @@ test('its default port is the dev server default', () => {
 });
 
 describe('help', () => {
+  test('--version prints the version of the package', async () => {
+    expect(await wxhub(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(await wxhub(['-v', '--json'])).toEqual({ code: 0, stdout: '{"version":"0.1.0"}\n', stderr: '' });
+  });
+
   test('--help lists every command and the exit codes', async () => {
     const run = await wxhub(['--help']);
     expect(run.code).toBe(0);
@@ -293,5 +321,27 @@ describe('storage', () => {
     const run = await wxhub(['storage', 'upload', 'nope.bin', 'x/nope.bin', '--app', 'A']);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('ENOENT');
+  });
+});
+
+describe('as a process (the bin, through tsx)', () => {
+  // Each spawn compiles the CLI with tsx (a second or two, more on a loaded machine).
+  jest.setTimeout(120_000);
+
+  test('--version and --help exit 0 with the text on stdout', async () => {
+    const version = await spawned(['--version']);
+    expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const help = await spawned(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: wxhub <command>/m);
+  });
+
+  test('an event read from stdin; with --json, stdout is exactly one JSON document; a usage error exits 2', async () => {
+    const run = await spawned(['call', 'echo-event', '-', '--app', 'A', '--json'], { stdin: '{"from":"stdin"}' });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ result: { got: { from: 'stdin', userInfo: { appId: 'wxa000000000000001' } }, at: new Date(0).toISOString() } });
+    const usage = await spawned(['db', 'count', '--json', '--app', 'A']);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe('{"error":{"kind":"usage","message":"missing the query"}}\n');
   });
 });
