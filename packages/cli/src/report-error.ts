@@ -1,4 +1,4 @@
-import { ConfigError, InvalidArgumentError, NetworkError, TimeoutError, WxhubError } from '@wxhub/core';
+import { ConfigError, InvalidArgumentError, NetworkError, TimeoutError, WeChatErrcode, WxhubError } from '@wxhub/core';
 import { LOCAL_SECRETS_FILE } from '@wxhub/project-config';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes';
 import type { CliIo } from './io';
@@ -61,7 +61,7 @@ function describe(error: unknown, target: Target | undefined): Described {
       kind: 'wechat',
       message: error.message,
       fields: { errcode: error.errcode, errmsg: error.errmsg, api: error.api },
-      ...(target?.mode === 'local' && (error.errcode === 40013 || error.errcode === 40125)
+      ...(target?.mode === 'local' && (error.errcode === WeChatErrcode.INVALID_APPID || error.errcode === WeChatErrcode.INVALID_APPSECRET)
         ? {
             hint: `The local cloud at ${target.baseUrl} does not know app ${target.app.name}'s credentials: start it from the same configuration (it shares invented secrets through ${LOCAL_SECRETS_FILE}), or set the secret's variable for both.`,
           }

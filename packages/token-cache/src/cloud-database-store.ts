@@ -1,4 +1,4 @@
-import { scrub } from '@wxhub/core';
+import { isMissingCollection, scrub } from '@wxhub/core';
 import type { CloudCollection, CloudDatabase } from './cloud-database';
 import { TokenStoreError } from './errors';
 import type { StoreEntry, Token, TokenStore } from './types';
@@ -66,7 +66,7 @@ export class CloudDatabaseStore implements TokenStore {
       } catch (error) {
         // Most likely a duplicate _id (someone created it first, or it exists with a live lease);
         // the document's presence tells that apart from a real failure without parsing messages.
-        if (isCollectionMissing(error)) throw error;
+        if (isMissingCollection(error)) throw error;
         if ((await this.findDocument('claim', key)) !== undefined) return false;
         throw error;
       }
@@ -116,7 +116,7 @@ export class CloudDatabaseStore implements TokenStore {
       const result = await this.collection().where(_.and(conditions)).remove();
       return countOf(result, 'removed');
     } catch (error) {
-      if (isCollectionMissing(error)) return 0;
+      if (isMissingCollection(error)) return 0;
       throw this.storeError(operation, key, error, []);
     }
   }
@@ -136,7 +136,7 @@ export class CloudDatabaseStore implements TokenStore {
       const result = await this.collection().where({ _id: key }).get();
       return documentsOf(result)[0];
     } catch (error) {
-      if (isCollectionMissing(error)) return undefined;
+      if (isMissingCollection(error)) return undefined;
       throw this.storeError(operation, key, error, []);
     }
   }
@@ -146,7 +146,7 @@ export class CloudDatabaseStore implements TokenStore {
       try {
         return await run(this.collection());
       } catch (error) {
-        if (!isCollectionMissing(error)) throw error;
+        if (!isMissingCollection(error)) throw error;
         await this.createCollection();
         return await run(this.collection());
       }
@@ -191,12 +191,6 @@ function toMillis(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (value instanceof Date && Number.isFinite(value.getTime())) return value.getTime();
   return undefined;
-}
-
-function isCollectionMissing(error: unknown): boolean {
-  const code = (error as { errCode?: unknown } | undefined)?.errCode;
-  const message = error instanceof Error ? error.message : String(error);
-  return code === -502005 || /-502005|DATABASE_COLLECTION_NOT_EXIST|collection not exist/i.test(message);
 }
 
 function documentsOf(result: unknown): Array<Record<string, unknown>> {

@@ -1,21 +1,8 @@
-import { WxhubError, mask, scrub } from '@wxhub/core';
+import { WxhubError, isTransientErrcode, mask, scrub, wechatCode } from '@wxhub/core';
 
-/** The errcodes that mean "this access token is no good": fetch a new one and try once more. */
-const TOKEN_REJECTED: ReadonlySet<number> = new Set([40001, 40014, 42001]);
-
-/**
- * Only "system busy" clears up by itself within a retry loop's backoff. Quotas (45009 daily,
- * 45011 per minute) do not: retrying within seconds spends more quota and fails the same way.
- */
-const TRANSIENT: ReadonlySet<number> = new Set([-1]);
-
-export function isTokenRejected(errcode: number): boolean {
-  return TOKEN_REJECTED.has(errcode);
-}
-
-export function isTransientErrcode(errcode: number): boolean {
-  return TRANSIENT.has(errcode);
-}
+// The codes' meanings (token rejected, transient, what to do) live in @wxhub/core's one table;
+// this package re-exports the two questions its callers ask of an errcode.
+export { isTokenRejected, isTransientErrcode } from '@wxhub/core';
 
 export interface WeChatApiErrorInit {
   /** The API path, e.g. '/cgi-bin/token'. */
@@ -58,56 +45,12 @@ function scrubUpstream(errmsg: string, secrets: Iterable<string | undefined>): s
   return scrub(errmsg, secrets).replace(/[A-Za-z0-9_\-.]{40,}/g, (run) => mask(run));
 }
 
+/** The table's meaning of `errcode` with the app (masked) and, for 40164, the caller's IP filled in. */
 function explain(errcode: number, errmsg: string, appid: string | undefined): string {
-  const app = appid ? ` for appid ${mask(appid)}` : '';
-  switch (errcode) {
-    case -1:
-      return 'WeChat is busy (system error); try again shortly';
-    case 40001:
-      return `access token rejected as invalid or not the latest${app} (a newer one was fetched elsewhere, or the appsecret is wrong)`;
-    case 40002:
-      return 'grant_type must be client_credential';
-    case 40013:
-      return `invalid appid${appid ? ` ${mask(appid)}` : ''} (check the AppID in the mini program's settings)`;
-    case 40014:
-      return `access token invalid${app}`;
-    case 40029:
-      return 'invalid code (unknown, expired after 5 minutes, or from another mini program): call wx.login again';
-    case 40163:
-      return 'code already used: each wx.login code is exchanged once';
-    case 40226:
-      return 'WeChat refused this user (risk control)';
-    case 41008:
-      return 'code missing from the request';
-    case 40125:
-      return `invalid appsecret${app} (reset or copy it again from the mini program's development settings)`;
-    case 40164: {
-      const ip = /invalid ip (\S+?),? /.exec(errmsg)?.[1];
-      return `caller IP${ip ? ` ${ip}` : ''} not in the API IP whitelist${app} (add it in the mini program's settings: Development > Development settings > IP whitelist)`;
-    }
-    case 40243:
-      return `appsecret frozen${app} (unfreeze it on the mini program platform)`;
-    case 41001:
-      return 'access_token missing from the request';
-    case 41002:
-      return 'appid missing from the request';
-    case 41004:
-      return 'appsecret missing from the request';
-    case 42001:
-      return `access token expired${app}`;
-    case 43002:
-      return 'this API must be called with POST';
-    case 44002:
-      return 'the POST body is empty';
-    case 45009:
-      return `daily API quota reached${app} (resets at midnight Beijing time)`;
-    case 45011:
-      return `per-minute API quota reached${app}; slow down and retry next minute`;
-    case 47001:
-      return 'malformed request body (WeChat expects JSON)';
-    case 89503:
-      return `calls from this IP need the administrator's confirmation${app} (approve it in the WeChat notification)`;
-    default:
-      return 'WeChat API error';
-  }
+  const meaning = wechatCode(errcode)?.meaning ?? 'WeChat API error';
+  const ip = /invalid ip (\S+?),? /.exec(errmsg)?.[1];
+  return meaning
+    .replace('{app}', appid ? ` for appid ${mask(appid)}` : '')
+    .replace('{appid}', appid ? ` ${mask(appid)}` : '')
+    .replace('{ip}', ip ? ` ${ip}` : '');
 }

@@ -2,9 +2,8 @@ import { WxhubError } from '@wxhub/core';
 
 /**
  * The string codes the cloud backend answers with (`{requestId, code, message}`). wx-server-sdk
- * turns them into numbers with its own table: INVALID_PARAM → -501007,
- * DATABASE_REQUEST_FAILED → -502001, DATABASE_COLLECTION_NOT_EXIST → -502005; a code missing from
- * that table (INVALID_ENV, INVALID_ACTION, DATABASE_COLLECTION_ALREADY_EXIST,
+ * turns them into numbers with its own table (CLOUD_BACKEND_CODES in @wxhub/core); a code
+ * missing from that table (INVALID_ENV, INVALID_ACTION, DATABASE_COLLECTION_ALREADY_EXIST,
  * DATABASE_TRANSACTION_CONFLICT) surfaces as -501001, as it does against the real backend.
  */
 export const BackendCode = {

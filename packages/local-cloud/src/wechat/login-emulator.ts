@@ -6,13 +6,6 @@ import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Service }
 import { wechatError } from './errcodes';
 import type { WeChatEmulator } from './wechat-emulator';
 
-/** WeChat's errmsg texts of the login APIs (errcodes.ts holds the token APIs' ones). */
-const LOGIN_ERRMSG: Readonly<Record<number, string>> = {
-  40029: 'invalid code',
-  40163: 'code been used',
-  41008: 'missing code',
-};
-
 /** How long a `wx.login` code and a phone-number code can be exchanged (WeChat: 5 minutes). */
 export const LOGIN_CODE_TTL_MS = 5 * 60_000;
 
@@ -177,7 +170,7 @@ export class LoginEmulator {
   }
 
   private error(errcode: number): { body: { errcode: number; errmsg: string } } {
-    return { body: wechatError(errcode, this.clock.now(), LOGIN_ERRMSG[errcode]) };
+    return { body: wechatError(errcode, this.clock.now()) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '@wxhub/core';
+import { WeChatErrcode, type Clock } from '@wxhub/core';
 import type { TokenPolicy } from '../config';
 
 export type TokenKind = 'token' | 'stable_token';
@@ -10,7 +10,7 @@ export interface IssuedToken {
   readonly expiresIn: number;
 }
 
-export type Verdict = { ok: true; appid: string } | { ok: false; errcode: 40001 | 42001 };
+export type Verdict = { ok: true; appid: string } | { ok: false; errcode: typeof WeChatErrcode.INVALID_CREDENTIAL | typeof WeChatErrcode.ACCESS_TOKEN_EXPIRED };
 
 /** WeChat's documented limits on stable_token's force_refresh mode. */
 export const FORCE_REFRESH_PER_DAY = 20;
@@ -66,7 +66,7 @@ export class TokenLedger {
    * within 30 s of the previous force (WeChat then "does not refresh" and returns the current
    * token) and at most 20 per day (then 45009).
    */
-  stableToken(appid: string, forceRefresh: boolean): IssuedToken | { errcode: 45009 } {
+  stableToken(appid: string, forceRefresh: boolean): IssuedToken | { errcode: typeof WeChatErrcode.DAILY_QUOTA } {
     const now = this.clock.now();
     const app = this.app(appid);
     const current = app.stable !== undefined && this.usableFor(app.stable, now) >= this.renewalMarginMs() ? app.stable : undefined;
@@ -79,7 +79,7 @@ export class TokenLedger {
     if (app.forces.day !== day) app.forces = { day, count: 0 };
     const lastForce = app.forces.lastAt;
     if (current && lastForce !== undefined && now - lastForce < FORCE_REFRESH_SPACING_MS) return this.describe(current, now);
-    if (app.forces.count >= FORCE_REFRESH_PER_DAY) return { errcode: 45009 };
+    if (app.forces.count >= FORCE_REFRESH_PER_DAY) return { errcode: WeChatErrcode.DAILY_QUOTA };
     app.forces.count += 1;
     app.forces.lastAt = now;
     if (app.stable) this.revoke(app.stable, now);
@@ -89,10 +89,10 @@ export class TokenLedger {
 
   verify(token: string): Verdict {
     const record = this.tokens.get(token);
-    if (!record) return { ok: false, errcode: 40001 };
+    if (!record) return { ok: false, errcode: WeChatErrcode.INVALID_CREDENTIAL };
     const now = this.clock.now();
-    if (now >= record.expiresAt) return { ok: false, errcode: 42001 };
-    if (record.revokedAt !== undefined && now >= record.revokedAt) return { ok: false, errcode: 40001 };
+    if (now >= record.expiresAt) return { ok: false, errcode: WeChatErrcode.ACCESS_TOKEN_EXPIRED };
+    if (record.revokedAt !== undefined && now >= record.revokedAt) return { ok: false, errcode: WeChatErrcode.INVALID_CREDENTIAL };
     return { ok: true, appid: record.appid };
   }
 
