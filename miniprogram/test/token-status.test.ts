@@ -40,7 +40,7 @@ describe('token status page (miniprogram-simulate → token_status on the local 
 
   it('says there is no token yet before the first refresh', async () => {
     const page = await openLoaded();
-    expect(page.querySelector('.empty')).toBeDefined();
+    expect(page.querySelector('.empty')).not.toBeNull();
     expect(page.data.rows).toEqual([]);
     expect(mp.cloud.calls.map((call) => call.name)).toEqual(['token_status']);
   });

@@ -6,4 +6,5 @@
  */
 export { Router, parseJsonBody } from '../http/router';
 export { close, listen } from '../http/server';
+export { API_DOMAIN_IPS } from '../wechat/wechat-emulator';
 export { MultipartError, multipartBoundary, parseMultipart, type FormPart } from '../http/multipart';

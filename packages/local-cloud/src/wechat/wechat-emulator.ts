@@ -18,7 +18,8 @@ export type WeChatFault = Omit<FaultTarget, 'when'> & { readonly appid?: string 
   );
 
 /** Addresses `get_api_domain_ip` reports (WeChat's answer lists its API servers' egress IPs). */
-const API_DOMAIN_IPS = ['101.89.47.18', '101.91.34.103', '101.226.212.27', '183.3.234.32'];
+/** What the emulated `cgi-bin/get_api_domain_ip` answers (WeChat's API servers' addresses). */
+export const API_DOMAIN_IPS: readonly string[] = ['101.89.47.18', '101.91.34.103', '101.226.212.27', '183.3.234.32'];
 
 interface TokenRequestParams {
   grant_type?: unknown;
