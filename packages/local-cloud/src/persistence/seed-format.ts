@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@wxhub/core';
 import { isDocId, isPlainObject, newDocumentId, withId, type Doc, type DocId } from '../sdk-backend/documents';
-import { fromEjsonTree, toEjsonTree } from './ejson-values';
+import { fromEjsonTree, toEjsonTree } from '../sdk-backend/document-codec';
 
 /**
  * The seed / export file: JSON, each collection an array of documents in natural order, values

@@ -1,6 +1,6 @@
 import { invalidParam } from '../sdk-backend/backend-error';
 import { isDocId, isPlainObject, type Doc, type DocId } from '../sdk-backend/documents';
-import { fromEjsonTree, toEjsonTree } from './ejson-values';
+import { fromEjsonTree, toEjsonTree } from '../sdk-backend/document-codec';
 
 /**
  * How one document sits in a row: the whole document as canonical Extended JSON (every value

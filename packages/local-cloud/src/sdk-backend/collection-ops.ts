@@ -2,7 +2,7 @@ import { Aggregator, ProcessingMode, Query, update as applyUpdate } from 'mingo'
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
 import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
-import { encodeEjson } from './ejson-codec';
+import { encodeEjson } from './document-codec';
 import { assertUpdateFits } from './update-guards';
 
 /**

@@ -11,7 +11,7 @@ import {
   type Change,
 } from './collection-ops';
 import { isPlainObject, type PlainObject } from './documents';
-import { decodeEjson, decodeEjsonObject, encodeEjson } from './ejson-codec';
+import { decodeEjson, decodeEjsonObject, encodeEjson } from './document-codec';
 
 /**
  * The `database.*` actions of the SDK's backend protocol: decode the request's EJSON fields,

@@ -22,7 +22,7 @@ import {
   type Change,
 } from '../../sdk-backend/collection-ops';
 import type { DocId, PlainObject } from '../../sdk-backend/documents';
-import { wireString } from './wire-json';
+import { wireString } from '../../sdk-backend/document-codec';
 
 /**
  * Runs a parsed HTTP API query on one environment's database with the same functions the SDK's

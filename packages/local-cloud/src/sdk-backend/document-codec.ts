@@ -1,6 +1,89 @@
 import { BSONRegExp, Double, EJSON, Int32, Long } from 'bson';
-import { invalidParam } from '../sdk-backend/backend-error';
-import { isPlainObject, type PlainObject } from '../sdk-backend/documents';
+import { SERVER_DATE_KEY } from '@wxhub/db-query-language';
+import { invalidParam } from './backend-error';
+import { isPlainObject, type PlainObject } from './documents';
+
+/**
+ * The local cloud's one document codec: how document values (plain JS, what mingo compares)
+ * cross each boundary, with one set of rules for what JavaScript can hold.
+ * - the SDK's wire (decodeEjson / encodeEjson): canonical EJSON strings, as @cloudbase/node-sdk
+ *   sends query, data, order, projection and stage values and decodes `list` entries;
+ * - storage and seed files (toEjsonTree / fromEjsonTree): Extended JSON v2 trees that keep every
+ *   number's type;
+ * - the HTTP API's `data` strings (toWireJson / wireString): plain JSON with `$date` and `$regex`.
+ */
+
+/** BSON regex options JavaScript can honour; `x` (extended) and `l` (locale) it cannot. */
+const JS_REGEX_FLAGS: ReadonlySet<string> = new Set(['i', 'm', 's', 'u']);
+
+/** A BSON regular expression as a RegExp, or why not (an option JavaScript lacks, a bad pattern). */
+function regExpOf(pattern: string, options: string, fail: (reason: string) => Error): RegExp {
+  const refused = [...options].filter((option) => !JS_REGEX_FLAGS.has(option));
+  if (refused.length > 0) throw fail(`unsupported regular expression option '${refused.join('')}' (only i, m, s, u)`);
+  try {
+    return new RegExp(pattern, options);
+  } catch (error) {
+    throw fail(`invalid regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** A Long read from a request or a seed: a number when that is exact, else it stays a Long. */
+function numberIfSafe(value: Long): number | Long {
+  const asNumber = value.toNumber();
+  return Number.isSafeInteger(asNumber) ? asNumber : value;
+}
+
+/* ---- The SDK's wire ---- */
+
+/**
+ * Parses one EJSON field of a request. `now` replaces `{$tcb_server_date: {offset}}` (what
+ * `db.serverDate()` sends) with the backend's time, so the injected clock decides it.
+ */
+export function decodeEjson(text: unknown, field: string, now: number): unknown {
+  if (typeof text !== 'string') throw invalidParam(`${field} must be an EJSON string`);
+  let parsed: unknown;
+  try {
+    parsed = EJSON.parse(text, { relaxed: false });
+  } catch (error) {
+    throw invalidParam(`${field} is not valid EJSON: ${(error as Error).message}`);
+  }
+  return fromWire(parsed, field, now);
+}
+
+export function decodeEjsonObject(text: unknown, field: string, now: number): PlainObject {
+  const value = decodeEjson(text, field, now);
+  if (!isPlainObject(value)) throw invalidParam(`${field} must be an EJSON object`);
+  return value;
+}
+
+export function encodeEjson(value: unknown): string {
+  return EJSON.stringify(value, { relaxed: false });
+}
+
+function fromWire(value: unknown, field: string, now: number): unknown {
+  if (Array.isArray(value)) return value.map((item) => fromWire(item, field, now));
+  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+  if (value instanceof Long) return numberIfSafe(value);
+  if (value instanceof BSONRegExp) return regExpOf(value.pattern, value.options, (reason) => invalidParam(`${field}: ${reason}`));
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === SERVER_DATE_KEY) return serverDate(value[SERVER_DATE_KEY], field, now);
+    const out: PlainObject = {};
+    for (const key of keys) out[key] = fromWire(value[key], field, now);
+    return out;
+  }
+  return value;
+}
+
+function serverDate(spec: unknown, field: string, now: number): Date {
+  const offset = isPlainObject(spec) ? fromWire(spec.offset ?? 0, field, now) : undefined;
+  if (typeof offset !== 'number' || !Number.isFinite(offset)) {
+    throw invalidParam(`${field}: ${SERVER_DATE_KEY} needs a numeric offset`);
+  }
+  return new Date(now + offset);
+}
+
+/* ---- Storage and seed files ---- */
 
 /**
  * Document values ⇄ JSON trees in MongoDB Extended JSON (v2). Written by hand around bson's
@@ -16,9 +99,6 @@ import { isPlainObject, type PlainObject } from '../sdk-backend/documents';
 
 /** `canonical` keeps every number's type (storage); `relaxed` is the readable form for seed files. */
 export type EjsonForm = 'canonical' | 'relaxed';
-
-/** The regular expression flags BSON can hold and JavaScript honours (see ejson-codec.ts). */
-const STORABLE_REGEX_FLAGS = new Set(['i', 'm', 's', 'u']);
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -91,12 +171,8 @@ function typedValue(wrapper: PlainObject, options: DecodeOptions, path: string):
     throw unreadable(path, (error as Error).message);
   }
   if (value instanceof Int32 || value instanceof Double) return value.valueOf();
-  if (value instanceof Long) {
-    if (options.longs === 'keep') return value;
-    const asNumber = value.toNumber();
-    return Number.isSafeInteger(asNumber) ? asNumber : value;
-  }
-  if (value instanceof BSONRegExp) return regexFromBson(value, path);
+  if (value instanceof Long) return options.longs === 'keep' ? value : numberIfSafe(value);
+  if (value instanceof BSONRegExp) return regExpOf(value.pattern, value.options, (reason) => unreadable(path, reason));
   if (value instanceof Date) {
     if (!Number.isFinite(value.getTime())) throw unreadable(path, 'invalid $date');
     return value;
@@ -133,19 +209,9 @@ function numberTree(value: number, form: EjsonForm): unknown {
 
 function regexTree(value: RegExp, path: string): unknown {
   const flags = [...value.flags];
-  const refused = flags.filter((flag) => !STORABLE_REGEX_FLAGS.has(flag));
+  const refused = flags.filter((flag) => !JS_REGEX_FLAGS.has(flag));
   if (refused.length > 0) throw unstorable(path, `regular expression flag(s) '${refused.join('')}' cannot be stored (only i, m, s, u)`);
   return { $regularExpression: { pattern: value.source, options: flags.sort().join('') } };
-}
-
-function regexFromBson(value: BSONRegExp, path: string): RegExp {
-  const refused = [...value.options].filter((option) => !STORABLE_REGEX_FLAGS.has(option));
-  if (refused.length > 0) throw unreadable(path, `regular expression option(s) '${refused.join('')}' are not supported (only i, m, s, u)`);
-  try {
-    return new RegExp(value.pattern, value.options);
-  } catch (error) {
-    throw unreadable(path, `invalid regular expression: ${(error as Error).message}`);
-  }
 }
 
 /** bson's own value classes (ObjectId, Decimal128, Binary, Timestamp...) name themselves so. */
@@ -165,4 +231,32 @@ function unstorable(path: string, reason: string): Error {
 
 function unreadable(path: string, reason: string): Error {
   return invalidParam(`field ${path || '(document)'} is not valid Extended JSON: ${reason}`);
+}
+
+/* ---- The HTTP API's data strings ---- */
+
+/**
+ * A stored document as the HTTP API's `data` strings carry it: plain JSON, with the values JSON
+ * has no type for in MongoDB's extended-JSON wrappers — a Date as `{"$date": <epoch ms>}` (the
+ * form CloudBase's console and exports show; WeChat's documented examples carry no date), a
+ * RegExp as `{"$regex", "$options"}`, a non-finite number or another BSON value in relaxed
+ * EJSON. `JSON.stringify` alone would turn a Date into a bare string and lose its type.
+ */
+export function toWireJson(value: unknown): unknown {
+  if (value instanceof Date) return { $date: value.getTime() };
+  if (value instanceof RegExp) return { $regex: value.source, $options: value.flags };
+  if (Array.isArray(value)) return value.map(toWireJson);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : EJSON.serialize({ v: value }, { relaxed: true }).v;
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = toWireJson(field);
+    return out;
+  }
+  if (typeof value === 'object' && value !== null && '_bsontype' in value) return EJSON.serialize({ v: value }, { relaxed: true }).v;
+  return value;
+}
+
+/** One `data` entry: the document as a JSON string. */
+export function wireString(document: unknown): string {
+  return JSON.stringify(toWireJson(document));
 }
