@@ -1,7 +1,7 @@
 import { ProtocolError } from '@wxhub/core';
 import { arrayField, numberField, objectField, objectItem, stringField, type Answer } from './responses';
 import type { DocumentId } from './query-builder';
-import { parseDocument } from './wire-json';
+import { parseDocument } from './wire-document';
 
 /** A document as the database returns it: JSON values, with Dates and RegExps revived. */
 export type DocumentRow = Record<string, unknown>;

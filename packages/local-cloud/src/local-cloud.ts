@@ -15,7 +15,7 @@ import type { FunctionRuntime, FunctionRuntimeOptions } from './runtime/function
 import { TcbHttpApi } from './tcb-http/tcb-http-api';
 import { CloudStorage } from './storage/cloud-storage';
 import { cosService } from './storage/cos-endpoints';
-import type { FileStoreFactory } from './storage/file-store';
+import type { BlobStoreFactory } from './storage/blob-store';
 import { registerStorageActions } from './storage/storage-actions';
 import { ApiTokens } from './openapi/api-tokens';
 import { registerOpenApiAction } from './openapi/openapi-action';
@@ -50,7 +50,7 @@ export interface LocalCloudOptions {
    */
   readonly dataDir?: string;
   /** Where each environment's cloud files live; in memory (or in `dataDir`) by default. */
-  readonly fileStoreFactory?: FileStoreFactory;
+  readonly blobStoreFactory?: BlobStoreFactory;
   /** Lifetime of temp URLs asked for without max_age, and of upload credentials (seconds). */
   readonly storage?: { readonly defaultMaxAgeSeconds?: number; readonly uploadTicketTtlSeconds?: number };
 }
@@ -128,7 +128,7 @@ export class LocalCloud {
       databaseStores.set(envId, store);
       return store;
     };
-    const fileStoreFactory = options.fileStoreFactory ?? (persistence ? (envId: string) => persistence(envId).files() : undefined);
+    const blobStoreFactory = options.blobStoreFactory ?? (persistence ? (envId: string) => persistence(envId).files() : undefined);
     const backend = new CloudBackend({ envIds, clock, storeFactory });
     const apiTokens = new ApiTokens();
     const functions = new TokenIssuingRuntime({ ...options.runtime, clock }, apiTokens);
@@ -141,7 +141,7 @@ export class LocalCloud {
         if (publicUrl === undefined) throw new Error('the local cloud is not listening yet');
         return publicUrl;
       },
-      ...(fileStoreFactory ? { fileStoreFactory } : {}),
+      ...(blobStoreFactory ? { blobStoreFactory } : {}),
       ...options.storage,
     });
     const openapi = new OpenApiService({ apps: options.apps, clock });

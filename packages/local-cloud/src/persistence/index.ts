@@ -5,4 +5,4 @@ export type { ConnectionSettings } from './sqlite-file';
 export { StoreFileError, StoreLockedError } from './store-errors';
 export { parseSeed, formatSeed, SEED_FORMAT, SEED_VERSION, type Seed, type SeedCollection } from './seed-format';
 export { importSeed, exportData, type ImportOptions, type ImportedCollection, type ExportOptions } from './seed-transfer';
-export { SqliteFileStore } from './sqlite-file-store';
+export { SqliteBlobStore } from './sqlite-blob-store';

@@ -1,7 +1,7 @@
 import { batchTargets, type CollectionStore, type CollectionWrites, type DatabaseStore } from '../sdk-backend/document-store';
 import { DocumentTable } from './document-table';
 import { SqliteCollectionStore } from './sqlite-collection-store';
-import { SqliteFileStore } from './sqlite-file-store';
+import { SqliteBlobStore } from './sqlite-blob-store';
 import { connectionSettings, openDatabaseFile, type ConnectionSettings, type SqliteConnection } from './sqlite-file';
 
 /**
@@ -13,7 +13,7 @@ import { connectionSettings, openDatabaseFile, type ConnectionSettings, type Sql
 export class SqliteDatabaseStore implements DatabaseStore {
   private readonly collections = new Map<string, SqliteCollectionStore>();
   private readonly table: DocumentTable;
-  private fileStore: SqliteFileStore | undefined;
+  private blobStore: SqliteBlobStore | undefined;
 
   private constructor(private readonly db: SqliteConnection, readonly file: string) {
     this.table = new DocumentTable(db, file);
@@ -34,9 +34,9 @@ export class SqliteDatabaseStore implements DatabaseStore {
   }
 
   /** The environment's cloud files, kept in this same file. */
-  files(): SqliteFileStore {
-    this.fileStore ??= new SqliteFileStore(this.db);
-    return this.fileStore;
+  files(): SqliteBlobStore {
+    this.blobStore ??= new SqliteBlobStore(this.db);
+    return this.blobStore;
   }
 
   get isOpen(): boolean {

@@ -1,5 +1,5 @@
 import type { EmulatorRequest } from '../http/router';
-import type { CloudDatabase } from './cloud-database';
+import type { LocalDatabase } from './local-database';
 import type { PlainObject } from './documents';
 
 /** What an action handler gets: the request's parameters, already checked to name a known env. */
@@ -9,7 +9,7 @@ export interface ActionContext {
   /** The JSON body: `action`, the action's own parameters, and the SDK's envName/token fields. */
   readonly params: Readonly<PlainObject>;
   readonly request: EmulatorRequest;
-  readonly database: CloudDatabase;
+  readonly database: LocalDatabase;
   /** The backend clock's time for this request (server dates). */
   readonly now: number;
 }

@@ -2,7 +2,7 @@ import type { Clock } from '@wxhub/core';
 import type { EmulatorReply, EmulatorRequest, Service } from '../http/router';
 import type { ActionContext, ActionHandler } from './action-types';
 import { BackendCode, CloudBackendError } from './backend-error';
-import { CloudDatabase } from './cloud-database';
+import { LocalDatabase } from './local-database';
 import { DATABASE_ACTIONS } from './database-actions';
 import { memoryStoreFactory, type DatabaseStoreFactory } from './document-store';
 import { isPlainObject, newRequestId, type PlainObject } from './documents';
@@ -32,7 +32,7 @@ export class CloudBackend {
   static readonly PREFIX = '/sdk-backend';
 
   readonly service: Service;
-  private readonly databases = new Map<string, CloudDatabase>();
+  private readonly databases = new Map<string, LocalDatabase>();
   private readonly actions = new Map<string, ActionHandler>(Object.entries(DATABASE_ACTIONS));
   private readonly rawActions = new Map<string, RawActionHandler>();
   private readonly clock: Clock;
@@ -42,7 +42,7 @@ export class CloudBackend {
     const factory = options.storeFactory ?? memoryStoreFactory;
     for (const envId of options.envIds) {
       if (!envId) throw new Error('CloudBackend: an environment id must not be empty');
-      if (!this.databases.has(envId)) this.databases.set(envId, new CloudDatabase(envId, factory(envId)));
+      if (!this.databases.has(envId)) this.databases.set(envId, new LocalDatabase(envId, factory(envId)));
     }
     this.service = {
       prefix: CloudBackend.PREFIX,
@@ -55,7 +55,7 @@ export class CloudBackend {
   }
 
   /** The database of one environment: the admin API for tests and tools. */
-  database(envId: string): CloudDatabase {
+  database(envId: string): LocalDatabase {
     const database = this.databases.get(envId);
     if (!database) throw new Error(`the local cloud has no environment ${envId}`);
     return database;

@@ -1,5 +1,5 @@
 export { CloudBackend, type CloudBackendOptions } from './cloud-backend';
-export { CloudDatabase, type FindOptions } from './cloud-database';
+export { LocalDatabase, type FindOptions } from './local-database';
 export { BackendCode, CloudBackendError, type BackendErrorCode } from './backend-error';
 export type { ActionContext, ActionHandler, ActionReply } from './action-types';
 export {

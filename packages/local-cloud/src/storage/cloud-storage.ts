@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { InvalidArgumentError, type Clock } from '@wxhub/core';
 import { DownloadLinks } from './download-links';
 import { bucketOf, fileIdOf, parseFileId } from './file-ids';
-import { memoryFileStoreFactory, type FileStore, type FileStoreFactory, type StoredFile } from './file-store';
+import { memoryBlobStoreFactory, type BlobStore, type BlobStoreFactory, type StoredFile } from './blob-store';
 import { UploadTickets, type UploadTicket } from './upload-tickets';
 
 /**
@@ -38,7 +38,7 @@ export interface CloudStorageOptions {
   /** The local cloud's base URL; known only once it listens, hence a function. */
   readonly publicUrl: () => string;
   /** Storage engine per environment; in-memory by default. */
-  readonly fileStoreFactory?: FileStoreFactory;
+  readonly blobStoreFactory?: BlobStoreFactory;
   /** Lifetime of a temp URL asked for without max_age. UNCERTAIN on WeChat; 2 hours here. */
   readonly defaultMaxAgeSeconds?: number;
   /** How long upload credentials stay valid. UNCERTAIN on WeChat; 15 minutes here. */
@@ -59,7 +59,7 @@ export class CloudStorage {
   static readonly PREFIX = '/tcb-storage';
 
   readonly defaultMaxAgeSeconds: number;
-  private readonly stores = new Map<string, FileStore>();
+  private readonly stores = new Map<string, BlobStore>();
   private readonly clock: Clock;
   private readonly publicUrl: () => string;
   /** @internal used by the COS endpoints */
@@ -71,7 +71,7 @@ export class CloudStorage {
     this.clock = options.clock;
     this.publicUrl = options.publicUrl;
     this.defaultMaxAgeSeconds = options.defaultMaxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
-    const factory = options.fileStoreFactory ?? memoryFileStoreFactory;
+    const factory = options.blobStoreFactory ?? memoryBlobStoreFactory;
     for (const envId of options.envIds) {
       if (!envId) throw new Error('CloudStorage: an environment id must not be empty');
       if (!this.stores.has(envId)) this.stores.set(envId, factory(envId));
@@ -177,7 +177,7 @@ export class CloudStorage {
     return file;
   }
 
-  private store(envId: string): FileStore {
+  private store(envId: string): BlobStore {
     const store = this.stores.get(envId);
     if (!store) throw new Error(`the local cloud has no environment ${envId}`);
     return store;

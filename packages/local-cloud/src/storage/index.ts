@@ -7,7 +7,7 @@ export {
   type TempUrlResult,
   type UploadGrant,
 } from './cloud-storage';
-export { MemoryFileStore, memoryFileStoreFactory, type FileStore, type FileStoreFactory, type StoredFile } from './file-store';
+export { MemoryBlobStore, memoryBlobStoreFactory, type BlobStore, type BlobStoreFactory, type StoredFile } from './blob-store';
 export { bucketOf, fileIdOf, parseFileId, type FileRef } from './file-ids';
 export { registerStorageActions } from './storage-actions';
 export { cosService } from './cos-endpoints';

@@ -1,6 +1,6 @@
 import { parseDbQuery, type ParsedQuery, type QueryOp } from '../db-query';
 import type { EmulatorReply, EmulatorRequest, Handler } from '../http/router';
-import { collectionMissing, type CloudDatabase } from '../sdk-backend/cloud-database';
+import { collectionMissing, type LocalDatabase } from '../sdk-backend/local-database';
 import { wechatError } from '../wechat/errcodes';
 import { authorize, type AuthorizeDeps } from './authorize';
 import { collectionPage } from './database/collections';
@@ -10,7 +10,7 @@ import { runAdd, runAggregate, runCount, runGet, runRemove, runUpdate } from './
 
 export interface DatabaseApiDeps extends AuthorizeDeps {
   /** The environments' databases (CloudBackend satisfies this). */
-  readonly backend: { database(envId: string): CloudDatabase };
+  readonly backend: { database(envId: string): LocalDatabase };
 }
 
 export interface DatabaseRoute {
@@ -54,7 +54,7 @@ function queryApi<K extends QueryOp>(
   api: string,
   accepts: readonly K[],
   expected: string,
-  run: (database: CloudDatabase, query: QueryOf<K>, nowMs: number) => object,
+  run: (database: LocalDatabase, query: QueryOf<K>, nowMs: number) => object,
 ): Handler {
   const isAccepted = (query: ParsedQuery): query is QueryOf<K> => (accepts as readonly QueryOp[]).includes(query.op);
   return (request) =>
@@ -67,7 +67,7 @@ function queryApi<K extends QueryOp>(
     });
 }
 
-function collectionApi(deps: DatabaseApiDeps, act: (database: CloudDatabase, name: string) => void): Handler {
+function collectionApi(deps: DatabaseApiDeps, act: (database: LocalDatabase, name: string) => void): Handler {
   return (request) =>
     guarded(deps, request, (envId, body, nowMs) => {
       const name = requiredText(body, 'collection_name', nowMs);

@@ -1,5 +1,5 @@
 import { calculateObjectSize } from 'bson';
-import type { CloudDatabase } from '../../sdk-backend/cloud-database';
+import type { LocalDatabase } from '../../sdk-backend/local-database';
 
 export interface CollectionInfo {
   readonly name: string;
@@ -18,7 +18,7 @@ export interface CollectionPage {
 }
 
 /** `databasecollectionget`: collections in name order, one page of them. */
-export function collectionPage(database: CloudDatabase, offset: number, limit: number): CollectionPage {
+export function collectionPage(database: LocalDatabase, offset: number, limit: number): CollectionPage {
   const names = database.listCollections();
   const collections = names.slice(offset, offset + limit).map((name) => {
     const documents = database.collectionStore(name).documents();

@@ -11,7 +11,7 @@ import {
   type SetQuery,
   type UpdateQuery,
 } from '../../db-query';
-import type { CloudDatabase } from '../../sdk-backend/cloud-database';
+import type { LocalDatabase } from '../../sdk-backend/local-database';
 import {
   aggregateDocuments,
   countDocuments,
@@ -37,7 +37,7 @@ export interface QueryAnswer {
   readonly data: string[];
 }
 
-export function runGet(database: CloudDatabase, query: GetQuery, nowMs: number): QueryAnswer {
+export function runGet(database: LocalDatabase, query: GetQuery, nowMs: number): QueryAnswer {
   const store = database.collectionStore(query.collection);
   const filter = filterOf(query.where, query.docId, nowMs);
   const offset = query.skip ?? 0;
@@ -53,11 +53,11 @@ export function runGet(database: CloudDatabase, query: GetQuery, nowMs: number):
   return { pager: { Offset: offset, Limit: limit, Total: countDocuments(store, filter) }, data: found.map(wireString) };
 }
 
-export function runCount(database: CloudDatabase, query: CountQuery, nowMs: number): { count: number } {
+export function runCount(database: LocalDatabase, query: CountQuery, nowMs: number): { count: number } {
   return { count: countDocuments(database.collectionStore(query.collection), filterOf(query.where, undefined, nowMs)) };
 }
 
-export function runAdd(database: CloudDatabase, query: AddQuery, nowMs: number): { id_list: DocId[] } {
+export function runAdd(database: LocalDatabase, query: AddQuery, nowMs: number): { id_list: DocId[] } {
   const store = database.collectionStore(query.collection);
   const documents = query.data.map((document) => resolved(document, nowMs));
   return { id_list: insertDocuments(store, documents, database.newId, database.label(query.collection)) };
@@ -75,7 +75,7 @@ export interface UpdateAnswer {
  * one document, `doc(id).set()` replaces one or creates it — a created document counts as
  * neither matched nor modified, as WeChat documents.
  */
-export function runUpdate(database: CloudDatabase, query: UpdateQuery | SetQuery, nowMs: number): UpdateAnswer {
+export function runUpdate(database: LocalDatabase, query: UpdateQuery | SetQuery, nowMs: number): UpdateAnswer {
   const store = database.collectionStore(query.collection);
   const filter = filterOf(query.op === 'update' ? query.where : undefined, query.docId, nowMs);
   const multi = query.docId === undefined;
@@ -85,12 +85,12 @@ export function runUpdate(database: CloudDatabase, query: UpdateQuery | SetQuery
   return { matched: result.matched, modified: result.updated, id: result.upsertedId ?? '' };
 }
 
-export function runRemove(database: CloudDatabase, query: RemoveQuery, nowMs: number): { deleted: number } {
+export function runRemove(database: LocalDatabase, query: RemoveQuery, nowMs: number): { deleted: number } {
   const store = database.collectionStore(query.collection);
   return { deleted: removeDocuments(store, filterOf(query.where, query.docId, nowMs), query.docId === undefined) };
 }
 
-export function runAggregate(database: CloudDatabase, query: AggregateQuery, nowMs: number): { data: string[] } {
+export function runAggregate(database: LocalDatabase, query: AggregateQuery, nowMs: number): { data: string[] } {
   const store = database.collectionStore(query.collection);
   const pipeline = query.stages.map((stage) => resolved(stage, nowMs));
   const list = aggregateDocuments(store, pipeline, (other) => database.lookupDocuments(other));

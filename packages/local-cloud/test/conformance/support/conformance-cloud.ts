@@ -1,5 +1,5 @@
 import * as cloud from 'wx-server-sdk';
-import type { CloudDatabase } from '../../../src/sdk-backend/cloud-database';
+import type { LocalDatabase } from '../../../src/sdk-backend/local-database';
 import { ENV_A, sdkCall, startSdkCloud, type SdkCloud } from '../../support/sdk-cloud';
 
 /**
@@ -24,7 +24,7 @@ export interface Conformance {
   /** `db.collection(COLLECTION)` */
   readonly items: CollectionRef;
   /** The backend's view of environment A, for seeding and for reading what was stored. */
-  readonly admin: CloudDatabase;
+  readonly admin: LocalDatabase;
   seed(docs: readonly Doc[]): void;
   /** The stored document with this `_id`, read past the SDK. */
   stored(id: string | number): Doc | undefined;

@@ -16,7 +16,7 @@ export interface FindOptions {
  * `collectionStore`; tests and tools use the admin methods, which take and return plain JS
  * objects (Dates as Date) and copies, never the stored documents themselves.
  */
-export class CloudDatabase {
+export class LocalDatabase {
   readonly transactions: TransactionManager;
 
   constructor(

@@ -1,4 +1,4 @@
-import type { FileStore, StoredFile } from '../storage/file-store';
+import type { BlobStore, StoredFile } from '../storage/blob-store';
 import type { SqliteConnection } from './sqlite-file';
 
 interface FileRow {
@@ -14,7 +14,7 @@ interface FileRow {
  * durability rule: a returned put is on disk). Contents are read from SQLite on demand rather
  * than held in memory; upload order is the `seq` column, and a replaced file moves to the end.
  */
-export class SqliteFileStore implements FileStore {
+export class SqliteBlobStore implements BlobStore {
   private readonly statements;
 
   /** @internal better-sqlite3 is an optional peer: its types stay out of the published declarations. */

@@ -1,7 +1,7 @@
 /**
  * Where one environment's stored files live. The in-memory store below is the engine today; a
  * persistent one implements the same interface and is handed to the local cloud as a
- * FileStoreFactory (the same shape as the database's DatabaseStoreFactory).
+ * BlobStoreFactory (the same shape as the database's DatabaseStoreFactory).
  *
  * Contract: stored files are immutable values. Callers never mutate what `get()` returns, and
  * the store keeps its own copy of what `put()` is given.
@@ -17,7 +17,7 @@ export interface StoredFile {
   readonly etag: string;
 }
 
-export interface FileStore {
+export interface BlobStore {
   get(path: string): StoredFile | undefined;
   /** Inserts or replaces by path. */
   put(file: StoredFile): void;
@@ -27,9 +27,9 @@ export interface FileStore {
   clear(): void;
 }
 
-export type FileStoreFactory = (envId: string) => FileStore;
+export type BlobStoreFactory = (envId: string) => BlobStore;
 
-export class MemoryFileStore implements FileStore {
+export class MemoryBlobStore implements BlobStore {
   private readonly files = new Map<string, StoredFile>();
 
   get(path: string): StoredFile | undefined {
@@ -55,4 +55,4 @@ export class MemoryFileStore implements FileStore {
   }
 }
 
-export const memoryFileStoreFactory: FileStoreFactory = () => new MemoryFileStore();
+export const memoryBlobStoreFactory: BlobStoreFactory = () => new MemoryBlobStore();
