@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { UsageError } from './errors';
 import { MINIPROGRAM_APP } from './miniprogram-env';
 
@@ -27,46 +28,44 @@ environment:
   WXHUB_<APP>_PRIVATE_KEY_PATH or WXHUB_PRIVATE_KEY_PATH: the mini program's code-upload key
 `;
 
-const VALUE_OPTIONS = new Set(['--app', '--env', '--version', '--desc', '--config']);
-const FLAGS = new Set(['--dry-run', '--json', '--help']);
+const OPTIONS = {
+  app: { type: 'string' },
+  env: { type: 'string' },
+  version: { type: 'string' },
+  desc: { type: 'string' },
+  config: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
 
 export function parseDeployArgs(argv: readonly string[]): DeployArgs | 'help' {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = String(argv[i]);
-    const [option, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (VALUE_OPTIONS.has(option)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`${option} needs a value\n${USAGE}`);
-      values.set(option, value);
-    } else if (FLAGS.has(option)) {
-      flags.add(option);
-    } else if (arg === '--') {
-      // `pnpm wxdeploy --dry-run` passes the separator on.
-      continue;
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${arg}\n${USAGE}`);
-    } else {
-      positional.push(arg);
-    }
+  // `pnpm wxdeploy -- --dry-run` passes the separator on; parseArgs would read what follows it as names.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Unknown options and missing values come as ERR_PARSE_ARGS_* errors.
+    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+    throw error;
   }
-  if (flags.has('--help')) return 'help';
+  const { values, positionals: positional } = parsed;
+  if (values.help) return 'help';
   const command = positional[0] === 'upload' ? 'upload' : 'functions';
   const names = positional[0] === 'upload' || positional[0] === 'functions' ? positional.slice(1) : positional;
   if (command === 'upload' && names.length > 0) throw new UsageError(`upload takes no names (got ${names.join(' ')})\n${USAGE}`);
-  if (command === 'functions' && (values.has('--version') || values.has('--desc'))) throw new UsageError(`--version and --desc are for \`upload\`\n${USAGE}`);
-  if (command === 'upload' && !values.get('--version')) throw new UsageError(`upload needs --version (e.g. --version 1.0.0)\n${USAGE}`);
+  if (command === 'functions' && (values.version !== undefined || values.desc !== undefined)) throw new UsageError(`--version and --desc are for \`upload\`\n${USAGE}`);
+  if (command === 'upload' && !values.version) throw new UsageError(`upload needs --version (e.g. --version 1.0.0)\n${USAGE}`);
   return {
     command,
     names,
-    app: values.get('--app') ?? MINIPROGRAM_APP,
-    envId: values.get('--env'),
-    dryRun: flags.has('--dry-run'),
-    json: flags.has('--json'),
-    version: values.get('--version'),
-    desc: values.get('--desc'),
-    configFile: values.get('--config'),
+    app: values.app ?? MINIPROGRAM_APP,
+    envId: values.env,
+    dryRun: values['dry-run'] === true,
+    json: values.json === true,
+    version: values.version,
+    desc: values.desc,
+    configFile: values.config,
   };
 }
