@@ -9,5 +9,8 @@ module.exports = {
   // Type errors are caught once by `pnpm typecheck`; ts-jest only strips types here.
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
+  // Two workers on the two cores the test command is budgeted for (jest's default is cores - 1 =
+  // one): most suites wait on child processes and sockets, so two halve the wall time.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };
