@@ -284,14 +284,17 @@ describe('the types forbid what the parser would refuse (and the runtime refuses
       q.collection('c').orderBy('a', 'up'),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error where() only once
       q.collection('c').where({ a: 1 }).where({ b: 1 }),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error count() ignores limit(), so it cannot follow it
       q.collection('c').limit(1).count(),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error remove() cannot follow field()
       q.collection('c').doc('d').field({ a: true }).remove(),
     ).toThrow(InvalidArgumentError);
@@ -300,10 +303,12 @@ describe('the types forbid what the parser would refuse (and the runtime refuses
       q.collection('c').add({ data: { a: _.inc(1) } }),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error filters hold query commands, not update commands
       q.collection('c').where({ a: _.inc(1) }).get(),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error set() data holds no commands
       q.collection('c').doc('d').set({ data: { a: _.remove() } }),
     ).toThrow(InvalidArgumentError);
@@ -316,14 +321,17 @@ describe('the types forbid what the parser would refuse (and the runtime refuses
       q.collection('c').add([{ item: 'tea' }]),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error update() takes {data: …}, not the update
       q.collection('c').where({ a: 1 }).update({ visits: _.inc(1) }),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error doc().update() takes {data: …}, not the update
       q.collection('c').doc('d').update({ visits: _.inc(1) }),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error set() takes {data: …}, not the document
       q.collection('c').doc('d').set({ item: 'tea' }),
     ).toThrow(InvalidArgumentError);
@@ -333,6 +341,7 @@ describe('the types forbid what the parser would refuse (and the runtime refuses
       q.collection('c').add(document),
     ).toThrow(InvalidArgumentError);
     expect(() =>
+      // prettier-ignore
       // @ts-expect-error the count stage takes the name of the output field
       q.collection('c').aggregate().count().end(),
     ).toThrow(InvalidArgumentError);
