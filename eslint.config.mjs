@@ -50,7 +50,12 @@ export default tseslint.config(
       // How the import rules parse the modules an import leads to (no-cycle follows them).
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts', '.cts'] },
       'import-x/extensions': ['.ts', '.js', '.mjs', '.cjs'],
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'miniprogram/tsconfig.json', 'examples/message-push/tsconfig.json'], noWarnOnMultipleProjects: true })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'miniprogram/tsconfig.json', 'examples/message-push/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
     },
     rules: {
       // Zero import cycles, at any depth (type-only imports, which vanish at run time, excepted).
@@ -59,7 +64,10 @@ export default tseslint.config(
       'import-x/no-relative-packages': 'error',
       'import-x/no-restricted-paths': ['error', { zones: LOCAL_CLOUD_ZONES }],
       'no-restricted-imports': ['error', { patterns: [OTHER_PACKAGES_SRC] }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Input validation refuses control characters on purpose (names, phone numbers, OCR text).
       'no-control-regex': 'off',
       // A `let` assigned once, but read by a closure created before the assignment, cannot be const.
@@ -74,7 +82,19 @@ export default tseslint.config(
   {
     // Plain JavaScript that Node runs as CommonJS: the function runner, the jest reporter, test fixtures.
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', process: 'readonly', console: 'readonly', Buffer: 'readonly', __dirname: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

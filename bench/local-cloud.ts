@@ -87,7 +87,16 @@ async function databaseOperations(local: LocalCloud, count: number): Promise<voi
     ['doc.update', (i) => sdkPromise(docs.doc(docId(i)).update({ data: { n: _.inc(1) } }))],
     [`where.update, ${SEEDED_DOCS / GROUPS} docs each`, (i) => sdkPromise(docs.where({ group: i % GROUPS }).update({ data: { n: _.inc(1) } }))],
     ['count', (i) => sdkPromise(docs.where({ group: i % GROUPS }).count())],
-    [`aggregate group, ${SEEDED_DOCS} docs`, () => sdkPromise(docs.aggregate().group({ _id: '$group', total: $.sum('$score') }).end())],
+    [
+      `aggregate group, ${SEEDED_DOCS} docs`,
+      () =>
+        sdkPromise(
+          docs
+            .aggregate()
+            .group({ _id: '$group', total: $.sum('$score') })
+            .end(),
+        ),
+    ],
   ];
   const baseline: Operation = async () => {
     const response = await requestJson(new URL(roundTrip), { query: { access_token: token } });
@@ -111,7 +120,9 @@ async function databaseOperations(local: LocalCloud, count: number): Promise<voi
     const ms = median(samples);
     rows.push([label, opsPerSecond(samples).toFixed(0), ms.toFixed(2), (ms / baselineMedian).toFixed(2)]);
   }
-  console.log(`\n4. database operations through the real wx-server-sdk, ${count} sequential calls each; ratio of medians to a plain HTTP round trip to the same local cloud`);
+  console.log(
+    `\n4. database operations through the real wx-server-sdk, ${count} sequential calls each; ratio of medians to a plain HTTP round trip to the same local cloud`,
+  );
   table(rows);
 }
 
@@ -144,7 +155,8 @@ async function functionStarts(local: LocalCloud, coldStarts: number, warmCalls: 
       const start = performance.now();
       const outcome = await local.functions.invoke({ envId: APP.envId, name, event: { n } });
       const ms = performance.now() - start;
-      if (outcome.coldStart !== expectCold) throw new Error(`call ${n} of ${name} was ${outcome.coldStart ? 'cold' : 'warm'}, expected ${expectCold ? 'cold' : 'warm'}`);
+      if (outcome.coldStart !== expectCold)
+        throw new Error(`call ${n} of ${name} was ${outcome.coldStart ? 'cold' : 'warm'}, expected ${expectCold ? 'cold' : 'warm'}`);
       return ms;
     };
 
@@ -164,7 +176,9 @@ async function functionStarts(local: LocalCloud, coldStarts: number, warmCalls: 
     }
     const coldMs = median(cold);
     const warmMs = median(warm);
-    console.log(`\n5. function calls in the local runtime (local Node): median of ${cold.length} cold starts, each a freshly registered function, and of ${warm.length} warm calls`);
+    console.log(
+      `\n5. function calls in the local runtime (local Node): median of ${cold.length} cold starts, each a freshly registered function, and of ${warm.length} warm calls`,
+    );
     table([
       ['call', 'ms', 'ratio'],
       ['warm call (instance reused)', warmMs.toFixed(2), '1.00'],

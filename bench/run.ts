@@ -27,22 +27,32 @@ function nodeRuntimes(): Array<[string, string]> {
 
 /** Milliseconds a fresh process spends in require(target). */
 function requireTime(node: string, target: string): number {
-  const env = { ...sdkProcessEnv({ backendUrl: 'http://127.0.0.1:9/sdk-backend', envId: 'bench-env' }), NODE_PATH: defaultNodePath() ?? '', PATH: process.env.PATH ?? '' };
+  const env = {
+    ...sdkProcessEnv({ backendUrl: 'http://127.0.0.1:9/sdk-backend', envId: 'bench-env' }),
+    NODE_PATH: defaultNodePath() ?? '',
+    PATH: process.env.PATH ?? '',
+  };
   const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(target)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
   return Number(execFileSync(node, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
 }
 
 function bundleSizes(): void {
   console.log('\n1. bundle sizes (build/cloudfunctions/*/index.js)');
-  table([['function', 'bytes', 'KiB'], ...functions.map((name) => {
-    const bytes = statSync(join(built, name, 'index.js')).size;
-    return [name, String(bytes), (bytes / 1024).toFixed(1)];
-  })]);
+  table([
+    ['function', 'bytes', 'KiB'],
+    ...functions.map((name) => {
+      const bytes = statSync(join(built, name, 'index.js')).size;
+      return [name, String(bytes), (bytes / 1024).toFixed(1)];
+    }),
+  ]);
 }
 
 function coldStart(runs: number): void {
   console.log(`\n2. cold start: require() in a fresh process, median of ${runs}, ratio to require('wx-server-sdk') alone`);
-  const targets: Array<[string, string]> = [['wx-server-sdk alone', 'wx-server-sdk'], ...functions.map((name): [string, string] => [name, join(built, name, 'index.js')])];
+  const targets: Array<[string, string]> = [
+    ['wx-server-sdk alone', 'wx-server-sdk'],
+    ...functions.map((name): [string, string] => [name, join(built, name, 'index.js')]),
+  ];
   for (const [version, binary] of nodeRuntimes()) {
     // Interleaved rounds, so drift in the machine's load touches baseline and bundles alike.
     const samples = targets.map((): number[] => []);
@@ -60,7 +70,8 @@ async function warmCall(calls: number): Promise<void> {
   const user = { name: 'bench', age: 30, sex: 'female', tel: '13900139000' };
   try {
     const direct = () => cloud.functions.invoke({ envId: A.envId, name: 'users_add', event: { ...user, openid: 'oBench000001' }, caller: { appid: A.appid } });
-    const viaApi = () => cloud.functions.invoke({ envId: B.envId, name: 'api', ...clientInvocation(B.appid, { func: 'users_add', data: user }, { openid: 'oBench000001' }) });
+    const viaApi = () =>
+      cloud.functions.invoke({ envId: B.envId, name: 'api', ...clientInvocation(B.appid, { func: 'users_add', data: user }, { openid: 'oBench000001' }) });
     // Warm both paths (instances started, token cached, user stored: every call then takes the
     // same -2001 path through the same queries).
     for (let i = 0; i < 5; i++) {

@@ -31,8 +31,16 @@ async function main(): Promise<void> {
     const user = { name: '李雷', age: 28, sex: 'male', tel: '13800138000' };
     await page('register 李雷', { func: 'users_add', data: user }, 'oB_demo_lilei');
     await page('register 李雷 again', { func: 'users_add', data: user }, 'oB_demo_lilei');
-    await page('register 韩梅梅 with a bad mobile number', { func: 'users_add', data: { ...user, name: '韩梅梅', sex: 'female', tel: '12345' } }, 'oB_demo_hanmeimei');
-    await page('register 韩梅梅, page claiming to be 李雷', { func: 'users_add', data: { ...user, name: '韩梅梅', sex: 'female', openid: 'oB_demo_lilei' } }, 'oB_demo_hanmeimei');
+    await page(
+      'register 韩梅梅 with a bad mobile number',
+      { func: 'users_add', data: { ...user, name: '韩梅梅', sex: 'female', tel: '12345' } },
+      'oB_demo_hanmeimei',
+    );
+    await page(
+      'register 韩梅梅, page claiming to be 李雷',
+      { func: 'users_add', data: { ...user, name: '韩梅梅', sex: 'female', openid: 'oB_demo_lilei' } },
+      'oB_demo_hanmeimei',
+    );
     await page('call a function that is not allowed', { func: 'users_delete', data: {} }, 'oB_demo_lilei');
     await page('call without a user', { func: 'users_add', data: user });
 
@@ -57,7 +65,12 @@ async function main(): Promise<void> {
     await fillAndSubmit('a mobile number with 10 digits (checked on the phone, nothing sent)', { name: '王芳', age: '31', sex: 'female', tel: '1370013700' });
 
     for (const run of ['first', 'second']) {
-      const { result } = await cloud.functions.invoke({ envId: B.envId, name: 'refresh_tokens', event: { Type: 'Timer', TriggerName: 'refresh_third_party_tokens' }, env: { TRIGGER_SRC: 'timer' } });
+      const { result } = await cloud.functions.invoke({
+        envId: B.envId,
+        name: 'refresh_tokens',
+        event: { Type: 'Timer', TriggerName: 'refresh_third_party_tokens' },
+        env: { TRIGGER_SRC: 'timer' },
+      });
       console.log(`\ntimer refresh_tokens (${run} run): ${JSON.stringify(result)}`);
     }
 
@@ -69,12 +82,21 @@ async function main(): Promise<void> {
     const dbB = cloud.backend.database(B.envId);
     console.log(`\nA's users (${A.envId}):`);
     for (const u of dbA.find('users')) console.log(`  ${u._id}  ${u.name}  ${u.age}  ${u.sex}  ${u.tel}  created ${(u.created_at as Date).toISOString()}`);
-    console.log(`\ntokens issued by WeChat: A ${cloud.wechat.issuedTokens(A.appid)}, B ${cloud.wechat.issuedTokens(B.appid)}; by Baidu: ${Object.values(config.baiduClients).map((c) => `${c.name} ${cloud.baidu.issuedTokens(c.clientId)}`).join(', ')}`);
+    console.log(
+      `\ntokens issued by WeChat: A ${cloud.wechat.issuedTokens(A.appid)}, B ${cloud.wechat.issuedTokens(B.appid)}; by Baidu: ${Object.values(
+        config.baiduClients,
+      )
+        .map((c) => `${c.name} ${cloud.baidu.issuedTokens(c.clientId)}`)
+        .join(', ')}`,
+    );
     console.log(`B's token collection:`);
-    for (const t of dbB.find('token')) console.log(`  ${t._id}  access_token ${mask(String(t.access_token))}  expires ${new Date(Number(t.expires_in)).toISOString()}`);
+    for (const t of dbB.find('token'))
+      console.log(`  ${t._id}  access_token ${mask(String(t.access_token))}  expires ${new Date(Number(t.expires_in)).toISOString()}`);
     console.log(`B's setconfig collection:`);
     for (const c of dbB.find('setconfig')) {
-      console.log(`  ${c.config_name}  value ${c.value ? mask(String(c.value)) : '-'}  expires ${c.expires_at ? new Date(Number(c.expires_at)).toISOString() : '-'}  refreshed ${(c.refreshed_at as Date | undefined)?.toISOString() ?? '-'}  last_error ${JSON.stringify(c.last_error)}`);
+      console.log(
+        `  ${c.config_name}  value ${c.value ? mask(String(c.value)) : '-'}  expires ${c.expires_at ? new Date(Number(c.expires_at)).toISOString() : '-'}  refreshed ${(c.refreshed_at as Date | undefined)?.toISOString() ?? '-'}  last_error ${JSON.stringify(c.last_error)}`,
+      );
     }
   } finally {
     await cloud.stop();

@@ -22,7 +22,11 @@ function ensureRedis() {
     throw new Error('redis-server is missing: install it (e.g. `apt-get install redis-server`) and run the tests again');
   }
   console.log('installing redis-server (Debian package) for the Redis token store tests');
-  const run = (/** @type {string[]} */ args) => execFileSync(sudo[0] ?? String(args[0]), sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const run = (/** @type {string[]} */ args) =>
+    execFileSync(sudo[0] ?? String(args[0]), sudo.length ? args : args.slice(1), {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   run(['apt-get', 'update']);
   run(['apt-get', 'install', '-y', 'redis-server']);
 }

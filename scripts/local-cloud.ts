@@ -28,7 +28,10 @@ function time(): string {
 
 function onRebuild(result: RebuildResult): void {
   if (result.ok) console.log(`[${time()}] rebuilt and redeployed ${result.names.join(', ')} (${result.durationMs.toFixed(0)} ms)`);
-  else console.error(`[${time()}] rebuild of ${result.names.join(', ')} FAILED (still serving the previous code${result.deployed.length ? ` except ${result.deployed.join(', ')}` : ''}):\n${result.message}`);
+  else
+    console.error(
+      `[${time()}] rebuild of ${result.names.join(', ')} FAILED (still serving the previous code${result.deployed.length ? ` except ${result.deployed.join(', ')}` : ''}):\n${result.message}`,
+    );
 }
 
 function onTriggerRun(run: TriggerRun): void {
@@ -71,7 +74,9 @@ async function main(): Promise<void> {
   // Invented local secrets are kept in .local-cloud/secrets.json, so that `pnpm wxhub` and
   // other local processes can get tokens from this local cloud too.
   const configFile = [LOCAL_CONFIG_FILE, EXAMPLE_CONFIG_FILE].map((name) => join(root, name)).find((file) => existsSync(file));
-  const config = configFile ? loadProjectConfig({ root, mode: 'local', file: configFile, env: localSecretsEnv({ root, configFile, env: process.env }) }) : undefined;
+  const config = configFile
+    ? loadProjectConfig({ root, mode: 'local', file: configFile, env: localSecretsEnv({ root, configFile, env: process.env }) })
+    : undefined;
 
   const server: DevServer = await startDevServer({
     root,

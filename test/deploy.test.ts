@@ -49,7 +49,10 @@ function recordingCi(): { ci: MiniprogramCi; calls: Array<{ api: string; options
   const ci: MiniprogramCi = {
     Project: Project as unknown as MiniprogramCi['Project'],
     upload: async (options) => {
-      calls.push({ api: 'upload', options: { ...options, envModule: readFileSync(join(String((options.project as Project).options.projectPath), 'miniprogram', 'env.js'), 'utf8') } });
+      calls.push({
+        api: 'upload',
+        options: { ...options, envModule: readFileSync(join(String((options.project as Project).options.projectPath), 'miniprogram', 'env.js'), 'utf8') },
+      });
       return {};
     },
     cloud: {
@@ -74,7 +77,10 @@ function sourceTriggers(name: string): unknown[] {
 
 function configuredFunctions(app: string): string[] {
   const config = loadProjectConfig({ root: REPO_ROOT, mode: 'local', env: {} });
-  return Object.values(config.functions).filter((fn) => fn.app === app).map((fn) => fn.name).sort();
+  return Object.values(config.functions)
+    .filter((fn) => fn.app === app)
+    .map((fn) => fn.name)
+    .sort();
 }
 
 describe('deploy --dry-run on the real project', () => {
@@ -94,11 +100,17 @@ describe('deploy --dry-run on the real project', () => {
         expect(run.out).toMatch(new RegExp(`\\n  ${file.replace('.', '\\.')}\\s+${statSync(join(BUILT, name, file)).size} bytes`));
       }
     }
-    const trigger = (JSON.parse(readFileSync(join(REPO_ROOT, 'cloudfunctions', 'refresh_tokens', 'config.json'), 'utf8')) as { triggers: Array<{ name: string; config: string }> }).triggers[0];
+    const trigger = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'cloudfunctions', 'refresh_tokens', 'config.json'), 'utf8')) as {
+        triggers: Array<{ name: string; config: string }>;
+      }
+    ).triggers[0];
     expect(run.out).toContain(`triggers: ${trigger?.name} (timer "${trigger?.config}")`);
     expect(run.out.match(/openapi permissions: /g)).toHaveLength(names.length);
     expect(run.out).toContain('private key: no private key: set WXHUB_B_PRIVATE_KEY_PATH or WXHUB_PRIVATE_KEY_PATH');
-    expect(run.out).toContain(`cli cloud functions deploy --env ${config.apps.B?.envId} --names ${names.join(' ')} --remote-npm-install --project ${REPO_ROOT}`);
+    expect(run.out).toContain(
+      `cli cloud functions deploy --env ${config.apps.B?.envId} --names ${names.join(' ')} --remote-npm-install --project ${REPO_ROOT}`,
+    );
     expect(run.out).toContain('checks: ok');
     // Environment variables are named, never valued.
     expect(run.out).toContain('A_APPSECRET');
@@ -108,7 +120,12 @@ describe('deploy --dry-run on the real project', () => {
   it('prints the same plan as JSON', async () => {
     const run = await deploy(['--dry-run', '--json', '--app', 'A']);
     expect(run.code).toBe(0);
-    const plan = JSON.parse(run.out) as { dryRun: boolean; target: { app: string }; remoteNpmInstall: boolean; functions: Array<{ name: string; files: Array<{ path: string; bytes: number }> }> };
+    const plan = JSON.parse(run.out) as {
+      dryRun: boolean;
+      target: { app: string };
+      remoteNpmInstall: boolean;
+      functions: Array<{ name: string; files: Array<{ path: string; bytes: number }> }>;
+    };
     expect(plan).toMatchObject({ dryRun: true, target: { app: 'A' }, remoteNpmInstall: true });
     expect(plan.functions.map((fn) => fn.name)).toEqual(configuredFunctions('A'));
     expect(plan.functions[0]?.files.map((file) => file.path)).toEqual(['config.json', 'index.js', 'package.json']);
@@ -163,7 +180,10 @@ describe('deploy checks built functions against their declaration and code', () 
   }
 
   function project(functions: Record<string, FixtureFunction>, apps: object = { B: { appid: 'wxb0000000000000b2', secret: 'x', envId: 'b-env-test' } }): void {
-    writeFileSync(join(root, 'wxhub.config.example.json'), JSON.stringify({ apps, functions: Object.fromEntries(Object.keys(functions).map((name) => [name, { app: 'B' }])) }));
+    writeFileSync(
+      join(root, 'wxhub.config.example.json'),
+      JSON.stringify({ apps, functions: Object.fromEntries(Object.keys(functions).map((name) => [name, { app: 'B' }])) }),
+    );
     for (const [name, fn] of Object.entries(functions)) {
       mkdirSync(join(root, 'cloudfunctions', name), { recursive: true });
       if (fn.source) writeFileSync(join(root, 'cloudfunctions', name, 'config.json'), JSON.stringify(fn.source));
@@ -177,7 +197,8 @@ describe('deploy checks built functions against their declaration and code', () 
 
   const timer = { triggers: [{ name: 'hourly', type: 'timer', config: '0 0 * * * * *' }], permissions: { openapi: [] } };
   const plain = { permissions: { openapi: [] } };
-  const sendsMessages = 'const cloud = require("wx-server-sdk");\nexports.main = async (e) => cloud.openapi.customerServiceMessage.send({ touser: e.openid, msgtype: "text", text: { content: "hi" } });\n';
+  const sendsMessages =
+    'const cloud = require("wx-server-sdk");\nexports.main = async (e) => cloud.openapi.customerServiceMessage.send({ touser: e.openid, msgtype: "text", text: { content: "hi" } });\n';
 
   async function problemsOf(functions: Record<string, FixtureFunction>): Promise<{ run: Run; problems: string[] }> {
     project(functions);
@@ -205,10 +226,14 @@ describe('deploy checks built functions against their declaration and code', () 
   });
 
   it('fails a trigger changed or added by a stale build, and a malformed one', async () => {
-    expect((await problemsOf({ tick: { source: timer, built: { ...timer, triggers: [{ name: 'hourly', type: 'timer', config: '0 0 2 * * * *' }] } } })).problems).toEqual([expect.stringContaining('differs')]);
+    expect(
+      (await problemsOf({ tick: { source: timer, built: { ...timer, triggers: [{ name: 'hourly', type: 'timer', config: '0 0 2 * * * *' }] } } })).problems,
+    ).toEqual([expect.stringContaining('differs')]);
     expect((await problemsOf({ tick: { source: plain, built: timer } })).problems).toEqual([expect.stringContaining('its source does not declare')]);
     const fiveFields = { triggers: [{ name: 'hourly', type: 'timer', config: '0 * * * *' }] };
-    expect((await problemsOf({ tick: { source: fiveFields, built: fiveFields } })).problems).toEqual(expect.arrayContaining([expect.stringContaining('7-field cron')]));
+    expect((await problemsOf({ tick: { source: fiveFields, built: fiveFields } })).problems).toEqual(
+      expect.arrayContaining([expect.stringContaining('7-field cron')]),
+    );
   });
 
   it('fails a function whose code calls cloud.openapi.customerServiceMessage.send without declaring it', async () => {
@@ -340,7 +365,10 @@ describe('a real deploy, with miniprogram-ci recorded instead of reaching WeChat
     expect(run.code).toBe(0);
     const names = configuredFunctions('B');
     const appid = loadProjectConfig({ root: REPO_ROOT, mode: 'local', env: {} }).apps.B?.appid;
-    expect(calls[0]).toEqual({ api: 'Project', options: expect.objectContaining({ appid, type: 'miniProgram', projectPath: REPO_ROOT, privateKeyPath: join(root, 'upload.key') }) });
+    expect(calls[0]).toEqual({
+      api: 'Project',
+      options: expect.objectContaining({ appid, type: 'miniProgram', projectPath: REPO_ROOT, privateKeyPath: join(root, 'upload.key') }),
+    });
     expect(calls.filter((call) => call.api === 'uploadFunction').map((call) => call.options)).toEqual(
       names.map((name) => ({ project: expect.anything(), env: 'b-env-staging', name, path: join(BUILT, name), remoteNpmInstall: true })),
     );
@@ -356,11 +384,20 @@ describe('a real deploy, with miniprogram-ci recorded instead of reaching WeChat
     cpSync(join(REPO_ROOT, 'wxhub.config.example.json'), join(root, 'wxhub.config.example.json'));
     writeFileSync(join(root, 'miniprogram', 'env.js'), 'module.exports = { CLOUD_ENV: "dev" };\n');
     const { ci, calls } = recordingCi();
-    const run = await deploy(['upload', '--version', '2.0.1', '--desc', 'pages', '--env', 'b-env-prod-9z'], { root, env: { WXHUB_PRIVATE_KEY_PATH: join(root, 'upload.key') }, ci });
+    const run = await deploy(['upload', '--version', '2.0.1', '--desc', 'pages', '--env', 'b-env-prod-9z'], {
+      root,
+      env: { WXHUB_PRIVATE_KEY_PATH: join(root, 'upload.key') },
+      ci,
+    });
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     const upload = calls.find((call) => call.api === 'upload');
-    expect(upload?.options).toMatchObject({ version: '2.0.1', desc: 'pages', setting: { useProjectConfig: true }, envModule: expect.stringContaining('CLOUD_ENV: "b-env-prod-9z"') });
+    expect(upload?.options).toMatchObject({
+      version: '2.0.1',
+      desc: 'pages',
+      setting: { useProjectConfig: true },
+      envModule: expect.stringContaining('CLOUD_ENV: "b-env-prod-9z"'),
+    });
     expect(calls[0]?.options).toMatchObject({ projectPath: root, ignores: expect.arrayContaining(['miniprogram/test/**/*']) });
     expect(readFileSync(join(root, 'miniprogram', 'env.js'), 'utf8')).toContain('"dev"');
   });

@@ -30,8 +30,21 @@ async function main(): Promise<void> {
     const cloudApi = new CloudHttpClient({ wechat, env: app.envId });
     await cloudApi.createCollection('orders');
     const hostile = '"); db.collection("orders").remove(); ("';
-    await cloudApi.add(db.collection('orders').add({ data: [{ item: hostile, amount: 12 }, { item: 'tea', amount: 30 }] }));
-    const { data, pager } = await cloudApi.query(db.collection('orders').where({ amount: _.gt(10) }).orderBy('amount', 'desc').get());
+    await cloudApi.add(
+      db.collection('orders').add({
+        data: [
+          { item: hostile, amount: 12 },
+          { item: 'tea', amount: 30 },
+        ],
+      }),
+    );
+    const { data, pager } = await cloudApi.query(
+      db
+        .collection('orders')
+        .where({ amount: _.gt(10) })
+        .orderBy('amount', 'desc')
+        .get(),
+    );
     console.log(`orders over 10: ${data.length} of ${pager.total}; first item ${JSON.stringify(data[0]?.item)}`);
     const { fileId } = await cloudApi.upload('receipts/1.txt', Buffer.from('receipt #1'));
     const [link] = await cloudApi.downloadUrls([fileId]);

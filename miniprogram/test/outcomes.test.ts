@@ -33,12 +33,30 @@ describe('registerOutcome: what api answered, for the user', () => {
 
 describe('ocrOutcome', () => {
   it.each([
-    [{ errcode: 0, errmsg: 'success', data: { words: ['a', 'b'] } }, { ok: true, words: ['a', 'b'] }],
-    [{ errcode: -4001, errmsg: 'x' }, { ok: false, message: expect.stringContaining('-4001') }],
-    [{ errcode: -4002, errmsg: 'x' }, { ok: false, message: expect.stringContaining('令牌未就绪') }],
-    [{ errcode: -1001, errmsg: 'invalid image' }, { ok: false, message: expect.stringContaining('图片无法识别') }],
-    [{ errcode: -3002, errmsg: 'x' }, { ok: false, message: expect.stringContaining('-3002') }],
-    [{ errcode: 0, errmsg: 'success', data: {} }, { ok: false, message: expect.stringContaining('服务暂时不可用') }],
+    [
+      { errcode: 0, errmsg: 'success', data: { words: ['a', 'b'] } },
+      { ok: true, words: ['a', 'b'] },
+    ],
+    [
+      { errcode: -4001, errmsg: 'x' },
+      { ok: false, message: expect.stringContaining('-4001') },
+    ],
+    [
+      { errcode: -4002, errmsg: 'x' },
+      { ok: false, message: expect.stringContaining('令牌未就绪') },
+    ],
+    [
+      { errcode: -1001, errmsg: 'invalid image' },
+      { ok: false, message: expect.stringContaining('图片无法识别') },
+    ],
+    [
+      { errcode: -3002, errmsg: 'x' },
+      { ok: false, message: expect.stringContaining('-3002') },
+    ],
+    [
+      { errcode: 0, errmsg: 'success', data: {} },
+      { ok: false, message: expect.stringContaining('服务暂时不可用') },
+    ],
   ])('%j', (result, expected) => {
     expect(ocrOutcome(result)).toEqual(expected);
   });
@@ -46,7 +64,9 @@ describe('ocrOutcome', () => {
 
 describe('tokenRows', () => {
   it('reads only the status fields, whatever else an answer carries', () => {
-    const result = tokenRows(api({ tokens: [{ config_name: 'baidu_ocr', fresh: false, expires_at: null, refreshed_at: null, last_error_message: 'HTTP 503', value: 'leak' }] }));
+    const result = tokenRows(
+      api({ tokens: [{ config_name: 'baidu_ocr', fresh: false, expires_at: null, refreshed_at: null, last_error_message: 'HTTP 503', value: 'leak' }] }),
+    );
     expect(result).toEqual({ ok: true, rows: [{ name: 'baidu_ocr', fresh: false, state: '尚未获取', refreshed: '—', expires: '—', error: 'HTTP 503' }] });
     expect(JSON.stringify(result)).not.toContain('leak');
   });

@@ -54,7 +54,11 @@ describe('register page (miniprogram-simulate, B → api → A on the local clou
     await until(page, () => page.querySelector('.progress') !== undefined, 'the progress line');
     expect(page.data.submitting).toBe(true);
     expect(usersOfA()).toHaveLength(0);
-    expect(sent).toMatchObject({ name: 'api', envId: mp.B.envId, data: { func: 'users_add', data: { name: '李雷', age: 28, sex: 'male', tel: '13800138000' } } });
+    expect(sent).toMatchObject({
+      name: 'api',
+      envId: mp.B.envId,
+      data: { func: 'users_add', data: { name: '李雷', age: 28, sex: 'male', tel: '13800138000' } },
+    });
 
     release();
     await until(page, () => page.data.outcome !== null, 'an outcome');

@@ -23,7 +23,12 @@ describe('token status page (miniprogram-simulate → token_status on the local 
 
   /** What the timer does every hour: refresh_tokens fills setconfig. */
   async function runRefreshTimer(): Promise<void> {
-    await mp.project.cloud.functions.invoke({ envId: mp.B.envId, name: 'refresh_tokens', event: { Type: 'Timer', TriggerName: 'refresh_third_party_tokens' }, env: { TRIGGER_SRC: 'timer' } });
+    await mp.project.cloud.functions.invoke({
+      envId: mp.B.envId,
+      name: 'refresh_tokens',
+      event: { Type: 'Timer', TriggerName: 'refresh_third_party_tokens' },
+      env: { TRIGGER_SRC: 'timer' },
+    });
   }
 
   async function openLoaded(): Promise<SimulatedPage<TokenStatusPageData>> {
@@ -53,7 +58,14 @@ describe('token status page (miniprogram-simulate → token_status on the local 
 
     const page = await openLoaded();
     expect(page.data.rows).toEqual([
-      { name: 'baidu_ocr', fresh: true, state: '有效', refreshed: formatTime((stored?.refreshed_at as Date).getTime()), expires: formatTime(Number(stored?.expires_at)), error: '' },
+      {
+        name: 'baidu_ocr',
+        fresh: true,
+        state: '有效',
+        refreshed: formatTime((stored?.refreshed_at as Date).getTime()),
+        expires: formatTime(Number(stored?.expires_at)),
+        error: '',
+      },
     ]);
     expect(page.querySelectorAll('.token')).toHaveLength(1);
     expect(textOf(page, '.token-state')).toContain('有效');

@@ -24,7 +24,17 @@ const ageText = fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.const
 const sexText = fc.constantFrom('male', 'female', 'unknown', '', 'robot');
 const telText = fc.oneof(
   fc.stringMatching(/^1[0-9]{10}$/),
-  fc.constantFrom('', '138 0013 8000', '+86 13800138000', '0086-138-0013-8000', '8613800138000', '12800138000', '1380013800', '138001380001', '+8613800138000x'),
+  fc.constantFrom(
+    '',
+    '138 0013 8000',
+    '+86 13800138000',
+    '0086-138-0013-8000',
+    '8613800138000',
+    '12800138000',
+    '1380013800',
+    '138001380001',
+    '+8613800138000x',
+  ),
   fc.string({ maxLength: 14 }),
 );
 

@@ -32,7 +32,12 @@ export function installMiniProgramGlobals(user: CloudUser): void {
     cloud: {
       async callFunction(options: { name: string; data?: Record<string, unknown> }) {
         try {
-          const { result, errMsg, requestID } = await callFunction(user.url, { app: user.app, name: options.name, data: options.data ?? {}, openid: user.openid });
+          const { result, errMsg, requestID } = await callFunction(user.url, {
+            app: user.app,
+            name: options.name,
+            data: options.data ?? {},
+            openid: user.openid,
+          });
           return { result, errMsg, requestID };
         } catch (error) {
           // wx.cloud rejects with {errCode, errMsg}, as the real client SDK does.

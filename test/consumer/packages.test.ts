@@ -15,7 +15,20 @@ const run = promisify(execFile);
 // Installing from the npm registry (undici, ioredis, mingo…) takes the longest; the budget is for a loaded machine.
 jest.setTimeout(300_000);
 
-const PUBLIC = ['baidu', 'cli', 'cloud-http', 'core', 'db-query-language', 'function-kit', 'local-cloud', 'message-push', 'project-config', 'token-cache', 'wechat', 'wechat-crypto'];
+const PUBLIC = [
+  'baidu',
+  'cli',
+  'cloud-http',
+  'core',
+  'db-query-language',
+  'function-kit',
+  'local-cloud',
+  'message-push',
+  'project-config',
+  'token-cache',
+  'wechat',
+  'wechat-crypto',
+];
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const TYPES_NODE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).devDependencies['@types/node'] as string;
 /**
@@ -81,7 +94,10 @@ async function install(tarballs: Record<string, string>): Promise<string> {
   cpSync(join(__dirname, 'fixture', 'index.ts'), join(dir, 'index.ts'));
   writeFileSync(
     join(dir, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' }, files: ['index.ts'] }),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' },
+      files: ['index.ts'],
+    }),
   );
   try {
     renameSync(dir, done);
@@ -109,7 +125,11 @@ describe('the packed packages, installed with npm outside the workspace', () => 
       const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
       expect(manifest).toMatchObject({ main: 'dist/index.js', types: 'dist/index.d.ts', license: 'MIT' });
       expect(manifest.private).toBeUndefined();
-      expect(readdirSync(root).filter((entry) => entry !== 'node_modules').sort()).toEqual(['LICENSE', 'dist', 'package.json']);
+      expect(
+        readdirSync(root)
+          .filter((entry) => entry !== 'node_modules')
+          .sort(),
+      ).toEqual(['LICENSE', 'dist', 'package.json']);
       expect(existsSync(join(root, 'src'))).toBe(false);
       expect(JSON.stringify(manifest.dependencies ?? {})).not.toContain('workspace:');
     }

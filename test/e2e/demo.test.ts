@@ -5,7 +5,7 @@ import { REPO_ROOT } from '@wxhub/test-support';
 
 /** The README's main job (`pnpm demo` after the build), run as users run it. */
 describe('the demo', () => {
-  it('registers users through api and through B\'s page code, and fills setconfig', async () => {
+  it("registers users through api and through B's page code, and fills setconfig", async () => {
     const { stdout } = await promisify(execFile)(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join(REPO_ROOT, 'scripts', 'demo.ts')], {
       cwd: REPO_ROOT,
       timeout: 60_000,

@@ -122,7 +122,10 @@ describe.each(testedNodeRuntimes())('cloud functions on Node $version', ({ binar
   it('records a failure when Baidu is down on the very first run, with no value to keep', async () => {
     project.cloud.baidu.inject({ path: '/oauth/2.0/token', status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } });
     const reply = (await project.call(project.B, 'refresh_tokens', {})) as Reply;
-    expect(reply).toMatchObject({ errcode: 0, data: { failed: [{ config_name: 'baidu_ocr', error: expect.stringContaining('Client authentication failed') }] } });
+    expect(reply).toMatchObject({
+      errcode: 0,
+      data: { failed: [{ config_name: 'baidu_ocr', error: expect.stringContaining('Client authentication failed') }] },
+    });
     const entries = project.cloud.backend.database(project.B.envId).find('setconfig');
     expect(entries).toEqual([expect.objectContaining({ config_name: 'baidu_ocr', last_error: expect.objectContaining({ code: 'BAIDU_API' }) })]);
     expect(entries[0]).not.toHaveProperty('value');

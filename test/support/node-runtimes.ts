@@ -10,10 +10,11 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 export function testedNodeRuntimes(): Array<{ version: string; binary: string }> {
   const source = `const m = await import(${JSON.stringify(join(REPO_ROOT, 'scripts', 'node-runtimes.mjs'))});
     process.stdout.write(JSON.stringify(m.wechatNodeBinaries()));`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', source], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const wechat = JSON.parse(output) as Record<string, string>;
-  return [
-    ...Object.entries(wechat).map(([version, binary]) => ({ version, binary })),
-    { version: process.version.slice(1), binary: process.execPath },
-  ];
+  return [...Object.entries(wechat).map(([version, binary]) => ({ version, binary })), { version: process.version.slice(1), binary: process.execPath }];
 }

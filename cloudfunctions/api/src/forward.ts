@@ -19,8 +19,18 @@ interface InvokeAnswer {
 export class Forwarder {
   private readonly client: WeChatClient;
 
-  constructor(private readonly settings: ApiSettings, db: CloudDatabase, clock?: Clock) {
-    const providerOptions = { appid: settings.targetAppid, secret: settings.targetSecret, baseUrl: settings.wechatApiBase, timeoutMs: settings.upstreamTimeoutMs, clock };
+  constructor(
+    private readonly settings: ApiSettings,
+    db: CloudDatabase,
+    clock?: Clock,
+  ) {
+    const providerOptions = {
+      appid: settings.targetAppid,
+      secret: settings.targetSecret,
+      baseUrl: settings.wechatApiBase,
+      timeoutMs: settings.upstreamTimeoutMs,
+      clock,
+    };
     const provider = settings.tokenEndpoint === 'stable' ? stableTokenProvider(providerOptions) : clientCredentialProvider(providerOptions);
     const cache = new TokenCache({
       store: new CloudDatabaseStore({ db, collection: settings.tokenCollection }),

@@ -52,10 +52,18 @@ function linesOf(body: unknown, token: string): string[] {
     const code = record.error_code;
     const message = scrub(typeof record.error_msg === 'string' ? record.error_msg : 'no message', [token]);
     if (TOKEN_ERRORS.has(code)) {
-      throw new ReplyError(OcrErrorCode.TOKEN_REJECTED, `OCR is not available right now: Baidu rejected the token (error_code ${code}: ${message}); refresh_tokens renews it`, { error_code: code });
+      throw new ReplyError(
+        OcrErrorCode.TOKEN_REJECTED,
+        `OCR is not available right now: Baidu rejected the token (error_code ${code}: ${message}); refresh_tokens renews it`,
+        { error_code: code },
+      );
     }
     if (IMAGE_ERRORS.has(code)) {
-      throw new ReplyError(ErrorCode.INVALID_INPUT, `invalid image: Baidu cannot read it (error_code ${code}: ${message})`, { field: 'image', reason: message, error_code: code });
+      throw new ReplyError(ErrorCode.INVALID_INPUT, `invalid image: Baidu cannot read it (error_code ${code}: ${message})`, {
+        field: 'image',
+        reason: message,
+        error_code: code,
+      });
     }
     throw new ReplyError(OcrErrorCode.THIRD_PARTY_FAILED, `Baidu OCR failed (error_code ${code}: ${message})`, { error_code: code });
   }

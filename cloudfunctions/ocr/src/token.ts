@@ -21,7 +21,9 @@ export async function readBaiduToken(db: Database, collection: string, name: str
     throw new ReplyError(OcrErrorCode.TOKEN_UNAVAILABLE, `OCR is not available yet: no Baidu token "${name}" has been stored (refresh_tokens fetches it)`);
   }
   if (typeof entry.expires_at === 'number' && entry.expires_at <= now) {
-    throw new ReplyError(OcrErrorCode.TOKEN_REJECTED, `OCR is not available right now: the Baidu token "${name}" has expired; refresh_tokens renews it`, { reason: 'expired' });
+    throw new ReplyError(OcrErrorCode.TOKEN_REJECTED, `OCR is not available right now: the Baidu token "${name}" has expired; refresh_tokens renews it`, {
+      reason: 'expired',
+    });
   }
   return entry.value;
 }

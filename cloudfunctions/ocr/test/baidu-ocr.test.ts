@@ -22,7 +22,10 @@ describe('recognizeLines against the local Baidu emulator', () => {
 
   beforeEach(async () => {
     cloud = await LocalCloud.start({ apps: [], baiduClients: [client] });
-    const response = await fetch(`${cloud.baiduApiBase}/oauth/2.0/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`, { method: 'POST' });
+    const response = await fetch(
+      `${cloud.baiduApiBase}/oauth/2.0/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`,
+      { method: 'POST' },
+    );
     token = String(((await response.json()) as { access_token?: unknown }).access_token);
   });
   afterEach(async () => {
@@ -30,7 +33,12 @@ describe('recognizeLines against the local Baidu emulator', () => {
   });
 
   const call = (overrides: { token?: string; image?: string; baseUrl?: string } = {}) =>
-    recognizeLines({ baseUrl: overrides.baseUrl ?? cloud.baiduApiBase, token: overrides.token ?? token, image: overrides.image ?? image('第一行\n第二行'), timeoutMs: 5000 });
+    recognizeLines({
+      baseUrl: overrides.baseUrl ?? cloud.baiduApiBase,
+      token: overrides.token ?? token,
+      image: overrides.image ?? image('第一行\n第二行'),
+      timeoutMs: 5000,
+    });
 
   it('answers the recognised lines', async () => {
     expect(await call()).toEqual(['第一行', '第二行']);
@@ -68,4 +76,3 @@ describe('recognizeLines against the local Baidu emulator', () => {
     expect(error.errmsg).not.toContain(token);
   });
 });
-

@@ -63,7 +63,7 @@ describe('answerPush', () => {
     expect(sent).toEqual([[USER, KEYWORD_RULES[1]?.reply]]);
   });
 
-  it("answers once however often WeChat retries a message or an event", async () => {
+  it('answers once however often WeChat retries a message or an event', async () => {
     const { deps, sent, claimed } = fakes();
     for (let i = 0; i < 4; i += 1) await answerPush(text('hi'), deps);
     for (let i = 0; i < 3; i += 1) await answerPush(enterSession(), deps);

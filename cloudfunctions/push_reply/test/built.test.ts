@@ -30,7 +30,14 @@ describe.each(testedNodeRuntimes())('push_reply (built bundle) on Node $version'
 
   const push = async (event: Record<string, unknown>, openid = USER) =>
     (await project.cloud.functions.invoke({ envId, name: 'push_reply', event, caller: { appid, openid } })).result;
-  const text = (Content: string, MsgId: string) => ({ ToUserName: 'gh_0123456789ab', FromUserName: USER, CreateTime: 1767225600, MsgType: 'text', Content, MsgId });
+  const text = (Content: string, MsgId: string) => ({
+    ToUserName: 'gh_0123456789ab',
+    FromUserName: USER,
+    CreateTime: 1767225600,
+    MsgType: 'text',
+    Content,
+    MsgId,
+  });
   const sent = () => project.cloud.openapi.calls(envId, SEND).map((call) => ({ function: call.functionName, request: call.request }));
 
   it('answers a text message with a customer-service message to its sender, and WeChat with success', async () => {
@@ -42,11 +49,21 @@ describe.each(testedNodeRuntimes())('push_reply (built bundle) on Node $version'
     const message = text('你好', '24602289745563242');
     const answers = [];
     for (let i = 0; i < 4; i += 1) answers.push(await push(message));
-    const enter = { ToUserName: 'gh_0123456789ab', FromUserName: USER, CreateTime: 1767225700, MsgType: 'event', Event: 'user_enter_tempsession', SessionFrom: '' };
+    const enter = {
+      ToUserName: 'gh_0123456789ab',
+      FromUserName: USER,
+      CreateTime: 1767225700,
+      MsgType: 'event',
+      Event: 'user_enter_tempsession',
+      SessionFrom: '',
+    };
     answers.push(await push(enter), await push(enter));
     expect(answers).toEqual(Array(6).fill('success'));
     expect(sent().map((call) => call.request.text)).toEqual([{ content: TEXT_DEFAULT }, { content: GREETING }]);
-    const records = project.cloud.backend.database(envId).find('push_dedupe').map((doc) => doc._id);
+    const records = project.cloud.backend
+      .database(envId)
+      .find('push_dedupe')
+      .map((doc) => doc._id);
     expect(records.sort()).toEqual([`event:${USER}:1767225700:event:user_enter_tempsession`, `msg:${USER}:24602289745563242`]);
   });
 

@@ -41,7 +41,11 @@ export class SetconfigCollection {
     const lastError = { message, code, at: this.db.serverDate() };
     // update() merges a nested object field by field, which fails on `last_error: null`;
     // command.set replaces the field whole.
-    if (existing) await this.db.collection(this.name).doc(existing._id).update({ data: { last_error: this.db.command.set(lastError) } });
+    if (existing)
+      await this.db
+        .collection(this.name)
+        .doc(existing._id)
+        .update({ data: { last_error: this.db.command.set(lastError) } });
     else await this.create(configName, { config_name: configName, last_error: lastError });
   }
 

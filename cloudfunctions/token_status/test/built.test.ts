@@ -15,7 +15,8 @@ describe('token_status (built bundle)', () => {
   });
 
   const call = async (openid?: string) =>
-    (await project.cloud.functions.invoke({ envId, name: 'token_status', event: {}, caller: { appid, openid, source: openid ? 'wx_client' : undefined } })).result;
+    (await project.cloud.functions.invoke({ envId, name: 'token_status', event: {}, caller: { appid, openid, source: openid ? 'wx_client' : undefined } }))
+      .result;
 
   it('answers an empty list before setconfig exists, and creates nothing', async () => {
     expect(await call('oB_status_user_1')).toEqual({ errcode: 0, errmsg: 'success', data: { tokens: [] } });

@@ -6,7 +6,10 @@ const TOKEN = '24.0123456789abcdef0123456789abcdef.2592000.1739000000.282335-100
 describe('tokenStatus', () => {
   it('maps a fresh entry to its status and never copies the value', () => {
     const refreshed = new Date(NOW - 60_000);
-    const status = tokenStatus({ _id: 'baidu_ocr', config_name: 'baidu_ocr', value: TOKEN, expires_at: NOW + 1000, refreshed_at: refreshed, last_error: null, extra: 'x' }, NOW);
+    const status = tokenStatus(
+      { _id: 'baidu_ocr', config_name: 'baidu_ocr', value: TOKEN, expires_at: NOW + 1000, refreshed_at: refreshed, last_error: null, extra: 'x' },
+      NOW,
+    );
     expect(status).toEqual({ config_name: 'baidu_ocr', fresh: true, expires_at: NOW + 1000, refreshed_at: refreshed.getTime(), last_error_message: null });
     expect(JSON.stringify(status)).not.toContain(TOKEN);
   });

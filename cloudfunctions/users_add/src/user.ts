@@ -16,9 +16,15 @@ export const LIMITS = { nameMaxLength: 32, ageMin: 0, ageMax: 150 } as const;
 
 // WeChat's userInfo.gender uses 0/1/2; pages also send words. All map to one stored form.
 const SEX_ALIASES: Readonly<Record<string, Sex>> = {
-  male: 'male', female: 'female', unknown: 'unknown',
-  '1': 'male', '2': 'female', '0': 'unknown',
-  男: 'male', 女: 'female', 未知: 'unknown',
+  male: 'male',
+  female: 'female',
+  unknown: 'unknown',
+  '1': 'male',
+  '2': 'female',
+  '0': 'unknown',
+  男: 'male',
+  女: 'female',
+  未知: 'unknown',
 };
 
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
@@ -67,7 +73,9 @@ function parseSex(value: unknown): Sex {
 
 function parseTel(value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number') return invalid('tel', 'is required');
-  const digits = String(value).replace(/[\s-]/g, '').replace(/^(\+86|0086|86)(?=1\d{10}$)/, '');
+  const digits = String(value)
+    .replace(/[\s-]/g, '')
+    .replace(/^(\+86|0086|86)(?=1\d{10}$)/, '');
   if (!MAINLAND_MOBILE.test(digits)) return invalid('tel', 'must be a mainland China mobile number: 11 digits starting with 13-19');
   return digits;
 }

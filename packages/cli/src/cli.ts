@@ -46,7 +46,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       throw new UsageError(selection.message);
     }
     command = selection.command;
-    allowOnly(args, command.name, command.options.map(([name]) => name));
+    allowOnly(
+      args,
+      command.name,
+      command.options.map(([name]) => name),
+    );
     const selected = command;
     let connection: Connection | undefined;
     return await selected.run({
@@ -83,7 +87,8 @@ function select(args: ParsedArgs): Selection {
   if (first === 'help') return helpFor(args.positionals.slice(1));
   if (GROUPS.has(first)) {
     const members = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
-    if (second === undefined) return help ? { kind: 'help', text: groupHelp(first, members) } : { kind: 'usage', message: `wxhub ${first} needs a command: ${names(members)}` };
+    if (second === undefined)
+      return help ? { kind: 'help', text: groupHelp(first, members) } : { kind: 'usage', message: `wxhub ${first} needs a command: ${names(members)}` };
     const command = members.find((c) => c.name === `${first} ${second}`);
     if (!command) return { kind: 'usage', message: `unknown command: ${first} ${second} (${names(members)})` };
     return help ? { kind: 'help', text: commandHelp(command) } : { kind: 'command', command, operands: rest };

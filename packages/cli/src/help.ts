@@ -23,7 +23,7 @@ function table(rows: ReadonlyArray<readonly [string, string]>): string[] {
 
 export function overview(commands: readonly Command[]): string {
   return [
-    'wxhub — operate a mini program\'s cloud from a terminal: tokens, functions, database, storage.',
+    "wxhub — operate a mini program's cloud from a terminal: tokens, functions, database, storage.",
     'Against the local cloud (pnpm local-cloud) unless --real is given.',
     '',
     'usage: wxhub <command> [arguments] --app <name> [options]',
@@ -36,14 +36,22 @@ export function overview(commands: readonly Command[]): string {
     '',
     ...EXIT_CODES,
     '',
-    'wxhub <command> --help shows a command\'s arguments and examples, e.g. wxhub db query --help.',
+    "wxhub <command> --help shows a command's arguments and examples, e.g. wxhub db query --help.",
     '',
   ].join('\n');
 }
 
 /** The commands of a group (`wxhub db --help`). */
 export function groupHelp(group: string, commands: readonly Command[]): string {
-  return [`usage: wxhub ${group} <command> [arguments] --app <name> [options]`, '', 'Commands:', ...table(commands.map((c) => [c.name, c.summary])), '', `wxhub ${group} <command> --help for details.`, ''].join('\n');
+  return [
+    `usage: wxhub ${group} <command> [arguments] --app <name> [options]`,
+    '',
+    'Commands:',
+    ...table(commands.map((c) => [c.name, c.summary])),
+    '',
+    `wxhub ${group} <command> --help for details.`,
+    '',
+  ].join('\n');
 }
 
 /** What each command-specific option takes, for its help line. */
@@ -70,5 +78,7 @@ export function commandHelp(command: Command): string {
 
 /** One line pointing a mistaken user at the right help. */
 export function usageLine(command: Command | undefined): string {
-  return command ? `usage: wxhub ${command.name}${command.operands ? ` ${command.operands}` : ''} --app <name> [options] (wxhub ${command.name} --help)` : 'usage: wxhub <command> [arguments] --app <name> [options] (wxhub --help)';
+  return command
+    ? `usage: wxhub ${command.name}${command.operands ? ` ${command.operands}` : ''} --app <name> [options] (wxhub ${command.name} --help)`
+    : 'usage: wxhub <command> [arguments] --app <name> [options] (wxhub --help)';
 }

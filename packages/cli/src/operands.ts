@@ -4,7 +4,8 @@ import type { CliIo } from './io';
 /** Exactly `count` operands (`optional` more allowed), or a usage error naming what is missing. */
 export function expectOperands(operands: readonly string[], command: string, names: readonly string[], optional = 0): void {
   if (operands.length < names.length) throw new UsageError(`missing ${names.slice(operands.length).join(' and ')}`, command);
-  if (operands.length > names.length + optional) throw new UsageError(`too many arguments (${operands.length}); quote a query or JSON that contains spaces`, command);
+  if (operands.length > names.length + optional)
+    throw new UsageError(`too many arguments (${operands.length}); quote a query or JSON that contains spaces`, command);
 }
 
 /** An operand, or all of standard input for `-` (long queries, JSON from a file). */

@@ -4,7 +4,10 @@ import { formatBytes } from './output';
  * Upload progress on stderr: one line rewritten in place on a terminal, or a line per tenth of
  * the file otherwise (a CI log should not get one line per 64 KiB chunk).
  */
-export function progressReporter(stderr: { write(text: string): unknown; readonly isTTY?: boolean }, label: string): { update(sent: number, total: number): void; done(): void } {
+export function progressReporter(
+  stderr: { write(text: string): unknown; readonly isTTY?: boolean },
+  label: string,
+): { update(sent: number, total: number): void; done(): void } {
   let lastStep = -1;
   let drawn = false;
   const line = (sent: number, total: number): string => {

@@ -53,7 +53,8 @@ function describe(error: unknown, target: Target | undefined): Described {
   if (error instanceof UsageError) return { exit: ExitCode.USAGE, kind: 'usage', message: error.message };
   if (error instanceof InvalidArgumentError) return { exit: ExitCode.USAGE, kind: 'usage', message: error.message };
   if (error instanceof ConfigError) return { exit: ExitCode.CONFIG, kind: 'config', message: error.message };
-  if (!(error instanceof WxhubError)) return { exit: ExitCode.UPSTREAM, kind: 'internal', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+  if (!(error instanceof WxhubError))
+    return { exit: ExitCode.UPSTREAM, kind: 'internal', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
   const { WeChatApiError, CosUploadError } = clientErrors();
   if (error instanceof WeChatApiError) {
     return {
@@ -76,7 +77,9 @@ function describe(error: unknown, target: Target | undefined): Described {
       exit: ExitCode.UPSTREAM,
       kind: 'network',
       message: error.message,
-      ...(target?.mode === 'local' ? { hint: `Is the local cloud running at ${target.baseUrl}? Start it with pnpm local-cloud, or pass --local-cloud <url>.` } : {}),
+      ...(target?.mode === 'local'
+        ? { hint: `Is the local cloud running at ${target.baseUrl}? Start it with pnpm local-cloud, or pass --local-cloud <url>.` }
+        : {}),
     };
   }
   return { exit: ExitCode.UPSTREAM, kind: error.code.toLowerCase(), message: error.message };

@@ -119,7 +119,19 @@ describe('help', () => {
   test('--help lists every command and the exit codes', async () => {
     const run = await wxhub(['--help']);
     expect(run.code).toBe(0);
-    for (const name of ['token', 'call', 'db query', 'db add', 'db update', 'db delete', 'db count', 'db aggregate', 'storage upload', 'storage url', 'storage delete']) {
+    for (const name of [
+      'token',
+      'call',
+      'db query',
+      'db add',
+      'db update',
+      'db delete',
+      'db count',
+      'db aggregate',
+      'storage upload',
+      'storage url',
+      'storage delete',
+    ]) {
       expect(run.stdout).toContain(`  ${name} `);
     }
     expect(run.stdout).toMatch(/Exit codes: 0 ok; 1 .*; 2 usage error;/);
@@ -253,7 +265,14 @@ describe('db', () => {
   test('create, add, query, count, update, aggregate, delete, collections', async () => {
     expect((await wxhub(['db', 'create-collection', 'todos', '--app', 'A'])).code).toBe(0);
 
-    const added = await wxhub(['db', 'add', 'db.collection("todos").add({data: [{_id: "t1", n: 1, due: new Date("2026-09-01T00:00:00Z")}, {_id: "t2", n: 2}, {_id: "t3", n: 3}]})', '--app', 'A', '--json']);
+    const added = await wxhub([
+      'db',
+      'add',
+      'db.collection("todos").add({data: [{_id: "t1", n: 1, due: new Date("2026-09-01T00:00:00Z")}, {_id: "t2", n: 2}, {_id: "t3", n: 3}]})',
+      '--app',
+      'A',
+      '--json',
+    ]);
     expect(json(added)).toEqual({ ids: ['t1', 't2', 't3'] });
 
     const queried = json(await wxhub(['db', 'query', 'db.collection("todos").where({n: _.lt(3)}).orderBy("n", "asc").get()', '--app', 'A', '--json']));
@@ -270,14 +289,24 @@ describe('db', () => {
     expect(human.stderr).toContain('1 of 1 document(s) (offset 0, limit 10)');
 
     expect((await wxhub(['db', 'count', 'db.collection("todos").count()', '--app', 'A'])).stdout).toBe('3\n');
-    expect(json(await wxhub(['db', 'update', 'db.collection("todos").where({n: _.gte(2)}).update({data: {n: _.inc(10)}})', '--app', 'A', '--json']))).toEqual({ matched: 2, modified: 2 });
-    const total = json(await wxhub(['db', 'aggregate', 'db.collection("todos").aggregate().group({_id: null, sum: $.sum("$n")}).end()', '--app', 'A', '--json']));
+    expect(json(await wxhub(['db', 'update', 'db.collection("todos").where({n: _.gte(2)}).update({data: {n: _.inc(10)}})', '--app', 'A', '--json']))).toEqual({
+      matched: 2,
+      modified: 2,
+    });
+    const total = json(
+      await wxhub(['db', 'aggregate', 'db.collection("todos").aggregate().group({_id: null, sum: $.sum("$n")}).end()', '--app', 'A', '--json']),
+    );
     expect(total).toEqual({ data: [{ _id: null, sum: 1 + 12 + 13 }] });
     expect((await wxhub(['db', 'delete', 'db.collection("todos").doc("t1").remove()', '--app', 'A'])).stdout).toBe('deleted 1\n');
 
     const listed = json(await wxhub(['db', 'collections', '--app', 'A', '--json']));
     expect(listed).toMatchObject({ collections: [{ name: 'todos', count: 2, indexCount: 1 }], pager: { offset: 0, limit: 10, total: 1 } });
-    expect(cloud.backend.database('a-env-1a2b3c').find('todos').map((doc) => doc.n)).toEqual([12, 13]);
+    expect(
+      cloud.backend
+        .database('a-env-1a2b3c')
+        .find('todos')
+        .map((doc) => doc.n),
+    ).toEqual([12, 13]);
   });
 
   test('an injection attempt is refused and changes nothing', async () => {

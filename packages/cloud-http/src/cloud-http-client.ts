@@ -118,7 +118,11 @@ export class CloudHttpClient {
   /** `tcb/databasecollectionget`: collections with their document counts and sizes, a page at a time (10 by default). */
   async listCollections(page: { readonly limit?: number; readonly offset?: number } = {}): Promise<CollectionList> {
     const api = '/tcb/databasecollectionget';
-    const answer = await this.wechat.post<Answer>(api, { env: this.env, ...(page.limit !== undefined ? { limit: page.limit } : {}), ...(page.offset !== undefined ? { offset: page.offset } : {}) });
+    const answer = await this.wechat.post<Answer>(api, {
+      env: this.env,
+      ...(page.limit !== undefined ? { limit: page.limit } : {}),
+      ...(page.offset !== undefined ? { offset: page.offset } : {}),
+    });
     return readCollections(answer, api);
   }
 

@@ -81,20 +81,54 @@ describe('database', () => {
     await client.add(todos().add({ data: [1, 2, 3, 4, 5].map((n) => ({ _id: `t${n}`, n, done: n % 2 === 0 })) }));
     expect(await client.count(todos().where({ done: false }).count())).toBe(3);
 
-    expect(await client.update(todos().where({ n: _.gte(4) }).update({ data: { n: _.inc(10), touched: true } }))).toEqual({ matched: 2, modified: 2 });
-    expect(db().find('todos', { touched: true }).map((doc) => doc.n)).toEqual([14, 15]);
+    expect(
+      await client.update(
+        todos()
+          .where({ n: _.gte(4) })
+          .update({ data: { n: _.inc(10), touched: true } }),
+      ),
+    ).toEqual({ matched: 2, modified: 2 });
+    expect(
+      db()
+        .find('todos', { touched: true })
+        .map((doc) => doc.n),
+    ).toEqual([14, 15]);
 
-    expect(await client.update(todos().doc('t9').set({ data: { n: 9 } }))).toEqual({ matched: 0, modified: 0, upsertedId: 't9' });
-    expect(await client.update(todos().doc('t9').set({ data: { n: 99 } }))).toEqual({ matched: 1, modified: 1 });
+    expect(
+      await client.update(
+        todos()
+          .doc('t9')
+          .set({ data: { n: 9 } }),
+      ),
+    ).toEqual({ matched: 0, modified: 0, upsertedId: 't9' });
+    expect(
+      await client.update(
+        todos()
+          .doc('t9')
+          .set({ data: { n: 99 } }),
+      ),
+    ).toEqual({ matched: 1, modified: 1 });
 
     expect(await client.delete(todos().where({ done: true }).remove())).toEqual({ deleted: 2 });
     expect(await client.delete(todos().doc('t1').remove())).toEqual({ deleted: 1 });
-    expect(db().find('todos').map((doc) => doc._id)).toEqual(['t3', 't5', 't9']);
+    expect(
+      db()
+        .find('todos')
+        .map((doc) => doc._id),
+    ).toEqual(['t3', 't5', 't9']);
   });
 
   test('query pages with orderBy, skip, limit and field', async () => {
     await client.add(todos().add({ data: Array.from({ length: 25 }, (_unused, i) => ({ _id: `t${String(i).padStart(2, '0')}`, n: i, secret: 'x' })) }));
-    const { data, pager } = await client.query<{ _id: string; n: number }>(todos().where({ n: _.gte(5) }).orderBy('n', 'desc').skip(3).limit(4).field({ n: true }).get());
+    const { data, pager } = await client.query<{ _id: string; n: number }>(
+      todos()
+        .where({ n: _.gte(5) })
+        .orderBy('n', 'desc')
+        .skip(3)
+        .limit(4)
+        .field({ n: true })
+        .get(),
+    );
     expect(pager).toEqual({ offset: 3, limit: 4, total: 20 });
     // n 24..5 descending, three skipped, four taken.
     expect(data).toEqual([21, 20, 19, 18].map((n) => ({ _id: `t${n}`, n })));
@@ -111,7 +145,11 @@ describe('database', () => {
       }),
     );
     const rows = await client.aggregate<{ _id: string; hours: number; tasks: number }>(
-      todos().aggregate().group({ _id: '$owner', hours: $.sum('$hours'), tasks: $.sum(1) }).sort({ hours: -1 }).end(),
+      todos()
+        .aggregate()
+        .group({ _id: '$owner', hours: $.sum('$hours'), tasks: $.sum(1) })
+        .sort({ hours: -1 })
+        .end(),
     );
     expect(rows).toEqual([
       { _id: 'han', hours: 7, tasks: 1 },
@@ -270,7 +308,9 @@ describe('malformed answers', () => {
 
   test('are ProtocolErrors naming the field', async () => {
     await expect(answering({ errcode: 0 }).query('db.collection("a").get()')).rejects.toThrow(ProtocolError);
-    await expect(answering({ errcode: 0, data: ['{not json'], pager: { Offset: 0, Limit: 10, Total: 1 } }).query('db.collection("a").get()')).rejects.toThrow(/data\[0\] is not valid JSON/);
+    await expect(answering({ errcode: 0, data: ['{not json'], pager: { Offset: 0, Limit: 10, Total: 1 } }).query('db.collection("a").get()')).rejects.toThrow(
+      /data\[0\] is not valid JSON/,
+    );
     await expect(answering({ errcode: 0, data: [], pager: { Offset: 0, Limit: '10', Total: 1 } }).query('db.collection("a").get()')).rejects.toThrow(/Limit/);
     await expect(answering({ errcode: 0, resp_data: 'nope' }).invokeFunction('f')).rejects.toThrow(/resp_data is not JSON/);
     await expect(answering({ errcode: 0, id_list: [{}] }).add('db.collection("a").add({data: {}})')).rejects.toThrow(/id_list\[0\]/);

@@ -23,7 +23,15 @@ beforeAll(async () => {
   cloud.backend.database(APP_A.envId).createCollection('users');
   outDir = mkdtempSync(join(tmpdir(), 'wxhub-cloud-http-node-'));
   bundle = join(outDir, 'driver.js');
-  buildSync({ entryPoints: [join(__dirname, 'fixtures', 'old-node-driver.ts')], bundle: true, platform: 'node', target: 'node16.13', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+  buildSync({
+    entryPoints: [join(__dirname, 'fixtures', 'old-node-driver.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node16.13',
+    format: 'cjs',
+    outfile: bundle,
+    logLevel: 'silent',
+  });
   // Installs WeChat's Node binaries into .tools/ on the first run, then reuses them.
   const source = `const m = await import(${JSON.stringify(join(REPO, 'scripts', 'node-runtimes.mjs'))}); process.stdout.write(JSON.stringify(m.wechatNodeBinaries()));`;
   runtimes = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { cwd: REPO, encoding: 'utf8' })) as Record<string, string>;
@@ -36,7 +44,9 @@ afterAll(async () => {
 
 function runOn(node: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [bundle], { env: { PATH: process.env.PATH ?? '', BASE_URL: cloud.wechatApiBase, APPID: APP_A.appid, SECRET: APP_A.secret, ENV_ID: APP_A.envId } });
+    const child = spawn(node, [bundle], {
+      env: { PATH: process.env.PATH ?? '', BASE_URL: cloud.wechatApiBase, APPID: APP_A.appid, SECRET: APP_A.secret, ENV_ID: APP_A.envId },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -9,12 +9,43 @@ import { MAX_LIMIT, MAX_NESTING_DEPTH, MAX_QUERY_BYTES, _, keyProblem, queryBuil
  */
 
 /** Strings that break naive quoting, HTML embedding, template literals and old JS line rules. */
-const NASTY = ['"', "'", '`', '\\', '\\"', '</script>', '<!--', '\u2028', '\u2029', '${', '${x}', '}', '😀', '\ud800', '\udc00', '\0', '\n', '\r\n', '*/', '//', ')', '});', 'process.exit()', '\\u0022'];
+const NASTY = [
+  '"',
+  "'",
+  '`',
+  '\\',
+  '\\"',
+  '</script>',
+  '<!--',
+  '\u2028',
+  '\u2029',
+  '${',
+  '${x}',
+  '}',
+  '😀',
+  '\ud800',
+  '\udc00',
+  '\0',
+  '\n',
+  '\r\n',
+  '*/',
+  '//',
+  ')',
+  '});',
+  'process.exit()',
+  '\\u0022',
+];
 
 const nastyString = fc.array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 3 })), { maxLength: 6 }).map((parts) => parts.join(''));
 const text = fc.oneof(nastyString, fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 }));
-const key = fc.oneof(text, fc.constantFrom('_id', 'data', 'a.b', '$each', 'toString', 'hasOwnProperty', 'valueOf', '')).filter((k) => keyProblem(k) === undefined);
-const number = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(-0, 0, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MAX_SAFE_INTEGER, 1e21, 5e-324));
+const key = fc
+  .oneof(text, fc.constantFrom('_id', 'data', 'a.b', '$each', 'toString', 'hasOwnProperty', 'valueOf', ''))
+  .filter((k) => keyProblem(k) === undefined);
+const number = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.constantFrom(-0, 0, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MAX_SAFE_INTEGER, 1e21, 5e-324),
+);
 // Syntax characters only: these escapes are valid with and without the u flag.
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const regExp = fc
@@ -59,9 +90,13 @@ describe('round trips through the parser', () => {
 
   test('set() data reads back exactly', () => {
     fc.assert(
-      fc.property(text.filter((id) => id !== ''), document, (id, data) => {
-        expect(parseDbQuery(q.collection('c').doc(id).set({ data }))).toEqual({ op: 'set', collection: 'c', docId: id, data });
-      }),
+      fc.property(
+        text.filter((id) => id !== ''),
+        document,
+        (id, data) => {
+          expect(parseDbQuery(q.collection('c').doc(id).set({ data }))).toEqual({ op: 'set', collection: 'c', docId: id, data });
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -73,9 +108,30 @@ describe('round trips through the parser', () => {
         fc.pre(Array.isArray(value) || Object.keys(value).some((k) => k !== 'data') || value.data === undefined);
         const calls: Array<[string, () => string]> = [
           ['add', () => q.collection('c').add(value as never)],
-          ['update', () => q.collection('c').doc('d').update(value as never)],
-          ['update', () => q.collection('c').where({ a: 1 }).update(value as never)],
-          ['set', () => q.collection('c').doc('d').set(value as never)],
+          [
+            'update',
+            () =>
+              q
+                .collection('c')
+                .doc('d')
+                .update(value as never),
+          ],
+          [
+            'update',
+            () =>
+              q
+                .collection('c')
+                .where({ a: 1 })
+                .update(value as never),
+          ],
+          [
+            'set',
+            () =>
+              q
+                .collection('c')
+                .doc('d')
+                .set(value as never),
+          ],
         ];
         for (const [method, build] of calls) {
           let refused: unknown;
@@ -95,10 +151,23 @@ describe('round trips through the parser', () => {
 
   test('values compared in a filter are the values given', () => {
     fc.assert(
-      fc.property(key.filter((k) => k !== '' && !k.startsWith('$')), jsonish, fc.array(jsonish, { maxLength: 4 }), (field, value, list) => {
-        const parsed = only(parseDbQuery(q.collection('c').where({ [field]: _.eq(value), other: _.in(list) }).get()), 'get');
-        expect(parsed.where).toEqual({ [field]: { $eq: value }, other: { $in: list } });
-      }),
+      fc.property(
+        key.filter((k) => k !== '' && !k.startsWith('$')),
+        jsonish,
+        fc.array(jsonish, { maxLength: 4 }),
+        (field, value, list) => {
+          const parsed = only(
+            parseDbQuery(
+              q
+                .collection('c')
+                .where({ [field]: _.eq(value), other: _.in(list) })
+                .get(),
+            ),
+            'get',
+          );
+          expect(parsed.where).toEqual({ [field]: { $eq: value }, other: { $in: list } });
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -109,7 +178,15 @@ describe('round trips through the parser', () => {
         // As in wx-server-sdk, _.push([a, b]) pushes a and b; the builder refuses to push nothing.
         const pushed = items.length === 1 && Array.isArray(items[0]) ? items[0] : items;
         fc.pre(pushed.length > 0);
-        const parsed = only(parseDbQuery(q.collection('c').doc('d').update({ data: { a: _.set(value), b: _.push(...items), c: _.inc(by) } })), 'update');
+        const parsed = only(
+          parseDbQuery(
+            q
+              .collection('c')
+              .doc('d')
+              .update({ data: { a: _.set(value), b: _.push(...items), c: _.inc(by) } }),
+          ),
+          'update',
+        );
         expect(parsed.data).toEqual({ $set: { a: value }, $push: { b: { $each: pushed } }, $inc: { c: by } });
       }),
       { numRuns: 1000 },
@@ -120,13 +197,29 @@ describe('round trips through the parser', () => {
     fc.assert(
       fc.property(
         text.filter((name) => name !== '' && name.length <= 128),
-        fc.oneof(text.filter((id) => id !== ''), fc.integer()),
+        fc.oneof(
+          text.filter((id) => id !== ''),
+          fc.integer(),
+        ),
         key.filter((field) => field !== ''),
         fc.constantFrom('asc' as const, 'desc' as const),
         fc.integer({ min: 1, max: MAX_LIMIT }),
         (collection, id, field, direction, limit) => {
-          expect(parseDbQuery(q.collection(collection).doc(id).field({ [field]: true }).get())).toEqual({ op: 'get', collection, docId: id, field: { [field]: 1 } });
-          expect(parseDbQuery(q.collection(collection).orderBy(field, direction).limit(limit).get())).toEqual({ op: 'get', collection, orderBy: [{ field, direction }], limit });
+          expect(
+            parseDbQuery(
+              q
+                .collection(collection)
+                .doc(id)
+                .field({ [field]: true })
+                .get(),
+            ),
+          ).toEqual({ op: 'get', collection, docId: id, field: { [field]: 1 } });
+          expect(parseDbQuery(q.collection(collection).orderBy(field, direction).limit(limit).get())).toEqual({
+            op: 'get',
+            collection,
+            orderBy: [{ field, direction }],
+            limit,
+          });
         },
       ),
       { numRuns: 1000 },

@@ -15,7 +15,12 @@ function refusal(build: () => unknown): InvalidArgumentError {
 
 describe('the query strings it writes', () => {
   test('a read, as in the brief', () => {
-    const text = q.collection('users').where({ age: _.gt(18) }).orderBy('age', 'desc').limit(10).get();
+    const text = q
+      .collection('users')
+      .where({ age: _.gt(18) })
+      .orderBy('age', 'desc')
+      .limit(10)
+      .get();
     expect(text).toBe('db.collection("users").where({"age": _.gt(18)}).orderBy("age", "desc").limit(10).get()');
     expect(parseDbQuery(text)).toEqual({
       op: 'get',
@@ -27,14 +32,25 @@ describe('the query strings it writes', () => {
   });
 
   test('values: strings are JSON with line separators and angle brackets escaped, dates and regexps are constructors', () => {
-    const text = q.collection('c').add({ data: { s: 'a"b\\c</script>\u2028', d: new Date(1700000000000), r: /^张/iu, n: -0, at: serverDate(), p: geoPoint(113.5, -23) } });
+    const text = q
+      .collection('c')
+      .add({ data: { s: 'a"b\\c</script>\u2028', d: new Date(1700000000000), r: /^张/iu, n: -0, at: serverDate(), p: geoPoint(113.5, -23) } });
     expect(text).toBe(
       'db.collection("c").add({data: {"s": "a\\"b\\\\c\\u003c/script\\u003e\\u2028", "d": new Date(1700000000000), "r": db.RegExp({regexp: "^张", options: "iu"}), "n": -0, "at": db.serverDate(), "p": new db.Geo.Point(113.5, -23)}})',
     );
     expect(parseDbQuery(text)).toEqual({
       op: 'add',
       collection: 'c',
-      data: [{ s: 'a"b\\c</script>\u2028', d: new Date(1700000000000), r: /^张/iu, n: -0, at: { $tcb_server_date: { offset: 0 } }, p: { type: 'Point', coordinates: [113.5, -23] } }],
+      data: [
+        {
+          s: 'a"b\\c</script>\u2028',
+          d: new Date(1700000000000),
+          r: /^张/iu,
+          n: -0,
+          at: { $tcb_server_date: { offset: 0 } },
+          p: { type: 'Point', coordinates: [113.5, -23] },
+        },
+      ],
     });
   });
 
@@ -44,7 +60,10 @@ describe('the query strings it writes', () => {
   });
 
   test('update with commands, by id and by filter', () => {
-    const byId = q.collection('c').doc('d1').update({ data: { n: _.inc(1), tags: _.push('x', 'y'), old: _.remove(), when: serverDate(60_000), nested: { a: 1 } } });
+    const byId = q
+      .collection('c')
+      .doc('d1')
+      .update({ data: { n: _.inc(1), tags: _.push('x', 'y'), old: _.remove(), when: serverDate(60_000), nested: { a: 1 } } });
     expect(byId).toBe(
       'db.collection("c").doc("d1").update({data: {"n": _.inc(1), "tags": _.push(["x", "y"]), "old": _.remove(), "when": db.serverDate({offset: 60000}), "nested": {"a": 1}}})',
     );
@@ -52,9 +71,17 @@ describe('the query strings it writes', () => {
       op: 'update',
       collection: 'c',
       docId: 'd1',
-      data: { $inc: { n: 1 }, $push: { tags: { $each: ['x', 'y'] } }, $unset: { old: '' }, $set: { when: { $tcb_server_date: { offset: 60000 } }, 'nested.a': 1 } },
+      data: {
+        $inc: { n: 1 },
+        $push: { tags: { $each: ['x', 'y'] } },
+        $unset: { old: '' },
+        $set: { when: { $tcb_server_date: { offset: 60000 } }, 'nested.a': 1 },
+      },
     });
-    const byFilter = q.collection('c').where({ done: false }).update({ data: { list: _.pushEach({ each: [1], position: 0, slice: -10 }), s: _.addToSetEach(['a']) } });
+    const byFilter = q
+      .collection('c')
+      .where({ done: false })
+      .update({ data: { list: _.pushEach({ each: [1], position: 0, slice: -10 }), s: _.addToSetEach(['a']) } });
     expect(parseDbQuery(byFilter)).toEqual({
       op: 'update',
       collection: 'c',
@@ -64,32 +91,73 @@ describe('the query strings it writes', () => {
   });
 
   test('every update command reads back as its operator', () => {
-    const text = q.collection('c').doc(7).update({
-      data: {
-        a: _.set({ x: 1 }), b: _.mul(2), c: _.max(3), d: _.min(new Date(0)), e: _.rename('f'), g: _.bit({ and: 5 }),
-        h: _.pop(), i: _.shift(), j: _.unshift(1, 2), k: _.pull(_.in([1])), l: _.pullAll([2]), m: _.addToSet({ x: 1 }), o: _.push([[1, 2]]),
-      },
-    });
+    const text = q
+      .collection('c')
+      .doc(7)
+      .update({
+        data: {
+          a: _.set({ x: 1 }),
+          b: _.mul(2),
+          c: _.max(3),
+          d: _.min(new Date(0)),
+          e: _.rename('f'),
+          g: _.bit({ and: 5 }),
+          h: _.pop(),
+          i: _.shift(),
+          j: _.unshift(1, 2),
+          k: _.pull(_.in([1])),
+          l: _.pullAll([2]),
+          m: _.addToSet({ x: 1 }),
+          o: _.push([[1, 2]]),
+        },
+      });
     expect(parseDbQuery(text)).toEqual({
       op: 'update',
       collection: 'c',
       docId: 7,
       data: {
-        $set: { a: { x: 1 } }, $mul: { b: 2 }, $max: { c: 3 }, $min: { d: new Date(0) }, $rename: { e: 'f' }, $bit: { g: { and: 5 } },
-        $pop: { h: 1, i: -1 }, $push: { j: { $each: [1, 2], $position: 0 }, o: { $each: [[1, 2]] } }, $pull: { k: { $in: [1] } }, $pullAll: { l: [2] }, $addToSet: { m: { x: 1 } },
+        $set: { a: { x: 1 } },
+        $mul: { b: 2 },
+        $max: { c: 3 },
+        $min: { d: new Date(0) },
+        $rename: { e: 'f' },
+        $bit: { g: { and: 5 } },
+        $pop: { h: 1, i: -1 },
+        $push: { j: { $each: [1, 2], $position: 0 }, o: { $each: [[1, 2]] } },
+        $pull: { k: { $in: [1] } },
+        $pullAll: { l: [2] },
+        $addToSet: { m: { x: 1 } },
       },
     });
   });
 
   test('an object pushed is a value, never options', () => {
-    const text = q.collection('c').doc('d').update({ data: { a: _.push({ each: [1], position: 0 }) } });
+    const text = q
+      .collection('c')
+      .doc('d')
+      .update({ data: { a: _.push({ each: [1], position: 0 }) } });
     expect(parseDbQuery(text)).toMatchObject({ data: { $push: { a: { $each: [{ each: [1], position: 0 }] } } } });
   });
 
   test('set, remove, get by id with a projection', () => {
-    expect(parseDbQuery(q.collection('c').doc('d').set({ data: { a: 1, b: { c: [] } } }))).toEqual({ op: 'set', collection: 'c', docId: 'd', data: { a: 1, b: { c: [] } } });
+    expect(
+      parseDbQuery(
+        q
+          .collection('c')
+          .doc('d')
+          .set({ data: { a: 1, b: { c: [] } } }),
+      ),
+    ).toEqual({ op: 'set', collection: 'c', docId: 'd', data: { a: 1, b: { c: [] } } });
     expect(parseDbQuery(q.collection('c').doc('d').remove())).toEqual({ op: 'remove', collection: 'c', docId: 'd' });
-    expect(parseDbQuery(q.collection('c').doc('d').field({ a: true, b: false, tags: _.project.slice([1, 2]) }).get())).toEqual({
+    expect(
+      parseDbQuery(
+        q
+          .collection('c')
+          .doc('d')
+          .field({ a: true, b: false, tags: _.project.slice([1, 2]) })
+          .get(),
+      ),
+    ).toEqual({
       op: 'get',
       collection: 'c',
       docId: 'd',
@@ -115,7 +183,15 @@ describe('the query strings it writes', () => {
       skip: 5,
       where: {
         $or: [
-          { $and: [{ a: { $gt: 1 } }, { a: { $lt: 5 } }], b: { $in: ['x'] }, c: { $not: { $eq: 3 } }, d: { $elemMatch: { e: { $gte: 2 } } }, f: { $exists: true }, g: { $size: 1 }, h: { $mod: [2, 0] } },
+          {
+            $and: [{ a: { $gt: 1 } }, { a: { $lt: 5 } }],
+            b: { $in: ['x'] },
+            c: { $not: { $eq: 3 } },
+            d: { $elemMatch: { e: { $gte: 2 } } },
+            f: { $exists: true },
+            g: { $size: 1 },
+            h: { $mod: [2, 0] },
+          },
           { i: { $nin: [1] }, j: { $all: [1, 2] }, k: { $ne: null }, $or: [{ l: { $lte: 0 } }, { l: { $gt: 9 } }], m: /x/, 'n.o': { $eq: 'p' } },
           { $expr: { $gt: ['$a', '$b'] } },
         ],
@@ -125,7 +201,14 @@ describe('the query strings it writes', () => {
 
   test('count and remove by filter', () => {
     expect(parseDbQuery(q.collection('c').where({ a: 1 }).count())).toEqual({ op: 'count', collection: 'c', where: { a: 1 } });
-    expect(parseDbQuery(q.collection('c').where(_.and([{ a: 1 }, { b: 2 }])).remove())).toEqual({ op: 'remove', collection: 'c', where: { $and: [{ a: 1 }, { b: 2 }] } });
+    expect(
+      parseDbQuery(
+        q
+          .collection('c')
+          .where(_.and([{ a: 1 }, { b: 2 }]))
+          .remove(),
+      ),
+    ).toEqual({ op: 'remove', collection: 'c', where: { $and: [{ a: 1 }, { b: 2 }] } });
   });
 
   test('an aggregation pipeline with a lookup sub-pipeline', () => {
@@ -133,7 +216,15 @@ describe('the query strings it writes', () => {
       .collection('orders')
       .aggregate()
       .match({ status: 'paid' })
-      .lookup({ from: 'users', let: { uid: '$uid' }, pipeline: $.pipeline().match(_.expr($.eq(['$_id', '$$uid']))).project({ name: 1 }).done(), as: 'user' })
+      .lookup({
+        from: 'users',
+        let: { uid: '$uid' },
+        pipeline: $.pipeline()
+          .match(_.expr($.eq(['$_id', '$$uid'])))
+          .project({ name: 1 })
+          .done(),
+        as: 'user',
+      })
       .unwind('$user')
       .group({ _id: '$user.name', total: $.sum('$amount'), avg: $.avg('$amount') })
       .sort({ total: -1 })
@@ -150,7 +241,14 @@ describe('the query strings it writes', () => {
       collection: 'orders',
       stages: [
         { $match: { status: 'paid' } },
-        { $lookup: { from: 'users', let: { uid: '$uid' }, pipeline: [{ $match: { $expr: { $eq: ['$_id', '$$uid'] } } }, { $project: { name: 1 } }], as: 'user' } },
+        {
+          $lookup: {
+            from: 'users',
+            let: { uid: '$uid' },
+            pipeline: [{ $match: { $expr: { $eq: ['$_id', '$$uid'] } } }, { $project: { name: 1 } }],
+            as: 'user',
+          },
+        },
         { $unwind: '$user' },
         { $group: { _id: '$user.name', total: { $sum: '$amount' }, avg: { $avg: '$amount' } } },
         { $sort: { total: -1 } },
@@ -169,14 +267,38 @@ describe('the query strings it writes', () => {
 describe('add, update and set take {data: …}, as wx-server-sdk does', () => {
   test('the options object is the one in the query text, not a document', () => {
     expect(q.collection('orders').add({ data: [{ item: 'tea' }] })).toBe('db.collection("orders").add({data: [{"item": "tea"}]})');
-    expect(q.collection('orders').doc('o1').update({ data: { visits: _.inc(1) } })).toBe('db.collection("orders").doc("o1").update({data: {"visits": _.inc(1)}})');
-    expect(q.collection('orders').doc('o1').set({ data: { item: 'tea' } })).toBe('db.collection("orders").doc("o1").set({data: {"item": "tea"}})');
+    expect(
+      q
+        .collection('orders')
+        .doc('o1')
+        .update({ data: { visits: _.inc(1) } }),
+    ).toBe('db.collection("orders").doc("o1").update({data: {"visits": _.inc(1)}})');
+    expect(
+      q
+        .collection('orders')
+        .doc('o1')
+        .set({ data: { item: 'tea' } }),
+    ).toBe('db.collection("orders").doc("o1").set({data: {"item": "tea"}})');
   });
 
   test('a field named data inside the document is just a field', () => {
     expect(parseDbQuery(q.collection('c').add({ data: { data: { x: 1 } } }))).toEqual({ op: 'add', collection: 'c', data: [{ data: { x: 1 } }] });
-    expect(parseDbQuery(q.collection('c').doc('d').set({ data: { data: [1] } }))).toEqual({ op: 'set', collection: 'c', docId: 'd', data: { data: [1] } });
-    expect(parseDbQuery(q.collection('c').where({ a: 1 }).update({ data: { data: _.inc(2) } }))).toMatchObject({ op: 'update', data: { $inc: { data: 2 } } });
+    expect(
+      parseDbQuery(
+        q
+          .collection('c')
+          .doc('d')
+          .set({ data: { data: [1] } }),
+      ),
+    ).toEqual({ op: 'set', collection: 'c', docId: 'd', data: { data: [1] } });
+    expect(
+      parseDbQuery(
+        q
+          .collection('c')
+          .where({ a: 1 })
+          .update({ data: { data: _.inc(2) } }),
+      ),
+    ).toMatchObject({ op: 'update', data: { $inc: { data: 2 } } });
   });
 
   // What a JavaScript caller (or a cast) can still pass: refused, naming the method.
@@ -190,14 +312,70 @@ describe('add, update and set take {data: …}, as wx-server-sdk does', () => {
     ['add', 'null', () => q.collection('c').add(null as never)],
     ['add', 'a string', () => q.collection('c').add('{data: {}}' as never)],
     ['add', 'a Map', () => q.collection('c').add(new Map([['data', {}]]) as never)],
-    ['update', 'a filtered update passed directly', () => q.collection('c').where({ a: 1 }).update({ visits: _.inc(1) } as never)],
+    [
+      'update',
+      'a filtered update passed directly',
+      () =>
+        q
+          .collection('c')
+          .where({ a: 1 })
+          .update({ visits: _.inc(1) } as never),
+    ],
     ['update', 'an update of every document passed directly', () => q.collection('c').update({ visits: _.inc(1) } as never)],
-    ['update', 'a document update passed directly', () => q.collection('c').doc('d').update({ visits: _.inc(1) } as never)],
-    ['update', 'data beside other keys', () => q.collection('c').doc('d').update({ data: { a: 1 }, multi: true } as never)],
-    ['update', 'no data', () => q.collection('c').doc('d').update({} as never)],
-    ['set', 'a document passed directly', () => q.collection('c').doc('d').set({ item: 'tea' } as never)],
-    ['set', 'data beside _id', () => q.collection('c').doc('d').set({ data: { item: 'tea' }, _id: 'd' } as never)],
-    ['set', 'no data', () => q.collection('c').doc('d').set({} as never)],
+    [
+      'update',
+      'a document update passed directly',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ visits: _.inc(1) } as never),
+    ],
+    [
+      'update',
+      'data beside other keys',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { a: 1 }, multi: true } as never),
+    ],
+    [
+      'update',
+      'no data',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({} as never),
+    ],
+    [
+      'set',
+      'a document passed directly',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .set({ item: 'tea' } as never),
+    ],
+    [
+      'set',
+      'data beside _id',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .set({ data: { item: 'tea' }, _id: 'd' } as never),
+    ],
+    [
+      'set',
+      'no data',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .set({} as never),
+    ],
   ])('%s: %s', (method, _name, build) => {
     const error = refusal(build);
     expect(error.field).toBe(method);
@@ -206,15 +384,37 @@ describe('add, update and set take {data: …}, as wx-server-sdk does', () => {
 
   test('data itself is checked as before', () => {
     expect(refusal(() => q.collection('c').add({ data: 'tea' as never })).message).toContain('plain objects');
-    expect(refusal(() => q.collection('c').doc('d').update({ data: [1] as never })).message).toContain('object of fields');
-    expect(refusal(() => q.collection('c').doc('d').set({ data: [{ a: 1 }] as never })).message).toContain('plain objects');
+    expect(
+      refusal(() =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: [1] as never }),
+      ).message,
+    ).toContain('object of fields');
+    expect(
+      refusal(() =>
+        q
+          .collection('c')
+          .doc('d')
+          .set({ data: [{ a: 1 }] as never }),
+      ).message,
+    ).toContain('plain objects');
   });
 });
 
 describe('what it refuses, with InvalidArgumentError', () => {
   test.each<[string, () => unknown, string]>([
     ['NaN', () => q.collection('c').add({ data: { a: NaN } }), 'finite'],
-    ['Infinity', () => q.collection('c').where({ a: _.gt(Infinity) }).get(), 'finite'],
+    [
+      'Infinity',
+      () =>
+        q
+          .collection('c')
+          .where({ a: _.gt(Infinity) })
+          .get(),
+      'finite',
+    ],
     ['a __proto__ key', () => q.collection('c').add({ data: JSON.parse('{"__proto__": {"x": 1}}') as Record<string, number> }), '__proto__'],
     ['a constructor key', () => q.collection('c').where({ constructor: 1 }).get(), 'constructor'],
     ['a nested prototype path', () => q.collection('c').where({ 'a.prototype': 1 }).get(), 'prototype'],
@@ -225,7 +425,18 @@ describe('what it refuses, with InvalidArgumentError', () => {
     ['a symbol', () => q.collection('c').add({ data: { a: Symbol('x') as unknown as string } }), 'symbol'],
     ['a bigint', () => q.collection('c').add({ data: { a: 1n as unknown as number } }), 'bigint'],
     ['a Map', () => q.collection('c').add({ data: { a: new Map() as unknown as string } }), 'plain objects'],
-    ['a class instance', () => q.collection('c').add({ data: { a: new (class Point { x = 1 })() as unknown as string } }), 'plain objects'],
+    [
+      'a class instance',
+      () =>
+        q.collection('c').add({
+          data: {
+            a: new (class Point {
+              x = 1;
+            })() as unknown as string,
+          },
+        }),
+      'plain objects',
+    ],
     ['undefined in an array', () => q.collection('c').add({ data: { a: [1, undefined as unknown as number] } }), 'undefined'],
     ['a sparse array', () => q.collection('c').add({ data: { a: new Array<number>(2) } }), 'undefined'],
     ['an invalid Date', () => q.collection('c').add({ data: { a: new Date(Number.NaN) } }), 'invalid Date'],
@@ -236,25 +447,146 @@ describe('what it refuses, with InvalidArgumentError', () => {
     ['an empty orderBy field', () => q.collection('c').orderBy('', 'asc').get(), 'field'],
     ['an empty collection name', () => q.collection(''), 'name'],
     ['an empty document id', () => q.collection('c').doc(''), 'non-empty'],
-    ['an empty update', () => q.collection('c').doc('d').update({ data: { a: undefined } }), 'nothing'],
-    ['updating _id', () => q.collection('c').doc('d').update({ data: { _id: 'x' } }), '_id'],
-    ['update operators as keys', () => q.collection('c').doc('d').update({ data: { $inc: { a: 1 } } }), 'operators'],
-    ['set with _id', () => q.collection('c').doc('d').set({ data: { _id: 'x' } }), '_id'],
-    ['set with a command', () => q.collection('c').doc('d').set({ data: { a: _.inc(1) as unknown as number } }), '_.inc()'],
+    [
+      'an empty update',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { a: undefined } }),
+      'nothing',
+    ],
+    [
+      'updating _id',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { _id: 'x' } }),
+      '_id',
+    ],
+    [
+      'update operators as keys',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { $inc: { a: 1 } } }),
+      'operators',
+    ],
+    [
+      'set with _id',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .set({ data: { _id: 'x' } }),
+      '_id',
+    ],
+    [
+      'set with a command',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .set({ data: { a: _.inc(1) as unknown as number } }),
+      '_.inc()',
+    ],
     ['add with a command', () => q.collection('c').add({ data: { a: _.gt(1) as unknown as number } }), '_.gt()'],
-    ['an update command in a filter', () => q.collection('c').where({ a: _.inc(1) as unknown as number }).get(), '_.inc()'],
-    ['a query command in update data', () => q.collection('c').doc('d').update({ data: { a: _.gt(1) as unknown as number } }), '_.gt()'],
+    [
+      'an update command in a filter',
+      () =>
+        q
+          .collection('c')
+          .where({ a: _.inc(1) as unknown as number })
+          .get(),
+      '_.inc()',
+    ],
+    [
+      'a query command in update data',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { a: _.gt(1) as unknown as number } }),
+      '_.gt()',
+    ],
     ['no documents', () => q.collection('c').add({ data: [] }), 'at least one'],
     ['an empty _id', () => q.collection('c').add({ data: { _id: '' } }), '_id'],
-    ['_.not as the whole filter', () => q.collection('c').where(_.not(_.gt(1))).get(), 'field'],
-    ['field commands in a top-level _.or', () => q.collection('c').where(_.or(_.gt(1))).get(), 'not the value of a field'],
+    [
+      '_.not as the whole filter',
+      () =>
+        q
+          .collection('c')
+          .where(_.not(_.gt(1)))
+          .get(),
+      'field',
+    ],
+    [
+      'field commands in a top-level _.or',
+      () =>
+        q
+          .collection('c')
+          .where(_.or(_.gt(1)))
+          .get(),
+      'not the value of a field',
+    ],
     ['an empty _.and', () => q.collection('c').where(_.and()).get(), 'at least one'],
-    ['_.push()', () => q.collection('c').doc('d').update({ data: { a: _.push() } }), 'at least one'],
-    ['an addToSet object with $ keys', () => q.collection('c').doc('d').update({ data: { a: _.addToSet({ $each: [1] }) } }), 'addToSetEach'],
-    ['an unknown pushEach option', () => q.collection('c').doc('d').update({ data: { a: _.pushEach({ each: [], x: 1 } as never) } }), 'does not take'],
-    ['_.size(-1)', () => q.collection('c').where({ a: _.size(-1) }).get(), '>= 0'],
-    ['a sub-pipeline in _.expr', () => q.collection('c').where(_.expr($.pipeline().done() as never)).get(), '$.pipeline()'],
-    ['a stage argument of the wrong kind', () => q.collection('c').aggregate().unwind('user' as never).end(), "'$field'"],
+    [
+      '_.push()',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { a: _.push() } }),
+      'at least one',
+    ],
+    [
+      'an addToSet object with $ keys',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { a: _.addToSet({ $each: [1] }) } }),
+      'addToSetEach',
+    ],
+    [
+      'an unknown pushEach option',
+      () =>
+        q
+          .collection('c')
+          .doc('d')
+          .update({ data: { a: _.pushEach({ each: [], x: 1 } as never) } }),
+      'does not take',
+    ],
+    [
+      '_.size(-1)',
+      () =>
+        q
+          .collection('c')
+          .where({ a: _.size(-1) })
+          .get(),
+      '>= 0',
+    ],
+    [
+      'a sub-pipeline in _.expr',
+      () =>
+        q
+          .collection('c')
+          .where(_.expr($.pipeline().done() as never))
+          .get(),
+      '$.pipeline()',
+    ],
+    [
+      'a stage argument of the wrong kind',
+      () =>
+        q
+          .collection('c')
+          .aggregate()
+          .unwind('user' as never)
+          .end(),
+      "'$field'",
+    ],
     ['an aggregate limit of 0', () => q.collection('c').aggregate().limit(0).end(), '>= 1'],
   ])('%s', (_name, build, words) => {
     expect(refusal(build).message).toContain(words);

@@ -21,7 +21,10 @@ export const systemClock: Clock = {
  * scaled down, so waiting loops keep making progress without depending on wall time.
  */
 export class ManualClock implements Clock {
-  constructor(private current = Date.UTC(2026, 0, 1), private readonly realSleepMs = 1) {}
+  constructor(
+    private current = Date.UTC(2026, 0, 1),
+    private readonly realSleepMs = 1,
+  ) {}
   now(): number {
     return this.current;
   }

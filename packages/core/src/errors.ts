@@ -18,7 +18,11 @@ export abstract class WxhubError extends Error {
 export class NetworkError extends WxhubError {
   readonly code = 'NETWORK';
   readonly transient = true;
-  constructor(readonly target: string, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly target: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`network error calling ${target}: ${reason}`, options);
   }
 }
@@ -27,7 +31,10 @@ export class NetworkError extends WxhubError {
 export class TimeoutError extends WxhubError {
   readonly code = 'TIMEOUT';
   readonly transient = true;
-  constructor(readonly target: string, readonly timeoutMs: number) {
+  constructor(
+    readonly target: string,
+    readonly timeoutMs: number,
+  ) {
     super(`timed out after ${timeoutMs} ms calling ${target}`);
   }
 }
@@ -36,7 +43,11 @@ export class TimeoutError extends WxhubError {
 export class HttpStatusError extends WxhubError {
   readonly code = 'HTTP_STATUS';
   readonly transient: boolean;
-  constructor(readonly target: string, readonly status: number, detail = '') {
+  constructor(
+    readonly target: string,
+    readonly status: number,
+    detail = '',
+  ) {
     super(`${target} answered HTTP ${status}${detail ? `: ${detail}` : ''}`);
     this.transient = status >= 500 || status === 429 || status === 408;
   }
@@ -46,7 +57,10 @@ export class HttpStatusError extends WxhubError {
 export class ProtocolError extends WxhubError {
   readonly code = 'PROTOCOL';
   readonly transient = false;
-  constructor(readonly target: string, detail: string) {
+  constructor(
+    readonly target: string,
+    detail: string,
+  ) {
     super(`${target} answered an unexpected body: ${detail}`);
   }
 }
@@ -55,7 +69,10 @@ export class ProtocolError extends WxhubError {
 export class InvalidArgumentError extends WxhubError {
   readonly code = 'INVALID_ARGUMENT';
   readonly transient = false;
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super(`invalid ${field}: ${reason}`);
   }
 }
@@ -64,7 +81,10 @@ export class InvalidArgumentError extends WxhubError {
 export class ConfigError extends WxhubError {
   readonly code = 'CONFIG';
   readonly transient = false;
-  constructor(readonly setting: string, reason: string) {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
     super(`configuration ${setting}: ${reason}`);
   }
 }

@@ -4,4 +4,18 @@ export { ManualClock, systemClock, type Clock } from './clock';
 export { backoffDelay, retry, type RetryOptions } from './retry';
 export { buildUrl, DEFAULT_TIMEOUT_MS, requestJson, type JsonRequest, type JsonResponse, type QueryValue } from './http';
 export { jsonEnv, listEnv, numberEnv, optionalEnv, requireEnv, type Env } from './env';
-export { CLOUD_BACKEND_CODES, CloudErrcode, cloudErrcodeOf, databaseErrorCode, isDuplicateKey, isMissingCollection, isTokenRejected, isTransientErrcode, wechatCode, WeChatErrcode, type CloudErrcodeValue, type WeChatCodeInfo, type WeChatErrcodeValue } from './wechat-codes';
+export {
+  CLOUD_BACKEND_CODES,
+  CloudErrcode,
+  cloudErrcodeOf,
+  databaseErrorCode,
+  isDuplicateKey,
+  isMissingCollection,
+  isTokenRejected,
+  isTransientErrcode,
+  wechatCode,
+  WeChatErrcode,
+  type CloudErrcodeValue,
+  type WeChatCodeInfo,
+  type WeChatErrcodeValue,
+} from './wechat-codes';

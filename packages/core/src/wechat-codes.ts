@@ -87,17 +87,26 @@ const CODES: Readonly<Record<number, WeChatCodeInfo>> = {
   [WeChatErrcode.INVALID_MESSAGE_TYPE]: { errmsg: 'invalid message type', meaning: 'invalid message type' },
   [WeChatErrcode.INVALID_APPID]: { errmsg: 'invalid appid', meaning: "invalid appid{appid} (check the AppID in the mini program's settings)" },
   [WeChatErrcode.INVALID_ACCESS_TOKEN]: { errmsg: 'invalid access_token', meaning: 'access token invalid{app}', tokenRejected: true },
-  [WeChatErrcode.INVALID_CODE]: { errmsg: 'invalid code', meaning: 'invalid code (unknown, expired after 5 minutes, or from another mini program): call wx.login again' },
+  [WeChatErrcode.INVALID_CODE]: {
+    errmsg: 'invalid code',
+    meaning: 'invalid code (unknown, expired after 5 minutes, or from another mini program): call wx.login again',
+  },
   [WeChatErrcode.INVALID_ARGS]: { errmsg: 'invalid args', meaning: 'invalid arguments' },
   [WeChatErrcode.MISSING_PARAMETER]: { errmsg: 'missing parameter', meaning: 'a required parameter is missing' },
-  [WeChatErrcode.INVALID_APPSECRET]: { errmsg: 'invalid appsecret', meaning: "invalid appsecret{app} (reset or copy it again from the mini program's development settings)" },
+  [WeChatErrcode.INVALID_APPSECRET]: {
+    errmsg: 'invalid appsecret',
+    meaning: "invalid appsecret{app} (reset or copy it again from the mini program's development settings)",
+  },
   [WeChatErrcode.CODE_USED]: { errmsg: 'code been used', meaning: 'code already used: each wx.login code is exchanged once' },
   [WeChatErrcode.IP_NOT_WHITELISTED]: {
     errmsg: 'invalid ip 127.0.0.1 ipv6 ::ffff:127.0.0.1, not in whitelist',
     meaning: "caller IP{ip} not in the API IP whitelist{app} (add it in the mini program's settings: Development > Development settings > IP whitelist)",
   },
   [WeChatErrcode.USER_REFUSED]: { errmsg: 'risky user', meaning: 'WeChat refused this user (risk control)' },
-  [WeChatErrcode.APPSECRET_FROZEN]: { errmsg: 'AppSecret has been frozen, unfreeze it on the platform and call again', meaning: 'appsecret frozen{app} (unfreeze it on the mini program platform)' },
+  [WeChatErrcode.APPSECRET_FROZEN]: {
+    errmsg: 'AppSecret has been frozen, unfreeze it on the platform and call again',
+    meaning: 'appsecret frozen{app} (unfreeze it on the mini program platform)',
+  },
   [WeChatErrcode.ACCESS_TOKEN_MISSING]: { errmsg: 'access_token missing', meaning: 'access_token missing from the request' },
   [WeChatErrcode.APPID_MISSING]: { errmsg: 'appid missing', meaning: 'appid missing from the request' },
   [WeChatErrcode.APPSECRET_MISSING]: { errmsg: 'appsecret missing', meaning: 'appsecret missing from the request' },
@@ -107,10 +116,19 @@ const CODES: Readonly<Record<number, WeChatCodeInfo>> = {
   [WeChatErrcode.EMPTY_POST_DATA]: { errmsg: 'empty post data', meaning: 'the POST body is empty' },
   // Quotas do not clear up within a backoff: retrying within seconds spends more quota and fails the same way.
   [WeChatErrcode.DAILY_QUOTA]: { errmsg: 'reach max api daily quota limit', meaning: 'daily API quota reached{app} (resets at midnight Beijing time)' },
-  [WeChatErrcode.MINUTE_QUOTA]: { errmsg: 'api minute-quota reach limit  mustslower  retry next minute', meaning: 'per-minute API quota reached{app}; slow down and retry next minute' },
-  [WeChatErrcode.REPLY_WINDOW_CLOSED]: { errmsg: 'response out of time limit or subscription is canceled', meaning: 'the user has not written within 48 hours: no customer-service message can be sent' },
+  [WeChatErrcode.MINUTE_QUOTA]: {
+    errmsg: 'api minute-quota reach limit  mustslower  retry next minute',
+    meaning: 'per-minute API quota reached{app}; slow down and retry next minute',
+  },
+  [WeChatErrcode.REPLY_WINDOW_CLOSED]: {
+    errmsg: 'response out of time limit or subscription is canceled',
+    meaning: 'the user has not written within 48 hours: no customer-service message can be sent',
+  },
   [WeChatErrcode.DATA_FORMAT_ERROR]: { errmsg: 'data format error', meaning: 'malformed request body (WeChat expects JSON)' },
-  [WeChatErrcode.ADMIN_CONFIRMATION_NEEDED]: { errmsg: 'this call from the ip needs the admin to confirm it', meaning: "calls from this IP need the administrator's confirmation{app} (approve it in the WeChat notification)" },
+  [WeChatErrcode.ADMIN_CONFIRMATION_NEEDED]: {
+    errmsg: 'this call from the ip needs the admin to confirm it',
+    meaning: "calls from this IP need the administrator's confirmation{app} (approve it in the WeChat notification)",
+  },
   [CloudErrcode.INVALID_ENV_OR_CALLER]: { meaning: 'the cloud refused the call before it ran (environment or caller not allowed)' },
   [CloudErrcode.RESOURCE_SYSTEM_ERROR]: { errmsg: 'resource system error', meaning: 'the cloud backend refused the request' },
   [CloudErrcode.INVALID_PARAMETERS]: { errmsg: 'invalid parameters', meaning: 'invalid parameters' },

@@ -33,7 +33,9 @@ function answer(status: number, text: string): Array<{ method?: string; url?: st
 
 describe('buildUrl', () => {
   test('joins a base with or without a trailing slash, a path with or without a leading one, and the defined query values', () => {
-    expect(buildUrl('https://api.weixin.qq.com', '/cgi-bin/token', { appid: 'wx1', n: 2, skip: undefined }).toString()).toBe('https://api.weixin.qq.com/cgi-bin/token?appid=wx1&n=2');
+    expect(buildUrl('https://api.weixin.qq.com', '/cgi-bin/token', { appid: 'wx1', n: 2, skip: undefined }).toString()).toBe(
+      'https://api.weixin.qq.com/cgi-bin/token?appid=wx1&n=2',
+    );
     expect(buildUrl('http://127.0.0.1:1/baidu/', 'oauth/2.0/token').toString()).toBe('http://127.0.0.1:1/baidu/oauth/2.0/token');
   });
 });

@@ -49,7 +49,9 @@ describe('retry', () => {
   test('full jitter: each wait is drawn from zero up to a ceiling that doubles to maxDelayMs', async () => {
     const draws = [0, 0.5, 0.999, 0.25];
     const clock = recordingClock();
-    await expect(retry(async () => Promise.reject(transient()), { attempts: 5, baseDelayMs: 100, maxDelayMs: 300, clock, random: () => draws.shift() as number })).rejects.toBeInstanceOf(NetworkError);
+    await expect(
+      retry(async () => Promise.reject(transient()), { attempts: 5, baseDelayMs: 100, maxDelayMs: 300, clock, random: () => draws.shift() as number }),
+    ).rejects.toBeInstanceOf(NetworkError);
     // Ceilings 100, 200, 300 (capped), 300; a draw of 0 waits 0 ms (equal jitter would wait half the ceiling).
     expect(clock.waits).toEqual([0, 100, 299.7, 75]);
   });

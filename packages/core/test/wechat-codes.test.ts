@@ -1,4 +1,14 @@
-import { CloudErrcode, WeChatErrcode, cloudErrcodeOf, databaseErrorCode, isDuplicateKey, isMissingCollection, isTokenRejected, isTransientErrcode, wechatCode } from '../src';
+import {
+  CloudErrcode,
+  WeChatErrcode,
+  cloudErrcodeOf,
+  databaseErrorCode,
+  isDuplicateKey,
+  isMissingCollection,
+  isTokenRejected,
+  isTransientErrcode,
+  wechatCode,
+} from '../src';
 
 describe("the table of WeChat's codes", () => {
   test('exactly 40001, 40014 and 42001 reject the token; only -1 is transient', () => {

@@ -11,7 +11,11 @@ function sdkLanguage(): { command: Record<string, unknown>; aggregate: Record<st
     cloud.init({ env: 'vocabulary-env' });
     const db = cloud.database();
     const command = db.command as unknown as Record<string, unknown>;
-    return { command, aggregate: command.aggregate as Record<string, unknown>, pipeline: db.collection('any').aggregate() as unknown as Record<string, unknown> };
+    return {
+      command,
+      aggregate: command.aggregate as Record<string, unknown>,
+      pipeline: db.collection('any').aggregate() as unknown as Record<string, unknown>,
+    };
   } finally {
     if (previous === undefined) delete process.env.TENCENTCLOUD_RUNENV;
     else process.env.TENCENTCLOUD_RUNENV = previous;

@@ -35,7 +35,7 @@ describe('handler', () => {
     expect(log).toEqual([]);
   });
 
-  test("a typed wxhub error answers INTERNAL with its own (masked) message, logged under the request id", async () => {
+  test('a typed wxhub error answers INTERNAL with its own (masked) message, logged under the request id', async () => {
     const log = capturedLog();
     const reply = await handler(async () => Promise.reject(new ConfigError('A_APPID', 'is not set')))({}, { request_id: 'r-2' });
     expect(reply).toEqual({ errcode: -9998, errmsg: 'configuration A_APPID: is not set' });
@@ -64,7 +64,9 @@ describe('collections', () => {
 
   test('withCollection tolerates a collection another instance just created, and rethrows other failures untouched', async () => {
     let calls = 0;
-    const raced = await withCollection({ createCollection: () => Promise.reject(new Error('DATABASE_COLLECTION_ALREADY_EXIST: exists')) }, 'users', async () => (++calls === 1 ? Promise.reject(missing()) : 'ok'));
+    const raced = await withCollection({ createCollection: () => Promise.reject(new Error('DATABASE_COLLECTION_ALREADY_EXIST: exists')) }, 'users', async () =>
+      ++calls === 1 ? Promise.reject(missing()) : 'ok',
+    );
     expect(raced).toBe('ok');
     const duplicate = new Error('collection.add:fail -502001 E11000 duplicate key');
     const created: string[] = [];

@@ -163,7 +163,17 @@ export class LocalCloud {
     }
     publicUrl = listening.url;
     return new LocalCloud(listening.url, clock, options.apps, listening.server, router, {
-      backendFaults, wechat, login, baidu, backend, functions, storage, openapi, apiTokens, databaseStores, closeStores: () => persistence?.close(),
+      backendFaults,
+      wechat,
+      login,
+      baidu,
+      backend,
+      functions,
+      storage,
+      openapi,
+      apiTokens,
+      databaseStores,
+      closeStores: () => persistence?.close(),
     });
   }
 
@@ -196,7 +206,9 @@ export class LocalCloud {
    */
   injectBackendFault(fault: BackendFault): void {
     const { action, path = '', ...rest } = fault;
-    this.backendFaults.inject({ ...rest, path, ...(action ? { when: (request: EmulatorRequest) => sdkAction(request) === action } : {}) } as Parameters<FaultPlan['inject']>[0]);
+    this.backendFaults.inject({ ...rest, path, ...(action ? { when: (request: EmulatorRequest) => sdkAction(request) === action } : {}) } as Parameters<
+      FaultPlan['inject']
+    >[0]);
   }
 
   /** The storage engine of one environment's database: for seed import and export. */

@@ -68,7 +68,11 @@ describe('admin API', () => {
     const { body } = await http('/admin/envs');
     const envA = body.envs.find((env: any) => env.envId === A.envId);
     const envB = body.envs.find((env: any) => env.envId === B.envId);
-    expect(envA).toMatchObject({ app: { name: 'A', appid: A.appid }, collections: [{ name: 'users', count: 2 }], functions: [{ name: 'talker', instances: 0 }] });
+    expect(envA).toMatchObject({
+      app: { name: 'A', appid: A.appid },
+      collections: [{ name: 'users', count: 2 }],
+      functions: [{ name: 'talker', instances: 0 }],
+    });
     expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
     expect(JSON.stringify(body)).not.toContain('secret');
   });
@@ -135,7 +139,12 @@ describe('admin API', () => {
     ]);
     const fired = await http('/admin/triggers/fire', { method: 'POST', json: { env: B.envId, name: 'ticker' } });
     expect(fired.status).toBe(200);
-    expect(fired.body.run).toMatchObject({ ok: true, manual: true, result: { got: 'Timer', access_token: 'tok***23' }, scheduledAt: '2026-01-01T01:00:00.000Z' });
+    expect(fired.body.run).toMatchObject({
+      ok: true,
+      manual: true,
+      result: { got: 'Timer', access_token: 'tok***23' },
+      scheduledAt: '2026-01-01T01:00:00.000Z',
+    });
     const after = (await http('/admin/triggers')).body.triggers[0];
     expect(after).toMatchObject({ runs: 1, failures: 0, lastRun: { ok: true, requestId: fired.body.run.requestId } });
     const logs = await http(`/admin/logs?env=${B.envId}&name=ticker&requestId=${fired.body.run.requestId}`);
@@ -161,7 +170,10 @@ describe('admin API', () => {
     });
     const tokenOf = (app: AppConfig) => http('/cgi-bin/token', { query: { grant_type: 'client_credential', appid: app.appid, secret: app.secret } });
     const baiduToken = () =>
-      http('/baidu/oauth/2.0/token', { method: 'POST', query: { grant_type: 'client_credentials', client_id: BAIDU.clientId, client_secret: BAIDU.clientSecret } });
+      http('/baidu/oauth/2.0/token', {
+        method: 'POST',
+        query: { grant_type: 'client_credentials', client_id: BAIDU.clientId, client_secret: BAIDU.clientSecret },
+      });
 
     expect((await tokenOf(A)).status).toBe(502);
     expect((await tokenOf(A)).status).toBe(502);

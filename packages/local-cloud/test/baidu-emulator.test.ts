@@ -67,10 +67,28 @@ describe('POST /oauth/2.0/token', () => {
   });
 
   it.each([
-    ['an unknown client id', { grant_type: 'client_credentials', client_id: 'nope', client_secret: CLIENT.clientSecret }, 401, 'invalid_client', 'unknown client id'],
+    [
+      'an unknown client id',
+      { grant_type: 'client_credentials', client_id: 'nope', client_secret: CLIENT.clientSecret },
+      401,
+      'invalid_client',
+      'unknown client id',
+    ],
     ['no client id', { grant_type: 'client_credentials', client_secret: CLIENT.clientSecret }, 401, 'invalid_client', 'unknown client id'],
-    ['a wrong secret', { grant_type: 'client_credentials', client_id: CLIENT.clientId, client_secret: OTHER.clientSecret }, 401, 'invalid_client', 'Client authentication failed'],
-    ['a wrong grant type', { grant_type: 'client_credential', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret }, 400, 'unsupported_grant_type', 'The authorization grant type is not supported'],
+    [
+      'a wrong secret',
+      { grant_type: 'client_credentials', client_id: CLIENT.clientId, client_secret: OTHER.clientSecret },
+      401,
+      'invalid_client',
+      'Client authentication failed',
+    ],
+    [
+      'a wrong grant type',
+      { grant_type: 'client_credential', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret },
+      400,
+      'unsupported_grant_type',
+      'The authorization grant type is not supported',
+    ],
   ])('refuses %s', async (_case, query, status, error, description) => {
     const answer = await oauth(query);
     expect(answer.status).toBe(status);

@@ -100,7 +100,9 @@ exports.main = async (event) => ({ event, wx: cloud.getWXContext() });
     const error = await failure(call({ app: 'B', name: 'throws', data: { marker: 'x1' }, openid: 'oB_user_3' }));
     expect(error.status).toBe(502);
     expect(error.errCode).toBe(-404011);
-    expect(error.errMsg).toMatch(/^cloud\.callFunction:fail requestID \S+, cloud function service error code -504002, error message .*RangeError: no such item x1/);
+    expect(error.errMsg).toMatch(
+      /^cloud\.callFunction:fail requestID \S+, cloud function service error code -504002, error message .*RangeError: no such item x1/,
+    );
     expect(error.errMsg).not.toMatch(/\n\s+at /);
     expect(error.requestID).toBeDefined();
     // The stack is in the function's logs, under the same request id.

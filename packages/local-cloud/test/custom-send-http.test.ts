@@ -8,7 +8,9 @@ describe('POST /cgi-bin/message/custom/send', () => {
   let token: string;
   beforeAll(async () => {
     cloud = await LocalCloud.start({ apps: [app] });
-    const answer = await requestJson(buildUrl(cloud.wechatApiBase, '/cgi-bin/token', { grant_type: 'client_credential', appid: app.appid, secret: app.secret }));
+    const answer = await requestJson(
+      buildUrl(cloud.wechatApiBase, '/cgi-bin/token', { grant_type: 'client_credential', appid: app.appid, secret: app.secret }),
+    );
     token = (answer.body as { access_token: string }).access_token;
   });
   afterAll(() => cloud.stop());

@@ -8,9 +8,7 @@ import { parseDbQuery } from '../src/db-query';
  * backend; each case builds the same condition with the real SDK (in code, nothing evaluated)
  * and compares its encoding with the parser's reading of the query text.
  */
-const sdkRequire = createRequire(
-  require.resolve('@cloudbase/node-sdk/package.json', { paths: [dirname(require.resolve('wx-server-sdk/package.json'))] }),
-);
+const sdkRequire = createRequire(require.resolve('@cloudbase/node-sdk/package.json', { paths: [dirname(require.resolve('wx-server-sdk/package.json'))] }));
 
 interface SdkCondition {
   and(...conditions: unknown[]): SdkCondition;
@@ -83,9 +81,15 @@ describe('update() encodes as @cloudbase/database’s UpdateSerializer does', ()
     ['{a: 1, b: {c: 2, d: {e: "x"}}}', () => ({ a: 1, b: { c: 2, d: { e: 'x' } } })],
     ['{a: _.inc(1), b: _.mul(2), c: _.set({x: 1}), d: _.remove()}', () => ({ a: c.inc!(1), b: c.mul!(2), c: c.set!({ x: 1 }), d: c.remove!() })],
     ['{a: {a1: _.set({a11: "t"}), a2: _.inc(10)}}', () => ({ a: { a1: c.set!({ a11: 't' }), a2: c.inc!(10) } })],
-    ['{a: _.push(1, 2), b: _.push([3]), c: _.push({each: [4], position: 1, slice: -2, sort: 1})}', () => ({ a: c.push!(1, 2), b: c.push!([3]), c: c.push!({ each: [4], position: 1, slice: -2, sort: 1 }) })],
+    [
+      '{a: _.push(1, 2), b: _.push([3]), c: _.push({each: [4], position: 1, slice: -2, sort: 1})}',
+      () => ({ a: c.push!(1, 2), b: c.push!([3]), c: c.push!({ each: [4], position: 1, slice: -2, sort: 1 }) }),
+    ],
     ['{a: _.pop(), b: _.shift(), u: _.unshift(1, 2)}', () => ({ a: c.pop!(), b: c.shift!(), u: c.unshift!(1, 2) })],
-    ['{a: _.pull(_.in([1])), b: _.pullAll([2]), s: _.addToSet({$each: [3]})}', () => ({ a: c.pull!(c.in!([1])), b: c.pullAll!([2]), s: c.addToSet!({ $each: [3] }) })],
+    [
+      '{a: _.pull(_.in([1])), b: _.pullAll([2]), s: _.addToSet({$each: [3]})}',
+      () => ({ a: c.pull!(c.in!([1])), b: c.pullAll!([2]), s: c.addToSet!({ $each: [3] }) }),
+    ],
     ['{a: _.rename("z"), b: _.max(1), m: _.min(2), x: _.bit({or: 1})}', () => ({ a: c.rename!('z'), b: c.max!(1), m: c.min!(2), x: c.bit!({ or: 1 }) })],
     ['{list: [1, {a: 2}], at: new Date(5), r: /a/i}', () => ({ list: [1, { a: 2 }], at: new Date(5), r: /a/i })],
   ];

@@ -1,11 +1,4 @@
-import {
-  DEFAULT_HTTP_LIMIT,
-  QueryErrcode,
-  QueryParseError,
-  isServerDateMarker,
-  parseDbQuery,
-  resolveServerDates,
-} from '../src/db-query';
+import { DEFAULT_HTTP_LIMIT, QueryErrcode, QueryParseError, isServerDateMarker, parseDbQuery, resolveServerDates } from '../src/db-query';
 
 /** The refusal a query earns; fails the test when the query is accepted. */
 function refusal(query: string): QueryParseError {
@@ -93,7 +86,9 @@ describe('the examples of WeChat’s HTTP API documentation', () => {
 
 describe('the brief’s examples', () => {
   test('where with a command and a regex literal, orderBy, skip, limit, field', () => {
-    const parsed = parseDbQuery('db.collection("users").where({age: _.gt(18), name: /^张/i}).orderBy("age","desc").skip(0).limit(10).field({name: true}).get()');
+    const parsed = parseDbQuery(
+      'db.collection("users").where({age: _.gt(18), name: /^张/i}).orderBy("age","desc").skip(0).limit(10).field({name: true}).get()',
+    );
     expect(parsed).toEqual({
       op: 'get',
       collection: 'users',
@@ -159,7 +154,12 @@ describe('chain forms', () => {
 
   test('a repeated orderBy field keeps its place and takes the last direction', () => {
     const parsed = parseDbQuery('db.collection("c").orderBy("a","asc").orderBy("b","asc").orderBy("a","desc").get()');
-    expect(parsed).toMatchObject({ orderBy: [{ field: 'a', direction: 'desc' }, { field: 'b', direction: 'asc' }] });
+    expect(parsed).toMatchObject({
+      orderBy: [
+        { field: 'a', direction: 'desc' },
+        { field: 'b', direction: 'asc' },
+      ],
+    });
   });
 
   test('comments, whitespace, parentheses, a trailing semicolon and template strings are fine', () => {
@@ -307,7 +307,9 @@ describe('values', () => {
   });
 
   test('numbers, negative numbers, strings with escapes, null, booleans, nested arrays', () => {
-    const parsed = parseDbQuery(String.raw`db.collection("c").add({data: {a: -0, b: 1e21, c: -5e-324, d: "\u2028\"\\\n", e: null, f: [true, [false]], 'g h': 'x'}})`);
+    const parsed = parseDbQuery(
+      String.raw`db.collection("c").add({data: {a: -0, b: 1e21, c: -5e-324, d: "\u2028\"\\\n", e: null, f: [true, [false]], 'g h': 'x'}})`,
+    );
     expect(parsed).toEqual({ op: 'add', collection: 'c', data: [{ a: -0, b: 1e21, c: -5e-324, d: '\u2028"\\\n', e: null, f: [true, [false]], 'g h': 'x' }] });
   });
 
@@ -351,7 +353,14 @@ describe('aggregation', () => {
         { $match: { status: 'paid', amount: { $gte: 10 } } },
         { $project: { amount: 1, day: { $dayOfMonth: '$date' } } },
         { $addFields: { big: { $cond: { if: { $gte: ['$amount', 100] }, then: true, else: false } } } },
-        { $lookup: { from: 'users', let: { uid: '$uid' }, pipeline: [{ $match: { $expr: { $eq: ['$_id', '$$uid'] } } }, { $project: { name: 1 } }], as: 'user' } },
+        {
+          $lookup: {
+            from: 'users',
+            let: { uid: '$uid' },
+            pipeline: [{ $match: { $expr: { $eq: ['$_id', '$$uid'] } } }, { $project: { name: 1 } }],
+            as: 'user',
+          },
+        },
         { $unwind: '$user' },
         { $group: { _id: '$day', total: { $sum: '$amount' }, n: { $sum: 1 } } },
         { $sort: { total: -1 } },
@@ -366,7 +375,15 @@ describe('aggregation', () => {
   });
 
   test('stage arguments are checked', () => {
-    for (const stage of ['.limit(0)', '.skip(-1)', '.count("$n")', '.unwind("user")', '.group(1)', '.match(1)', '.lookup({pipeline: $.pipeline().match({})})']) {
+    for (const stage of [
+      '.limit(0)',
+      '.skip(-1)',
+      '.count("$n")',
+      '.unwind("user")',
+      '.group(1)',
+      '.match(1)',
+      '.lookup({pipeline: $.pipeline().match({})})',
+    ]) {
       expect(refusal(`db.collection("c").aggregate()${stage}.end()`).errcode).toBe(QueryErrcode.INVALID_PARAM);
     }
     expect(refusal('db.collection("c").aggregate().match({}).bogus({}).end()').errcode).toBe(QueryErrcode.INVALID_COMMAND);

@@ -74,7 +74,16 @@ describe('pnpm local-cloud and pnpm call (the scripts)', () => {
 
   it('prints the URLs and plays a page call from the command line', async () => {
     expect(out.text()).toContain(`admin API             ${url}/admin`);
-    const ok = await run('call.ts', ['--url', url, '--app', 'B', '--openid', 'oB_cli_1', 'api', '{"func":"users_add","data":{"name":"李雷","age":28,"sex":"male","tel":"13800138000"}}']);
+    const ok = await run('call.ts', [
+      '--url',
+      url,
+      '--app',
+      'B',
+      '--openid',
+      'oB_cli_1',
+      'api',
+      '{"func":"users_add","data":{"name":"李雷","age":28,"sex":"male","tel":"13800138000"}}',
+    ]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ errcode: 0, data: { errcode: 0, data: { _id: 'oB_cli_1', openid: 'oB_cli_1' } } });
     expect(ok.stderr).toContain('cloud.callFunction:ok');

@@ -101,7 +101,11 @@ describe('dev server data options', () => {
     const user = { name: '韩梅梅', age: 26, sex: 'female', tel: '13900139000' };
     const dataDir = join(scratch, 'data');
     const exportDir = join(scratch, 'export');
-    const seed = { format: 'wxhub-local-cloud-seed', version: 1, collections: { users: [{ _id: 'u-seeded', name: 'seeded', at: { $date: '2026-01-01T00:00:00.000Z' } }] } };
+    const seed = {
+      format: 'wxhub-local-cloud-seed',
+      version: 1,
+      collections: { users: [{ _id: 'u-seeded', name: 'seeded', at: { $date: '2026-01-01T00:00:00.000Z' } }] },
+    };
     writeFileSync(join(scratch, 'a.json'), JSON.stringify(seed));
     const first = await startDevServer({ ...base, data: { dir: dataDir, seeds: [{ env: 'A', file: join(scratch, 'a.json') }], exportDir } });
     const A = first.cloud.app('A');
@@ -128,7 +132,14 @@ describe('dev server data options', () => {
     const exportDir = join(scratch, 'export');
     const server = await startDevServer({
       ...base,
-      data: { seeds: [{ env: 'A', file: join(scratch, 'a.json') }, { env: 'b-env-3d4e5f', file: join(scratch, 'b.json') }], exportDir, tools: fakeTools(seen) },
+      data: {
+        seeds: [
+          { env: 'A', file: join(scratch, 'a.json') },
+          { env: 'b-env-3d4e5f', file: join(scratch, 'b.json') },
+        ],
+        exportDir,
+        tools: fakeTools(seen),
+      },
     });
     const A = server.cloud.app('A');
     const B = server.cloud.app('B');
@@ -147,9 +158,9 @@ describe('dev server data options', () => {
 
   it('refuses a seed for an environment it does not have, and does not stay up', async () => {
     writeFileSync(join(scratch, 'c.json'), '[]');
-    await expect(
-      startDevServer({ ...base, data: { seeds: [{ env: 'C', file: join(scratch, 'c.json') }], tools: fakeTools([]) } }),
-    ).rejects.toThrow(/names C, which is neither an app \(A, B\)/);
+    await expect(startDevServer({ ...base, data: { seeds: [{ env: 'C', file: join(scratch, 'c.json') }], tools: fakeTools([]) } })).rejects.toThrow(
+      /names C, which is neither an app \(A, B\)/,
+    );
   });
 });
 
@@ -166,7 +177,10 @@ describe('dev server watching sources', () => {
     return (await rebuilt)[0];
   };
   const writeMain = (version: string): void =>
-    writeFileSync(source('src/index.ts'), `export async function main(event: { who?: string }) {\n  return { greeting: 'hello ${version}', who: event.who };\n}\n`);
+    writeFileSync(
+      source('src/index.ts'),
+      `export async function main(event: { who?: string }) {\n  return { greeting: 'hello ${version}', who: event.who };\n}\n`,
+    );
 
   beforeAll(async () => {
     // A project of its own: the repo's functions are not touched.
@@ -224,7 +238,7 @@ describe('dev server watching sources', () => {
     expect(await greet()).toEqual({ greeting: 'hello v3', who: 'Lei' });
   });
 
-  it("picks up a timer trigger added to config.json, and refuses a cron WeChat would refuse", async () => {
+  it('picks up a timer trigger added to config.json, and refuses a cron WeChat would refuse', async () => {
     const added = await rebuildAfter(() =>
       writeFileSync(source('config.json'), JSON.stringify({ timeout: 5, triggers: [{ name: 'morning', type: 'timer', config: '0 0 8 * * * *' }] })),
     );

@@ -85,7 +85,7 @@ describe('GET /sns/jscode2session', () => {
     expect(await exchange(code, OTHER)).toMatchObject({ openid: OPENID });
   });
 
-  it('checks the credentials first, in WeChat\'s order, without spending the code', async () => {
+  it("checks the credentials first, in WeChat's order, without spending the code", async () => {
     const code = login.issueLoginCode(APP.appid, OPENID);
     expect(await exchange(code, APP, { appid: undefined })).toMatchObject({ errcode: 41002 });
     expect(await exchange(code, APP, { secret: undefined })).toMatchObject({ errcode: 41004 });
@@ -135,7 +135,7 @@ describe('encryptForUser', () => {
 });
 
 describe('POST /wxa/business/getuserphonenumber', () => {
-  it('answers phone_info once per code, watermarked with the caller\'s appid', async () => {
+  it("answers phone_info once per code, watermarked with the caller's appid", async () => {
     const code = login.issuePhoneCode(APP.appid, { phoneNumber: '13800138000' });
     const accessToken = await token();
     expect(await phone({ code }, accessToken)).toEqual({
@@ -153,7 +153,9 @@ describe('POST /wxa/business/getuserphonenumber', () => {
 
   it('keeps a foreign number as given', async () => {
     const code = login.issuePhoneCode(APP.appid, { phoneNumber: '+1 2025550123', purePhoneNumber: '2025550123', countryCode: '1' });
-    expect(await phone({ code }, await token())).toMatchObject({ phone_info: { phoneNumber: '+1 2025550123', purePhoneNumber: '2025550123', countryCode: '1' } });
+    expect(await phone({ code }, await token())).toMatchObject({
+      phone_info: { phoneNumber: '+1 2025550123', purePhoneNumber: '2025550123', countryCode: '1' },
+    });
   });
 
   it('answers 40029 for an unknown, expired or foreign code', async () => {

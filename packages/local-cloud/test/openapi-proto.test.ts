@@ -5,7 +5,12 @@ import { ProtoError, ProtoWriter, readFields, toInt32 } from '../src/openapi/pro
 
 describe('proto-wire', () => {
   test('varints, negative int32s and length-delimited fields round-trip', () => {
-    const bytes = new ProtoWriter().uint32(1, 300).int32(2, -604101).string(3, '中文').bytes(4, Buffer.from([0, 1, 2])).finish();
+    const bytes = new ProtoWriter()
+      .uint32(1, 300)
+      .int32(2, -604101)
+      .string(3, '中文')
+      .bytes(4, Buffer.from([0, 1, 2]))
+      .finish();
     const fields = readFields(bytes);
     expect(fields.map((f) => [f.field, f.wireType])).toEqual([
       [1, 0],

@@ -123,7 +123,10 @@ describe('permissions (config.json permissions.openapi)', () => {
     const base = sdkProcessEnv({ backendUrl: env.cloud.sdkBackendUrl, envId: ENV_A, caller: USER });
     const restore = applySdkEnv({ ...base, WX_API_TOKEN: token, WX_CONTEXT_KEYS: `${base.WX_CONTEXT_KEYS},WX_API_TOKEN` });
     try {
-      const result = (await cloud.openapi.customerServiceMessage.send({ touser: 'o-user-9', msgtype: 'text', text: { content: 'hi' } })) as Record<string, unknown>;
+      const result = (await cloud.openapi.customerServiceMessage.send({ touser: 'o-user-9', msgtype: 'text', text: { content: 'hi' } })) as Record<
+        string,
+        unknown
+      >;
       expect(result).toEqual({ errMsg: 'openapi.customerServiceMessage.send:ok', errCode: 0 });
       expect(env.cloud.openapi.calls(ENV_A)[0]).toMatchObject({ functionName: 'in-process', caller: USER });
     } finally {

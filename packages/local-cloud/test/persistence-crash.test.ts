@@ -86,8 +86,18 @@ test.each([1, 2, 3])('round %i: every acknowledged write survives SIGKILL, and n
       expect(committed).toBeGreaterThanOrEqual(run.lastAck + 1);
       expect(committed).toBeLessThanOrEqual(run.lastAck + 2);
       // Nothing else is there, and natural order is the order of the writes.
-      expect(store.collection('items')?.documents().map((doc) => doc._id)).toEqual(expectedIds(committed, 'items'));
-      expect(store.collection('audit')?.documents().map((doc) => doc._id)).toEqual(expectedIds(committed, 'audit'));
+      expect(
+        store
+          .collection('items')
+          ?.documents()
+          .map((doc) => doc._id),
+      ).toEqual(expectedIds(committed, 'items'));
+      expect(
+        store
+          .collection('audit')
+          ?.documents()
+          .map((doc) => doc._id),
+      ).toEqual(expectedIds(committed, 'audit'));
 
       // The recovered file takes writes again and keeps them.
       store.collection('items')?.put({ _id: 'after-crash' });

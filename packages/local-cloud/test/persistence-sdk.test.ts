@@ -60,10 +60,19 @@ test('documents written through the SDK are read back through the SDK after a re
     await sdkCall(todos().add({ data: { _id: 'a', title: 'first', due: new Date(Date.UTC(2026, 4, 1)), n: 1, tags: ['x'] } }));
     await sdkCall(todos().add({ data: { _id: 'b', title: 'second', created: cloud.database().serverDate(), owner: { name: 'Ann' } } }));
     await sdkCall(todos().add({ data: { _id: 'c', title: 'third' } }));
-    await sdkCall(todos().doc('a').update({ data: { n: _.inc(4), 'owner.name': 'Bo' } }));
+    await sdkCall(
+      todos()
+        .doc('a')
+        .update({ data: { n: _.inc(4), 'owner.name': 'Bo' } }),
+    );
     await sdkCall(todos().doc('c').remove());
     await cloud.database().runTransaction(async (transaction: { collection(name: string): ReturnType<typeof todos> }) => {
-      await sdkCall(transaction.collection('todos').doc('b').update({ data: { done: true } }));
+      await sdkCall(
+        transaction
+          .collection('todos')
+          .doc('b')
+          .update({ data: { done: true } }),
+      );
       await sdkCall(transaction.collection('todos').add({ data: { _id: 'd', title: 'in a transaction' } }));
     });
   } finally {
@@ -78,7 +87,11 @@ test('documents written through the SDK are read back through the SDK after a re
       { _id: 'b', title: 'second', created: new Date(clock.now()), owner: { name: 'Ann' }, done: true },
       { _id: 'd', title: 'in a transaction' },
     ]);
-    const dated = await sdkCall(todos().where({ due: cloud.database().command.gt(new Date(Date.UTC(2026, 0, 1))) }).get());
+    const dated = await sdkCall(
+      todos()
+        .where({ due: cloud.database().command.gt(new Date(Date.UTC(2026, 0, 1))) })
+        .get(),
+    );
     expect(dated.data.map((doc) => doc._id)).toEqual(['a']);
   } finally {
     await second.stop();

@@ -103,7 +103,12 @@ describe('importSeed', () => {
 
   test('a batch that fails drops the collections the import created', () => {
     const store = memoryStoreFactory('env');
-    const unstorableInSqlite = { collections: [{ name: 'fresh', documents: [{ _id: 'a' }] }, { name: 'missing-later', documents: [] }] };
+    const unstorableInSqlite = {
+      collections: [
+        { name: 'fresh', documents: [{ _id: 'a' }] },
+        { name: 'missing-later', documents: [] },
+      ],
+    };
     const failing: DatabaseStore = {
       collectionNames: () => store.collectionNames(),
       collection: (name) => store.collection(name),

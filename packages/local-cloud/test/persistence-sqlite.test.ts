@@ -156,7 +156,14 @@ describe('all or nothing', () => {
     const error = refusal(() =>
       store.applyBatch([
         // The first write reaches SQLite; the second throws while encoding, inside the transaction.
-        { collection: 'todos', delete: ['keep'], put: [{ _id: 'new', v: 1 }, { _id: 'bad', when: new Date(NaN) }] },
+        {
+          collection: 'todos',
+          delete: ['keep'],
+          put: [
+            { _id: 'new', v: 1 },
+            { _id: 'bad', when: new Date(NaN) },
+          ],
+        },
         { collection: 'log', delete: [], put: [{ _id: 'entry' }] },
       ]),
     );

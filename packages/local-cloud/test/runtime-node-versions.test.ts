@@ -46,11 +46,9 @@ describe('the built hello function on WeChat’s Node runtimes', () => {
   const figures: string[] = [];
 
   beforeAll(async () => {
-    const [built] = callScript<Array<{ name: string; outDir: string; bytes: number }>>(
-      'scripts/lib/build-functions.mjs',
-      'buildFunctions',
-      [{ names: ['hello'], outRoot }],
-    );
+    const [built] = callScript<Array<{ name: string; outDir: string; bytes: number }>>('scripts/lib/build-functions.mjs', 'buildFunctions', [
+      { names: ['hello'], outRoot },
+    ]);
     if (!built) throw new Error('the build returned nothing for hello');
     bundleDir = built.outDir;
     // Installs into .tools/ on the first run (from the npm registry), then reuses it.

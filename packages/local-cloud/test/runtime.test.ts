@@ -2,13 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { ManualClock } from '@wxhub/core';
-import {
-  FunctionExecutionError,
-  FunctionNotFoundError,
-  FunctionRuntime,
-  FunctionTimeoutError,
-  type FunctionRegistration,
-} from '../src/runtime';
+import { FunctionExecutionError, FunctionNotFoundError, FunctionRuntime, FunctionTimeoutError, type FunctionRegistration } from '../src/runtime';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'functions');
 const ENV_ID = 'test-env-1a2b';
@@ -155,9 +149,7 @@ describe('FunctionRuntime', () => {
     runtime = new FunctionRuntime({ clock, maxInstancesPerFunction: 1, idleCheckIntervalMs: 0 });
     runtime.register(fixture('echo'));
 
-    const results = await Promise.all(
-      ['x', 'y', 'z'].map((marker) => runtime.invoke({ envId: ENV_ID, name: 'echo', event: { marker } })),
-    );
+    const results = await Promise.all(['x', 'y', 'z'].map((marker) => runtime.invoke({ envId: ENV_ID, name: 'echo', event: { marker } })));
 
     expect(results.map((r) => (r.result as EchoResult).marker)).toEqual(['x', 'y', 'z']);
     expect(new Set(results.map((r) => r.instanceId)).size).toBe(1);
@@ -195,7 +187,7 @@ describe('FunctionRuntime', () => {
     expect(runtime.instances(ENV_ID, 'throws')).toBe(1);
   });
 
-  it("kills the instance at the time limit from config.json and says so (-504003)", async () => {
+  it('kills the instance at the time limit from config.json and says so (-504003)', async () => {
     runtime.register(fixture('hangs'));
 
     const error = await runtime.invoke({ envId: ENV_ID, name: 'hangs' }).catch((e: unknown) => e);

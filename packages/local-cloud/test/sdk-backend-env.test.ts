@@ -108,7 +108,12 @@ describe('the real SDK in this environment', () => {
   test('DYNAMIC_CURRENT_ENV resolves to TCB_ENV', async () => {
     const sdk = freshSdk();
     sdk.init({ env: sdk.DYNAMIC_CURRENT_ENV as unknown as string });
-    await sdkCall(sdk.database().collection('c').add({ data: { _id: 'dyn' } }));
+    await sdkCall(
+      sdk
+        .database()
+        .collection('c')
+        .add({ data: { _id: 'dyn' } }),
+    );
     expect(env.cloud.backend.database(ENV_A).find('c', { _id: 'dyn' })).toEqual([{ _id: 'dyn' }]);
   });
 

@@ -160,7 +160,12 @@ describe('refusals', () => {
       merge: true,
     });
     expectRefusal(answer, 'DATABASE_REQUEST_FAILED', /non-numeric/);
-    expect(cloud.backend.database(ENV).find('c', {}, { order: { _id: 1 } }).map((d) => d.n)).toEqual([1, 2, 'text']);
+    expect(
+      cloud.backend
+        .database(ENV)
+        .find('c', {}, { order: { _id: 1 } })
+        .map((d) => d.n),
+    ).toEqual([1, 2, 'text']);
   });
 
   test('updates that do not fit the document are refused', async () => {

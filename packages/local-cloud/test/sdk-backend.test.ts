@@ -90,34 +90,171 @@ describe('queries', () => {
 
   test('comparison operators', async () => {
     const _ = db().command;
-    expect(ids((await sdkCall(todos().where({ n: _.gt(3) }).get())).data)).toEqual(['d', 'e']);
-    expect(ids((await sdkCall(todos().where({ n: _.lte(2) }).get())).data)).toEqual(['a', 'b']);
-    expect(ids((await sdkCall(todos().where({ n: _.gte(2).and(_.lt(4)) }).get())).data)).toEqual(['b', 'c']);
-    expect(ids((await sdkCall(todos().where({ kind: _.neq('x') }).get())).data)).toEqual(['b', 'd', 'e']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ n: _.gt(3) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['d', 'e']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ n: _.lte(2) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['a', 'b']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ n: _.gte(2).and(_.lt(4)) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['b', 'c']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ kind: _.neq('x') })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['b', 'd', 'e']);
     expect(ids((await sdkCall(todos().where({ kind: 'x', n: 3 }).get())).data)).toEqual(['c']);
-    expect(ids((await sdkCall(todos().where({ nested: { level: _.eq(7) } }).get())).data)).toEqual(['d']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ nested: { level: _.eq(7) } })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['d']);
   });
 
   test('_.in, _.nin, _.exists, _.or and regular expressions', async () => {
     const _ = db().command;
-    expect(ids((await sdkCall(todos().where({ kind: _.in(['y', 'z']) }).get())).data)).toEqual(['b', 'd', 'e']);
-    expect(ids((await sdkCall(todos().where({ kind: _.nin(['y', 'z']) }).get())).data)).toEqual(['a', 'c']);
-    expect(ids((await sdkCall(todos().where({ tags: _.exists(true) }).get())).data)).toEqual(['a', 'c']);
-    expect(ids((await sdkCall(todos().where({ tags: _.exists(false) }).get())).data)).toEqual(['b', 'd', 'e']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ kind: _.in(['y', 'z']) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['b', 'd', 'e']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ kind: _.nin(['y', 'z']) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['a', 'c']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ tags: _.exists(true) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['a', 'c']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ tags: _.exists(false) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['b', 'd', 'e']);
     const either = _.or([{ n: _.lt(2) }, { kind: 'z' }]);
     expect(ids((await sdkCall(todos().where(either).get())).data)).toEqual(['a', 'd']);
-    expect(ids((await sdkCall(todos().where({ kind: /^[XZ]$/i }).get())).data)).toEqual(['a', 'c', 'd']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ kind: /^[XZ]$/i })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['a', 'c', 'd']);
   });
 
   test('array operators: _.all, _.elemMatch, _.size', async () => {
     seed([
-      { _id: 'p', items: [{ sku: 'x', qty: 2 }, { sku: 'y', qty: 9 }], labels: ['hot', 'new'] },
+      {
+        _id: 'p',
+        items: [
+          { sku: 'x', qty: 2 },
+          { sku: 'y', qty: 9 },
+        ],
+        labels: ['hot', 'new'],
+      },
       { _id: 'q', items: [{ sku: 'x', qty: 1 }], labels: ['hot'] },
     ]);
     const _ = db().command;
-    expect(ids((await sdkCall(todos().where({ labels: _.all(['hot', 'new']) }).get())).data)).toEqual(['p']);
-    expect(ids((await sdkCall(todos().where({ items: _.elemMatch({ sku: 'x', qty: _.gte(2) }) }).get())).data)).toEqual(['p']);
-    expect(ids((await sdkCall(todos().where({ labels: _.size(1) }).get())).data)).toEqual(['q']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ labels: _.all(['hot', 'new']) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['p']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ items: _.elemMatch({ sku: 'x', qty: _.gte(2) }) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['p']);
+    expect(
+      ids(
+        (
+          await sdkCall(
+            todos()
+              .where({ labels: _.size(1) })
+              .get(),
+          )
+        ).data,
+      ),
+    ).toEqual(['q']);
   });
 
   test('orderBy, skip and limit', async () => {
@@ -138,7 +275,15 @@ describe('queries', () => {
     const _ = db().command;
     expect((await sdkCall(todos().count())).total).toBe(5);
     expect((await sdkCall(todos().where({ kind: 'y' }).count())).total).toBe(2);
-    expect((await sdkCall(todos().where({ n: _.gt(10) }).count())).total).toBe(0);
+    expect(
+      (
+        await sdkCall(
+          todos()
+            .where({ n: _.gt(10) })
+            .count(),
+        )
+      ).total,
+    ).toBe(0);
   });
 
   test('get returns 100 documents by default', async () => {
@@ -151,13 +296,21 @@ describe('queries', () => {
 describe('writes', () => {
   test('doc.set replaces the whole document', async () => {
     seed([{ _id: 'k', a: 1, b: 2 }]);
-    const result = await sdkCall(todos().doc('k').set({ data: { c: 3 } }));
+    const result = await sdkCall(
+      todos()
+        .doc('k')
+        .set({ data: { c: 3 } }),
+    );
     expect(result.stats).toEqual({ updated: 1, created: 0 });
     expect(stored('k')).toEqual({ _id: 'k', c: 3 });
   });
 
   test('doc.set of a missing id creates it (upsert)', async () => {
-    const result = await sdkCall(todos().doc('fresh').set({ data: { c: 3 } }));
+    const result = await sdkCall(
+      todos()
+        .doc('fresh')
+        .set({ data: { c: 3 } }),
+    );
     expect(result._id).toBe('fresh');
     expect(result.stats).toEqual({ updated: 0, created: 1 });
     expect(stored('fresh')).toEqual({ _id: 'fresh', c: 3 });
@@ -200,12 +353,20 @@ describe('writes', () => {
 
   test('doc.update with a nested object sets only the named sub-fields', async () => {
     seed([{ _id: 'k', profile: { name: 'x', age: 3 } }]);
-    await sdkCall(todos().doc('k').update({ data: { profile: { age: 4 } } }));
+    await sdkCall(
+      todos()
+        .doc('k')
+        .update({ data: { profile: { age: 4 } } }),
+    );
     expect(stored('k')).toEqual({ _id: 'k', profile: { name: 'x', age: 4 } });
   });
 
   test('doc.update of a missing id updates nothing and creates nothing', async () => {
-    const result = await sdkCall(todos().doc('absent').update({ data: { n: 1 } }));
+    const result = await sdkCall(
+      todos()
+        .doc('absent')
+        .update({ data: { n: 1 } }),
+    );
     expect(result.stats).toEqual({ updated: 0 });
     expect(env.cloud.backend.database(ENV_A).count('todos')).toBe(0);
   });
@@ -217,7 +378,11 @@ describe('writes', () => {
       { _id: 'c', kind: 'y', n: 3 },
     ]);
     const _ = db().command;
-    const result = await sdkCall(todos().where({ kind: 'x' }).update({ data: { n: _.mul(10), seen: true } }));
+    const result = await sdkCall(
+      todos()
+        .where({ kind: 'x' })
+        .update({ data: { n: _.mul(10), seen: true } }),
+    );
     expect(result.stats.updated).toBe(2);
     expect(env.cloud.backend.database(ENV_A).find('todos', {}, { order: { _id: 1 } })).toEqual([
       { _id: 'a', kind: 'x', n: 10, seen: true },
@@ -228,7 +393,11 @@ describe('writes', () => {
 
   test('an update that changes nothing counts 0', async () => {
     seed([{ _id: 'k', n: 1 }]);
-    const result = await sdkCall(todos().doc('k').update({ data: { n: 1 } }));
+    const result = await sdkCall(
+      todos()
+        .doc('k')
+        .update({ data: { n: 1 } }),
+    );
     expect(result.stats.updated).toBe(0);
   });
 
@@ -250,10 +419,30 @@ describe('writes', () => {
     expect(stored(added._id as string)).toEqual({ _id: added._id, createdAt: new Date(start), due: new Date(start + 60_000) });
 
     const _ = db().command;
-    expect((await sdkCall(todos().where({ due: _.lt(db().serverDate()) }).count())).total).toBe(0);
+    expect(
+      (
+        await sdkCall(
+          todos()
+            .where({ due: _.lt(db().serverDate()) })
+            .count(),
+        )
+      ).total,
+    ).toBe(0);
     env.clock.advance(120_000);
-    expect((await sdkCall(todos().where({ due: _.lt(db().serverDate()) }).count())).total).toBe(1);
-    await sdkCall(todos().doc(added._id).update({ data: { touchedAt: db().serverDate() } }));
+    expect(
+      (
+        await sdkCall(
+          todos()
+            .where({ due: _.lt(db().serverDate()) })
+            .count(),
+        )
+      ).total,
+    ).toBe(1);
+    await sdkCall(
+      todos()
+        .doc(added._id)
+        .update({ data: { touchedAt: db().serverDate() } }),
+    );
     expect(stored(added._id as string)?.touchedAt).toEqual(new Date(start + 120_000));
   });
 });
@@ -261,8 +450,21 @@ describe('writes', () => {
 describe('collections and environments', () => {
   test('a missing collection fails with -502005', async () => {
     await expect(sdkCall(db().collection('missing').get())).rejects.toThrow(/-502005/);
-    await expect(sdkCall(db().collection('missing').add({ data: { n: 1 } }))).rejects.toThrow(/-502005/);
-    await expect(sdkCall(db().collection('missing').doc('x').update({ data: { n: 1 } }))).rejects.toThrow(/-502005/);
+    await expect(
+      sdkCall(
+        db()
+          .collection('missing')
+          .add({ data: { n: 1 } }),
+      ),
+    ).rejects.toThrow(/-502005/);
+    await expect(
+      sdkCall(
+        db()
+          .collection('missing')
+          .doc('x')
+          .update({ data: { n: 1 } }),
+      ),
+    ).rejects.toThrow(/-502005/);
     await expect(sdkCall(db().collection('missing').count())).rejects.toThrow(/-502005/);
     expect(env.cloud.backend.database(ENV_A).hasCollection('missing')).toBe(false);
   });
@@ -271,7 +473,11 @@ describe('collections and environments', () => {
     const created = await db().createCollection('logs');
     expect(created.errMsg).toBe('createCollection:ok');
     expect(env.cloud.backend.database(ENV_A).listCollections()).toEqual(['logs', 'todos']);
-    await sdkCall(db().collection('logs').add({ data: { line: 1 } }));
+    await sdkCall(
+      db()
+        .collection('logs')
+        .add({ data: { line: 1 } }),
+    );
     expect((await sdkCall(db().collection('logs').count())).total).toBe(1);
     await expect(db().createCollection('logs')).rejects.toThrow(/createCollection:fail .*Table exist/);
   });
@@ -303,7 +509,11 @@ describe('atomic conditional updates', () => {
   test('of concurrent claims on the same condition exactly one wins', async () => {
     seed([{ _id: 'k', n: 0 }]);
     const claims = Array.from({ length: 8 }, (_unused, i) =>
-      sdkCall(todos().where({ _id: 'k', n: 0 }).update({ data: { n: 1, winner: i } })),
+      sdkCall(
+        todos()
+          .where({ _id: 'k', n: 0 })
+          .update({ data: { n: 1, winner: i } }),
+      ),
     );
     const results = await Promise.all(claims);
     const updated = results.map((r) => r.stats.updated);
@@ -318,7 +528,11 @@ describe('atomic conditional updates', () => {
     const now = env.clock.now();
     seed([{ _id: 'token', lease_until: new Date(now + 30_000) }]);
     const claim = () =>
-      sdkCall(todos().where({ _id: 'token', lease_until: _.lt(db().serverDate()) }).update({ data: { lease_until: serverDateIn(30_000) } }));
+      sdkCall(
+        todos()
+          .where({ _id: 'token', lease_until: _.lt(db().serverDate()) })
+          .update({ data: { lease_until: serverDateIn(30_000) } }),
+      );
     expect((await claim()).stats.updated).toBe(0);
     env.clock.advance(31_000);
     const [first, second] = await Promise.all([claim(), claim()]);
@@ -368,8 +582,18 @@ describe('aggregation and transactions', () => {
     await db().runTransaction(async (transaction: { collection(name: string): ReturnType<typeof todos> }) => {
       const from = await sdkCall(transaction.collection('todos').doc('from').get());
       expect(from.data.balance).toBe(10);
-      await sdkCall(transaction.collection('todos').doc('from').update({ data: { balance: _.inc(-4) } }));
-      await sdkCall(transaction.collection('todos').doc('to').update({ data: { balance: _.inc(4) } }));
+      await sdkCall(
+        transaction
+          .collection('todos')
+          .doc('from')
+          .update({ data: { balance: _.inc(-4) } }),
+      );
+      await sdkCall(
+        transaction
+          .collection('todos')
+          .doc('to')
+          .update({ data: { balance: _.inc(4) } }),
+      );
       await sdkCall(transaction.collection('todos').add({ data: { _id: 'receipt', amount: 4 } }));
       // Not visible outside the transaction before commit.
       expect(stored('from')).toEqual({ _id: 'from', balance: 10 });
@@ -389,7 +613,12 @@ describe('aggregation and transactions', () => {
     ]);
     const _ = db().command;
     const attempt = db().runTransaction(async (transaction: { collection(name: string): ReturnType<typeof todos> }) => {
-      await sdkCall(transaction.collection('todos').doc('from').update({ data: { balance: _.inc(-4) } }));
+      await sdkCall(
+        transaction
+          .collection('todos')
+          .doc('from')
+          .update({ data: { balance: _.inc(-4) } }),
+      );
       await sdkCall(transaction.collection('todos').add({ data: { _id: 'taken', n: 2 } }));
     });
     await expect(attempt).rejects.toThrow(/E11000/);
@@ -403,8 +632,17 @@ describe('aggregation and transactions', () => {
   test('a transaction whose documents changed underneath it is refused at commit', async () => {
     seed([{ _id: 'k', n: 0 }]);
     const transaction = await db().startTransaction();
-    await sdkCall(transaction.collection('todos').doc('k').update({ data: { n: 5 } }));
-    await sdkCall(todos().doc('k').update({ data: { n: 7 } }));
+    await sdkCall(
+      transaction
+        .collection('todos')
+        .doc('k')
+        .update({ data: { n: 5 } }),
+    );
+    await sdkCall(
+      todos()
+        .doc('k')
+        .update({ data: { n: 7 } }),
+    );
     await expect(transaction.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' });
     expect(stored('k')).toEqual({ _id: 'k', n: 7 });
   });

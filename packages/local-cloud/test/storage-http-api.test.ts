@@ -25,7 +25,9 @@ beforeEach(() => {
 });
 
 async function tokenOf(app: typeof A): Promise<string> {
-  const { body } = await requestJson(buildUrl(cloud.wechatApiBase, '/cgi-bin/token', { grant_type: 'client_credential', appid: app.appid, secret: app.secret }));
+  const { body } = await requestJson(
+    buildUrl(cloud.wechatApiBase, '/cgi-bin/token', { grant_type: 'client_credential', appid: app.appid, secret: app.secret }),
+  );
   return (body as { access_token: string }).access_token;
 }
 
@@ -70,7 +72,17 @@ describe('upload, download links, delete', () => {
     expect(cloud.storage.read(answer.file_id)?.content.equals(CONTENT)).toBe(true);
 
     const missing = `cloud://${A.envId}.${bucketOf(A.envId)}/nothing-here.bin`;
-    const links = await tcb('batchdownloadfile', { env: A.envId, file_list: [{ fileid: answer.file_id, max_age: 7200 }, { fileid: missing, max_age: 60 }] }, token);
+    const links = await tcb(
+      'batchdownloadfile',
+      {
+        env: A.envId,
+        file_list: [
+          { fileid: answer.file_id, max_age: 7200 },
+          { fileid: missing, max_age: 60 },
+        ],
+      },
+      token,
+    );
     expect(links).toMatchObject({ errcode: 0, errmsg: 'ok' });
     const [link, absent] = links.file_list as Array<{ fileid: string; download_url: string; status: number; errmsg: string }>;
     expect(link).toMatchObject({ fileid: answer.file_id, status: 0, errmsg: 'ok' });

@@ -30,7 +30,9 @@ beforeEach(() => {
 });
 
 async function tokenOf(app: typeof A): Promise<string> {
-  const { body } = await requestJson(buildUrl(cloud.wechatApiBase, '/cgi-bin/token', { grant_type: 'client_credential', appid: app.appid, secret: app.secret }));
+  const { body } = await requestJson(
+    buildUrl(cloud.wechatApiBase, '/cgi-bin/token', { grant_type: 'client_credential', appid: app.appid, secret: app.secret }),
+  );
   return (body as { access_token: string }).access_token;
 }
 
@@ -118,7 +120,10 @@ describe('documented examples', () => {
     ]);
     const answer = await run('databaseupdate', 'db.collection("geo").where({done: true}).update({data: {visits: _.inc(2), seen: true}})');
     expect(answer).toMatchObject({ errcode: 0, errmsg: 'ok', matched: 2, modified: 2, id: '' });
-    const visits = cloud.backend.database(A.envId).find('geo', {}, { order: { _id: 1 } }).map((doc) => doc.visits);
+    const visits = cloud.backend
+      .database(A.envId)
+      .find('geo', {}, { order: { _id: 1 } })
+      .map((doc) => doc.visits);
     expect(visits).toEqual([3, 7, 0]);
   });
 
@@ -128,7 +133,10 @@ describe('documented examples', () => {
       { category: 'web', score: 4 },
       { category: 'app', score: 10 },
     ]);
-    const answer = await run('databaseaggregate', 'db.collection("geo").aggregate().group({_id: "$category", total: $.sum("$score"), n: $.sum(1)}).sort({_id: 1}).end()');
+    const answer = await run(
+      'databaseaggregate',
+      'db.collection("geo").aggregate().group({_id: "$category", total: $.sum("$score"), n: $.sum(1)}).sort({_id: 1}).end()',
+    );
     expect(rows(answer)).toEqual([
       { _id: 'app', total: 10, n: 1 },
       { _id: 'web', total: 7, n: 2 },
@@ -142,7 +150,12 @@ describe('databasequery', () => {
     database.createCollection('users');
     database.insert(
       'users',
-      Array.from({ length: 15 }, (_, i) => ({ _id: `u${String(i).padStart(2, '0')}`, age: 10 + i, name: `user ${i}`, address: { city: i % 2 === 0 ? 'Shenzhen' : 'Beijing' } })),
+      Array.from({ length: 15 }, (_, i) => ({
+        _id: `u${String(i).padStart(2, '0')}`,
+        age: 10 + i,
+        name: `user ${i}`,
+        address: { city: i % 2 === 0 ? 'Shenzhen' : 'Beijing' },
+      })),
     );
   });
 
@@ -155,7 +168,9 @@ describe('databasequery', () => {
   test('where with commands and nested fields, orderBy, skip, limit and field together', async () => {
     const answer = await run(
       'databasequery',
-      `db.collection('users').where({age: _.gte(15).and(_.lt(22)), address: {city: 'Shenzhen'}}).orderBy('age', 'desc').skip(1).limit(2).field({name: true, age: true})`.concat('.get()'),
+      `db.collection('users').where({age: _.gte(15).and(_.lt(22)), address: {city: 'Shenzhen'}}).orderBy('age', 'desc').skip(1).limit(2).field({name: true, age: true})`.concat(
+        '.get()',
+      ),
     );
     expect(answer.pager).toEqual({ Offset: 1, Limit: 2, Total: 3 });
     expect(rows(answer)).toEqual([
@@ -174,7 +189,10 @@ describe('databasequery', () => {
   });
 
   test('a regular expression filter', async () => {
-    const answer = await run('databasequery', 'db.collection("users").where({name: db.RegExp({regexp: "^user 1[0-2]$", options: "i"})}).orderBy("age", "asc").get()');
+    const answer = await run(
+      'databasequery',
+      'db.collection("users").where({name: db.RegExp({regexp: "^user 1[0-2]$", options: "i"})}).orderBy("age", "asc").get()',
+    );
     expect(rows(answer).map((row) => row._id)).toEqual(['u10', 'u11', 'u12']);
   });
 
@@ -188,12 +206,20 @@ describe('writes', () => {
   beforeEach(() => cloud.backend.database(A.envId).createCollection('todos'));
 
   test('db.serverDate() in added and updated data becomes the local cloud clock time', async () => {
-    const added = await run('databaseadd', 'db.collection("todos").add({data: {_id: "t1", createdAt: db.serverDate(), remindAt: db.serverDate({offset: 60000})}})');
+    const added = await run(
+      'databaseadd',
+      'db.collection("todos").add({data: {_id: "t1", createdAt: db.serverDate(), remindAt: db.serverDate({offset: 60000})}})',
+    );
     expect(added.id_list).toEqual(['t1']);
     clock.advance(5000);
     await run('databaseupdate', 'db.collection("todos").doc("t1").update({data: {touchedAt: db.serverDate()}})');
     const [doc] = cloud.backend.database(A.envId).find('todos');
-    expect(doc).toEqual({ _id: 't1', createdAt: new Date(clock.now() - 5000), remindAt: new Date(clock.now() - 5000 + 60000), touchedAt: new Date(clock.now()) });
+    expect(doc).toEqual({
+      _id: 't1',
+      createdAt: new Date(clock.now() - 5000),
+      remindAt: new Date(clock.now() - 5000 + 60000),
+      touchedAt: new Date(clock.now()),
+    });
   });
 
   test('an update that sets the values already there matches without modifying', async () => {
@@ -247,7 +273,12 @@ describe('writes', () => {
     expect(await run('databasedelete', 'db.collection("todos").where({done: true}).remove()')).toMatchObject({ errcode: 0, errmsg: 'ok', deleted: 2 });
     expect(await run('databasedelete', 'db.collection("todos").doc("t3").remove()')).toMatchObject({ deleted: 1 });
     expect(await run('databasedelete', 'db.collection("todos").doc("t3").remove()')).toMatchObject({ deleted: 0 });
-    expect(cloud.backend.database(A.envId).find('todos').map((doc) => doc._id)).toEqual(['t4']);
+    expect(
+      cloud.backend
+        .database(A.envId)
+        .find('todos')
+        .map((doc) => doc._id),
+    ).toEqual(['t4']);
   });
 });
 

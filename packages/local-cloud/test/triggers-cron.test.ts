@@ -31,11 +31,7 @@ describe('parseCron: next fire times (UTC+8 by default)', () => {
   });
 
   it('steps every 5 seconds across a minute boundary', () => {
-    expect(fires('*/5 * * * * * *', bj(2026, 3, 1, 0, 0, 52), 3)).toEqual([
-      bj(2026, 3, 1, 0, 0, 55),
-      bj(2026, 3, 1, 0, 1, 0),
-      bj(2026, 3, 1, 0, 1, 5),
-    ]);
+    expect(fires('*/5 * * * * * *', bj(2026, 3, 1, 0, 0, 52), 3)).toEqual([bj(2026, 3, 1, 0, 0, 55), bj(2026, 3, 1, 0, 1, 0), bj(2026, 3, 1, 0, 1, 5)]);
   });
 
   it('steps from a start value to the end of the field (1/10 in minutes)', () => {
@@ -67,13 +63,7 @@ describe('parseCron: next fire times (UTC+8 by default)', () => {
 
   it('wraps a weekday range past the end of the week (FRI-MON)', () => {
     // From Tuesday 2026-01-06: Fri 9, Sat 10, Sun 11, Mon 12, then Fri 16.
-    expect(fires('0 0 0 * * FRI-MON *', bj(2026, 1, 6), 5)).toEqual([
-      bj(2026, 1, 9),
-      bj(2026, 1, 10),
-      bj(2026, 1, 11),
-      bj(2026, 1, 12),
-      bj(2026, 1, 16),
-    ]);
+    expect(fires('0 0 0 * * FRI-MON *', bj(2026, 1, 6), 5)).toEqual([bj(2026, 1, 9), bj(2026, 1, 10), bj(2026, 1, 11), bj(2026, 1, 12), bj(2026, 1, 16)]);
   });
 
   it('fires when either the day or the week matches if both are given (WeChat: "或" relation)', () => {

@@ -23,7 +23,10 @@ export class PushSignatureError extends PushRequestError {
 export class PushReplayError extends PushRequestError {
   readonly code = 'PUSH_STALE_TIMESTAMP';
   readonly status = 403;
-  constructor(readonly skewSeconds: number, readonly windowSeconds: number) {
+  constructor(
+    readonly skewSeconds: number,
+    readonly windowSeconds: number,
+  ) {
     super(`push refused: timestamp is ${skewSeconds} s away from now, more than the ${windowSeconds} s allowed`);
   }
 }
@@ -41,7 +44,10 @@ export class PushWrongAppError extends PushRequestError {
 export class PushMalformedError extends PushRequestError {
   readonly code = 'PUSH_MALFORMED';
   readonly status = 400;
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`malformed push: ${reason}`, options);
   }
 }

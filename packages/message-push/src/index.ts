@@ -15,4 +15,14 @@ export { parseWechatXml } from './xml-parser';
 export { toWechatXml } from './xml-writer';
 export { asPushRecord, parseJsonBody } from './json-body';
 export { DEFAULT_STRUCTURE_LIMITS, type PushRecord, type PushValue, type StructureLimits } from './push-value';
-export { PushBodyTooLargeError, PushMalformedError, PushMediaTypeError, PushMethodError, PushModeError, PushReplayError, PushRequestError, PushSignatureError, PushWrongAppError } from './errors';
+export {
+  PushBodyTooLargeError,
+  PushMalformedError,
+  PushMediaTypeError,
+  PushMethodError,
+  PushModeError,
+  PushReplayError,
+  PushRequestError,
+  PushSignatureError,
+  PushWrongAppError,
+} from './errors';

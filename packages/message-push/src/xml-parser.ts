@@ -139,7 +139,12 @@ function decodeText(raw: string): string {
 /** The characters XML 1.0 allows a reference to (no NUL, no lone surrogates). */
 function characterFrom(code: number): string {
   const allowed =
-    code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff);
   if (!allowed) malformed('text holds a character reference to a character XML does not allow');
   return String.fromCodePoint(code);
 }

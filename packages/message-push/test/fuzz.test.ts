@@ -59,7 +59,10 @@ const edits = fc.array(
   fc.record({
     at: fc.nat(),
     op: fc.constantFrom('insert' as const, 'delete' as const, 'replace' as const),
-    with: fc.oneof(fc.string({ minLength: 1, maxLength: 4 }), fc.constantFrom('<', '>', '</', '/>', '&', '&amp;', '<![CDATA[', ']]>', '"', '{', '}', ',', '\u0000', '\uD800')),
+    with: fc.oneof(
+      fc.string({ minLength: 1, maxLength: 4 }),
+      fc.constantFrom('<', '>', '</', '/>', '&', '&amp;', '<![CDATA[', ']]>', '"', '{', '}', ',', '\u0000', '\uD800'),
+    ),
   }),
   { minLength: 1, maxLength: 6 },
 );
@@ -69,10 +72,41 @@ const xmlTokens = fc
   .array(
     fc.oneof(
       fc.constantFrom(
-        '<xml>', '</xml>', '<ToUserName>', '</ToUserName>', '<FromUserName>', '</FromUserName>', '<CreateTime>', '</CreateTime>',
-        '<MsgType>', '</MsgType>', '<MsgId>', '</MsgId>', '<Content>', '</Content>', '<![CDATA[', ']]>', '<B/>', '&amp;', '&#x41;',
-        '&e;', '&', '<!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '<?xml version="1.0"?>', '<!-- c -->', '<A b="1">',
-        '__proto__', 'text', '1767225600', ' ', '\n', '<', '>', '</', 'gh_1', 'oUser',
+        '<xml>',
+        '</xml>',
+        '<ToUserName>',
+        '</ToUserName>',
+        '<FromUserName>',
+        '</FromUserName>',
+        '<CreateTime>',
+        '</CreateTime>',
+        '<MsgType>',
+        '</MsgType>',
+        '<MsgId>',
+        '</MsgId>',
+        '<Content>',
+        '</Content>',
+        '<![CDATA[',
+        ']]>',
+        '<B/>',
+        '&amp;',
+        '&#x41;',
+        '&e;',
+        '&',
+        '<!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+        '<?xml version="1.0"?>',
+        '<!-- c -->',
+        '<A b="1">',
+        '__proto__',
+        'text',
+        '1767225600',
+        ' ',
+        '\n',
+        '<',
+        '>',
+        '</',
+        'gh_1',
+        'oUser',
       ),
       fc.string({ maxLength: 8 }),
     ),
@@ -91,7 +125,10 @@ const jsonBodies = fc.oneof(
         FromUserName: fc.oneof(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })),
         CreateTime: fc.oneof(fc.integer(), fc.string({ maxLength: 14 }), fc.double(), fc.jsonValue({ maxDepth: 1 })),
         MsgType: fc.oneof(fc.constantFrom('text', 'event', ''), fc.jsonValue({ maxDepth: 1 })),
-        MsgId: fc.oneof(fc.bigInt({ min: -1n, max: 2n ** 64n }).map((n) => n.toString()), fc.jsonValue({ maxDepth: 1 })),
+        MsgId: fc.oneof(
+          fc.bigInt({ min: -1n, max: 2n ** 64n }).map((n) => n.toString()),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         Event: fc.jsonValue({ maxDepth: 2 }),
         Nested: fc.jsonValue({ maxDepth: 10 }),
       },
@@ -105,7 +142,13 @@ const contentTypes = fc.oneof(
   fc.string({ maxLength: 30 }),
 );
 
-const queryValue = fc.oneof(fc.string({ maxLength: 50 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), fc.integer(), fc.constant(undefined), fc.object({ maxDepth: 1 }));
+const queryValue = fc.oneof(
+  fc.string({ maxLength: 50 }),
+  fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
+  fc.integer(),
+  fc.constant(undefined),
+  fc.object({ maxDepth: 1 }),
+);
 const KEEP = Symbol('keep the valid value');
 /** A correctly signed query with any of its parameters replaced, dropped or joined by others. */
 const queries = fc
@@ -254,7 +297,10 @@ describe('event bodies under fuzzing (correctly signed)', () => {
   }
 
   it('XML-shaped garbage', async () => {
-    await fc.assert(fc.asyncProperty(xmlTokens, async (body) => plainly(body, 'text/xml')), RUNS);
+    await fc.assert(
+      fc.asyncProperty(xmlTokens, async (body) => plainly(body, 'text/xml')),
+      RUNS,
+    );
   });
 
   it('mutations of a valid XML and a valid JSON message', async () => {
@@ -265,21 +311,31 @@ describe('event bodies under fuzzing (correctly signed)', () => {
   });
 
   it('JSON-shaped garbage', async () => {
-    await fc.assert(fc.asyncProperty(jsonBodies, contentTypes, async (body, contentType) => plainly(body, contentType)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(jsonBodies, contentTypes, async (body, contentType) => plainly(body, contentType)),
+      RUNS,
+    );
   });
 
   it('raw bytes', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), contentTypes, async (bytes, contentType) => plainly(bytes, contentType)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), contentTypes, async (bytes, contentType) => plainly(bytes, contentType)),
+      RUNS,
+    );
   });
 
   it('garbage inside a correctly encrypted and signed safe-mode push', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(xmlTokens, jsonBodies, fc.string({ unit: 'binary', maxLength: 100 })), fc.constantFrom('xml' as const, 'json' as const), async (inner, envelope) => {
-        const h = harness();
-        const Encrypt = h.wechat.encryptToBase64(inner);
-        const response = wellFormed(await h.handle(encryptedRequest({ Encrypt, timestamp: String(NOW_SECONDS), nonce: '7', envelope })), h);
-        expect(h.received.length).toBe(response.outcome === 'handled' ? 1 : 0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(xmlTokens, jsonBodies, fc.string({ unit: 'binary', maxLength: 100 })),
+        fc.constantFrom('xml' as const, 'json' as const),
+        async (inner, envelope) => {
+          const h = harness();
+          const Encrypt = h.wechat.encryptToBase64(inner);
+          const response = wellFormed(await h.handle(encryptedRequest({ Encrypt, timestamp: String(NOW_SECONDS), nonce: '7', envelope })), h);
+          expect(h.received.length).toBe(response.outcome === 'handled' ? 1 : 0);
+        },
+      ),
       RUNS,
     );
   });

@@ -50,7 +50,10 @@ describe('URL verification (GET)', () => {
   it("echoes echostr for the signature of WeChat's documented push", async () => {
     const { token, appid, push } = PUSH_DOC;
     const h = harness({ token, appid, mode: 'plain', clock: new ManualClock(Number(push.timestamp) * 1000) });
-    const response = await h.handle({ method: 'GET', query: { signature: push.signature, timestamp: push.timestamp, nonce: push.nonce, echostr: 'echo-4187' } });
+    const response = await h.handle({
+      method: 'GET',
+      query: { signature: push.signature, timestamp: push.timestamp, nonce: push.nonce, echostr: 'echo-4187' },
+    });
     expect(response).toMatchObject({ status: 200, body: 'echo-4187', outcome: 'verified' });
     expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
   });
@@ -139,7 +142,13 @@ describe('plaintext mode', () => {
     const h = harness({ mode: 'plain' }, () => ({ MsgType: 'text', Content: '收到 ]]> 了' }));
     const response = await h.handle(plainPost(textJson()));
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(response.body)).toEqual({ ToUserName: USER, FromUserName: MINI_PROGRAM, CreateTime: NOW_SECONDS, MsgType: 'text', Content: '收到 ]]> 了' });
+    expect(JSON.parse(response.body)).toEqual({
+      ToUserName: USER,
+      FromUserName: MINI_PROGRAM,
+      CreateTime: NOW_SECONDS,
+      MsgType: 'text',
+      Content: '收到 ]]> 了',
+    });
   });
 
   it('does not count a captured signature replayed with another body as a new message', async () => {
@@ -154,7 +163,13 @@ describe('plaintext mode', () => {
 
 describe('safe mode', () => {
   const docRequest = () =>
-    encryptedRequest({ Encrypt: PUSH_DOC.push.Encrypt, timestamp: PUSH_DOC.push.timestamp, nonce: PUSH_DOC.push.nonce, token: PUSH_DOC.token, msgSignature: PUSH_DOC.push.msgSignature });
+    encryptedRequest({
+      Encrypt: PUSH_DOC.push.Encrypt,
+      timestamp: PUSH_DOC.push.timestamp,
+      nonce: PUSH_DOC.push.nonce,
+      token: PUSH_DOC.token,
+      msgSignature: PUSH_DOC.push.msgSignature,
+    });
   const docClock = () => new ManualClock(Number(PUSH_DOC.push.timestamp) * 1000);
 
   it("opens WeChat's documented debug_demo push", async () => {
@@ -183,7 +198,13 @@ describe('safe mode', () => {
   it('refuses a tampered Encrypt (401: msg_signature covers it) and a missing msg_signature', async () => {
     const h = harness({ token: PUSH_DOC.token, encodingAESKey: PUSH_DOC.encodingAESKey, appid: PUSH_DOC.appid, clock: docClock() });
     const tampered = PUSH_DOC.push.Encrypt.replace(/^D/, 'E');
-    const request = encryptedRequest({ Encrypt: tampered, timestamp: PUSH_DOC.push.timestamp, nonce: PUSH_DOC.push.nonce, token: PUSH_DOC.token, msgSignature: PUSH_DOC.push.msgSignature });
+    const request = encryptedRequest({
+      Encrypt: tampered,
+      timestamp: PUSH_DOC.push.timestamp,
+      nonce: PUSH_DOC.push.nonce,
+      token: PUSH_DOC.token,
+      msgSignature: PUSH_DOC.push.msgSignature,
+    });
     expectRefused(await h.handle(request), PushSignatureError, 401);
     const { msg_signature: _dropped, ...query } = docRequest().query as Record<string, string>;
     expectRefused(await h.handle({ ...docRequest(), query }), PushSignatureError, 401);
@@ -214,12 +235,22 @@ describe('safe mode', () => {
       timestamp: String(envelope.TimeStamp),
       nonce: String(envelope.Nonce),
     });
-    expect(parseWechatXml(inner)).toEqual({ ToUserName: USER, FromUserName: MINI_PROGRAM, CreateTime: String(NOW_SECONDS), MsgType: 'transfer_customer_service' });
+    expect(parseWechatXml(inner)).toEqual({
+      ToUserName: USER,
+      FromUserName: MINI_PROGRAM,
+      CreateTime: String(NOW_SECONDS),
+      MsgType: 'transfer_customer_service',
+    });
 
     const json = await h.handle(encryptedPost(h.wechat, textJson({ MsgId: '77' }), { envelope: 'json' }));
     const sealed = JSON.parse(json.body) as { Encrypt: string; MsgSignature: string; TimeStamp: number; Nonce: string };
     expect(sealed.TimeStamp).toBe(NOW_SECONDS);
-    const innerJson = h.wechat.decrypt({ Encrypt: sealed.Encrypt, msgSignature: sealed.MsgSignature, timestamp: String(sealed.TimeStamp), nonce: sealed.Nonce });
+    const innerJson = h.wechat.decrypt({
+      Encrypt: sealed.Encrypt,
+      msgSignature: sealed.MsgSignature,
+      timestamp: String(sealed.TimeStamp),
+      nonce: sealed.Nonce,
+    });
     expect(JSON.parse(innerJson)).toMatchObject({ ToUserName: USER, MsgType: 'transfer_customer_service' });
   });
 
@@ -245,10 +276,24 @@ describe('compatible mode', () => {
   it("opens the encrypted half of the Python sample's push and ignores the clear half", async () => {
     const { token, encodingAESKey, appid, timestamp, nonce, msgSignature: signature, Encrypt, clearFields } = PYTHON_SAMPLE;
     const h = harness({ token, encodingAESKey, appid, mode: 'compatible', clock: new ManualClock(Number(timestamp) * 1000) });
-    const request = encryptedRequest({ Encrypt, timestamp, nonce, token, msgSignature: signature, clearXml: clearFields.join('').replace('abcdteT', 'clear text differs') });
+    const request = encryptedRequest({
+      Encrypt,
+      timestamp,
+      nonce,
+      token,
+      msgSignature: signature,
+      clearXml: clearFields.join('').replace('abcdteT', 'clear text differs'),
+    });
     expectSuccess(await h.handle(request), 'handled');
     expect(h.received).toEqual([
-      { ToUserName: 'gh_10f6c3c3ac5a', FromUserName: 'oyORnuP8q7ou2gfYjqLzSIWZf0rs', CreateTime: 1409735668, MsgType: 'text', Content: 'abcdteT', MsgId: '6054768590064713728' },
+      {
+        ToUserName: 'gh_10f6c3c3ac5a',
+        FromUserName: 'oyORnuP8q7ou2gfYjqLzSIWZf0rs',
+        CreateTime: 1409735668,
+        MsgType: 'text',
+        Content: 'abcdteT',
+        MsgId: '6054768590064713728',
+      },
     ]);
   });
 
@@ -349,7 +394,7 @@ describe("WeChat's retries and replays", () => {
     ]);
   });
 
-  it('answers 503 (WeChat retries) when the DedupeStore fails: not the caller\'s fault', async () => {
+  it("answers 503 (WeChat retries) when the DedupeStore fails: not the caller's fault", async () => {
     const h = harness({
       dedupe: {
         claim: () => Promise.reject(new Error('redis unreachable')),

@@ -54,7 +54,11 @@ export function nextNonce(): string {
 }
 
 /** The query WeChat signs a GET check or a plaintext push with. */
-export function signedQuery(timestamp: number | string = NOW_SECONDS, nonce = nextNonce(), token = TOKEN): { signature: string; timestamp: string; nonce: string } {
+export function signedQuery(
+  timestamp: number | string = NOW_SECONDS,
+  nonce = nextNonce(),
+  token = TOKEN,
+): { signature: string; timestamp: string; nonce: string } {
   const ts = String(timestamp);
   return { signature: serverSignature({ token, timestamp: ts, nonce }), timestamp: ts, nonce };
 }

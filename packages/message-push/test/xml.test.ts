@@ -32,7 +32,8 @@ describe('parseWechatXml', () => {
   });
 
   it('takes the declaration, CDATA sections joined with text, entities and character references', () => {
-    const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<xml>\n  <A><![CDATA[x]]]]><![CDATA[>y]]></A><B>&lt;&amp;&gt;&quot;&apos;&#20320;&#x597D;</B><C/><D></D><E>  </E>\n</xml>\n';
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<xml>\n  <A><![CDATA[x]]]]><![CDATA[>y]]></A><B>&lt;&amp;&gt;&quot;&apos;&#20320;&#x597D;</B><C/><D></D><E>  </E>\n</xml>\n';
     expect(parseWechatXml(xml)).toEqual({ A: 'x]]>y', B: '<&>"\'你好', C: '', D: '', E: '  ' });
   });
 
@@ -51,7 +52,10 @@ describe('parseWechatXml', () => {
   });
 
   it('keeps a field named like an Object.prototype member a plain field', () => {
-    expect(parseWechatXml('<xml><constructor>a</constructor><toString>b</toString><toString>c</toString></xml>')).toEqual({ constructor: 'a', toString: ['b', 'c'] });
+    expect(parseWechatXml('<xml><constructor>a</constructor><toString>b</toString><toString>c</toString></xml>')).toEqual({
+      constructor: 'a',
+      toString: ['b', 'c'],
+    });
   });
 
   it.each([

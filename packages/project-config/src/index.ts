@@ -1,2 +1,12 @@
-export { EXAMPLE_CONFIG_FILE, loadProjectConfig, LOCAL_CONFIG_FILE, type AppSettings, type BaiduClientSettings, type ConfigMode, type FunctionSettings, type LoadOptions, type ProjectConfig } from './project-config';
+export {
+  EXAMPLE_CONFIG_FILE,
+  loadProjectConfig,
+  LOCAL_CONFIG_FILE,
+  type AppSettings,
+  type BaiduClientSettings,
+  type ConfigMode,
+  type FunctionSettings,
+  type LoadOptions,
+  type ProjectConfig,
+} from './project-config';
 export { LOCAL_SECRETS_FILE, localSecretsEnv } from './local-secrets';

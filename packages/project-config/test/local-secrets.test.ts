@@ -10,7 +10,11 @@ let root: string;
 let configFile: string;
 
 const config = (apps: Record<string, { secret: string }>) =>
-  JSON.stringify({ apps: Object.fromEntries(Object.entries(apps).map(([name, app], i) => [name, { appid: `wx${String(i).repeat(16)}`, secret: app.secret, envId: `${name.toLowerCase()}-env` }])) });
+  JSON.stringify({
+    apps: Object.fromEntries(
+      Object.entries(apps).map(([name, app], i) => [name, { appid: `wx${String(i).repeat(16)}`, secret: app.secret, envId: `${name.toLowerCase()}-env` }]),
+    ),
+  });
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'wxhub-secrets-'));

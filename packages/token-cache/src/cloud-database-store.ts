@@ -201,6 +201,7 @@ function documentsOf(result: unknown): Array<Record<string, unknown>> {
 
 function countOf(result: unknown, field: 'updated' | 'removed'): number {
   const count = (result as { stats?: Record<string, unknown> } | undefined)?.stats?.[field];
-  if (typeof count !== 'number') throw new TokenStoreError(field === 'updated' ? 'update' : 'remove', undefined, `the database answered without stats.${field}`);
+  if (typeof count !== 'number')
+    throw new TokenStoreError(field === 'updated' ? 'update' : 'remove', undefined, `the database answered without stats.${field}`);
   return count;
 }

@@ -16,7 +16,10 @@ export class UnknownTokenKeyError extends WxhubError {
 export class TokenUnavailableError extends WxhubError {
   readonly code = 'TOKEN_UNAVAILABLE';
   readonly transient = true;
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super(`no token available for key ${key}: ${reason}`);
   }
 }

@@ -6,7 +6,14 @@ import { mask, scrub, WxhubError } from '@wxhub/core';
  */
 export type TokenCacheEvent =
   /** A fresh token came from upstream and was stored. */
-  | { readonly type: 'fetched'; readonly key: string; readonly provider: string; readonly token: string; readonly expiresAt: number; readonly forceRefresh: boolean }
+  | {
+      readonly type: 'fetched';
+      readonly key: string;
+      readonly provider: string;
+      readonly token: string;
+      readonly expiresAt: number;
+      readonly forceRefresh: boolean;
+    }
   /** Another instance had already stored a fresh token. */
   | { readonly type: 'store-hit'; readonly key: string; readonly token: string; readonly expiresAt: number }
   /** Another instance holds the refresh lease; this one polls the store. */
@@ -14,7 +21,13 @@ export type TokenCacheEvent =
   /** An upstream fetch (after its retries) or a store operation of a refresh failed. */
   | { readonly type: 'refresh-failed'; readonly key: string; readonly code: string; readonly transient: boolean; readonly message: string }
   /** A token inside the margin but not yet expired was served because no fresh one could be had. */
-  | { readonly type: 'stale-served'; readonly key: string; readonly token: string; readonly expiresAt: number; readonly reason: 'refresh-failed' | 'wait-timed-out' }
+  | {
+      readonly type: 'stale-served';
+      readonly key: string;
+      readonly token: string;
+      readonly expiresAt: number;
+      readonly reason: 'refresh-failed' | 'wait-timed-out';
+    }
   /** A caller reported a token rejected upstream. */
   | { readonly type: 'invalidated'; readonly key: string; readonly token: string }
   /** An expired entry was removed by its key. */

@@ -35,11 +35,7 @@ export interface LockGuard {
   assertHeld(): void;
 }
 
-export async function withFileLock<T>(
-  lockFile: string,
-  options: FileLockOptions,
-  critical: (guard: LockGuard) => Promise<T>,
-): Promise<T> {
+export async function withFileLock<T>(lockFile: string, options: FileLockOptions, critical: (guard: LockGuard) => Promise<T>): Promise<T> {
   const record = await acquire(lockFile, options);
   const guard: LockGuard = {
     assertHeld() {

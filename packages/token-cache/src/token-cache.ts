@@ -258,12 +258,7 @@ export class TokenCache {
 
   private providerFor(key: string): TokenProvider {
     const { providers } = this.options;
-    const provider =
-      typeof providers === 'function'
-        ? providers(key)
-        : Object.prototype.hasOwnProperty.call(providers, key)
-          ? providers[key]
-          : undefined;
+    const provider = typeof providers === 'function' ? providers(key) : Object.prototype.hasOwnProperty.call(providers, key) ? providers[key] : undefined;
     if (!provider) throw new UnknownTokenKeyError(key);
     return provider;
   }

@@ -63,7 +63,7 @@ describe('FileStore files', () => {
     for (const entry of seen) expect(written.has(entry?.token?.value ?? 'torn or missing')).toBe(true);
   });
 
-  it("takes over the lock of a crashed process once it is stale", async () => {
+  it('takes over the lock of a crashed process once it is stale', async () => {
     const dir = tempDir();
     const clock = new ManualClock(NOW);
     const store = new FileStore({ dir, clock, lockStaleMs: 10_000 });

@@ -39,7 +39,7 @@ afterAll(async () => {
 describeStoreContract('RedisStore', () => newStore());
 
 describe('RedisStore keys in Redis', () => {
-  it('namespaces its keys and gives each a TTL of its expiry plus the grace, by the caller\'s clock', async () => {
+  it("namespaces its keys and gives each a TTL of its expiry plus the grace, by the caller's clock", async () => {
     const store = newStore({ graceMs: 500 });
     await store.claim(KEY, 'a', NOW + 30_000, NOW);
     const lease = await raw.pttl(store.leaseKey(KEY));
@@ -220,7 +220,9 @@ describe('RedisStore across processes', () => {
 
     const provider = new CountingProvider(systemClock);
     const log = new EventLog();
-    const caches = [0, 1].map((i) => new TokenCache({ store, providers: { [KEY]: provider }, holderId: `survivor-${i}`, sweepIntervalMs: Infinity, onEvent: log.handler }));
+    const caches = [0, 1].map(
+      (i) => new TokenCache({ store, providers: { [KEY]: provider }, holderId: `survivor-${i}`, sweepIntervalMs: Infinity, onEvent: log.handler }),
+    );
     const values = await Promise.all(caches.flatMap((cache) => [cache.get(KEY), cache.get(KEY)]));
 
     expect(provider.calls).toBe(1);

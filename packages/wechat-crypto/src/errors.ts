@@ -27,7 +27,10 @@ export class InvalidIvError extends WechatCryptoError {
 /** encryptedData / Encrypt is not base64, is empty, or is not whole AES blocks. */
 export class InvalidCiphertextError extends WechatCryptoError {
   readonly code = 'CRYPTO_BAD_CIPHERTEXT';
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super(`invalid ${field}: ${reason}`);
   }
 }

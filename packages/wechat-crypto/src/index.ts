@@ -1,4 +1,17 @@
-export { AppidMismatchError, BadMessageEncodingError, BadMessageLengthError, BadPaddingError, InvalidCiphertextError, InvalidEncodingAesKeyError, InvalidIvError, InvalidSessionKeyError, MissingWatermarkError, NotJsonError, SignatureMismatchError, WechatCryptoError } from './errors';
+export {
+  AppidMismatchError,
+  BadMessageEncodingError,
+  BadMessageLengthError,
+  BadPaddingError,
+  InvalidCiphertextError,
+  InvalidEncodingAesKeyError,
+  InvalidIvError,
+  InvalidSessionKeyError,
+  MissingWatermarkError,
+  NotJsonError,
+  SignatureMismatchError,
+  WechatCryptoError,
+} from './errors';
 export {
   decryptUserData,
   encryptUserData,
@@ -12,13 +25,7 @@ export {
   type Watermark,
 } from './user-data';
 export { rawDataSignature, verifyRawDataSignature } from './raw-data-signature';
-export {
-  msgSignature,
-  serverSignature,
-  verifyServerSignature,
-  type MsgSignatureParams,
-  type ServerSignatureParams,
-} from './push-signatures';
+export { msgSignature, serverSignature, verifyServerSignature, type MsgSignatureParams, type ServerSignatureParams } from './push-signatures';
 export {
   MessageCrypto,
   generateEncodingAesKey,

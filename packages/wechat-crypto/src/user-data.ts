@@ -109,9 +109,7 @@ function readWatermark(data: Record<string, unknown>): Watermark {
  * (`CRYPTO_BAD_PADDING`, `CRYPTO_NOT_JSON`, `CRYPTO_NO_WATERMARK`) as one answer: telling them
  * apart to an untrusted client would hand it a padding oracle.
  */
-export function decryptUserData<T extends object = Record<string, unknown>>(
-  params: DecryptUserDataParams,
-): DecryptedUserData<T> {
+export function decryptUserData<T extends object = Record<string, unknown>>(params: DecryptUserDataParams): DecryptedUserData<T> {
   const key = decodeSessionKey(params.sessionKey);
   const iv = decodeIv(params.iv);
   const ciphertext = decodeCiphertext(params.encryptedData);

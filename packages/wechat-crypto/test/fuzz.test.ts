@@ -132,11 +132,17 @@ describe('push messages under fuzzing', () => {
 
   it('round-trips arbitrary unicode messages under arbitrary keys and appids', () => {
     fc.assert(
-      fc.property(unicode(), unicode(1), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.string({ minLength: 1, maxLength: 10 }), (message, ownAppid, key, ownToken) => {
-        const own = new MessageCrypto({ token: ownToken, appid: ownAppid, encodingAESKey: Buffer.from(key).toString('base64').slice(0, 43) });
-        const sealed = own.encrypt(message);
-        expect(own.decrypt({ Encrypt: sealed.Encrypt, msgSignature: sealed.MsgSignature, timestamp: sealed.TimeStamp, nonce: sealed.Nonce })).toBe(message);
-      }),
+      fc.property(
+        unicode(),
+        unicode(1),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.string({ minLength: 1, maxLength: 10 }),
+        (message, ownAppid, key, ownToken) => {
+          const own = new MessageCrypto({ token: ownToken, appid: ownAppid, encodingAESKey: Buffer.from(key).toString('base64').slice(0, 43) });
+          const sealed = own.encrypt(message);
+          expect(own.decrypt({ Encrypt: sealed.Encrypt, msgSignature: sealed.MsgSignature, timestamp: sealed.TimeStamp, nonce: sealed.Nonce })).toBe(message);
+        },
+      ),
       RUNS,
     );
   });
@@ -146,7 +152,9 @@ describe('push messages under fuzzing', () => {
       fc.property(unicode(), unicode(1), (message, otherAppid) => {
         fc.pre(otherAppid !== appid);
         const sealed = new MessageCrypto({ token, encodingAESKey, appid: otherAppid }).encrypt(message);
-        const result = outcome(() => crypto.decrypt({ Encrypt: sealed.Encrypt, msgSignature: sealed.MsgSignature, timestamp: sealed.TimeStamp, nonce: sealed.Nonce }));
+        const result = outcome(() =>
+          crypto.decrypt({ Encrypt: sealed.Encrypt, msgSignature: sealed.MsgSignature, timestamp: sealed.TimeStamp, nonce: sealed.Nonce }),
+        );
         expect(result.ok === false && result.error instanceof AppidMismatchError).toBe(true);
       }),
       RUNS,
@@ -185,9 +193,7 @@ describe('push messages under fuzzing', () => {
         fc.pre(candidate !== signature);
         const result = outcome(() => crypto.decrypt({ Encrypt, msgSignature: candidate, timestamp, nonce }));
         expect(result.ok === false && result.error instanceof SignatureMismatchError).toBe(true);
-        expect(verifyServerSignature({ token, timestamp, nonce, signature: candidate })).toBe(
-          candidate === PUSH_DOC.push.signature,
-        );
+        expect(verifyServerSignature({ token, timestamp, nonce, signature: candidate })).toBe(candidate === PUSH_DOC.push.signature);
       }),
       RUNS,
     );
@@ -219,15 +225,21 @@ describe('push messages under fuzzing', () => {
 
   it('rejects arbitrary EncodingAESKeys with a typed error, and a valid but wrong one fails to decrypt', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 50 }), base64Of(fc.uint8Array({ minLength: 32, maxLength: 32 })).map((k) => k.slice(0, 43))), (key) => {
-        const built = outcome(() => new MessageCrypto({ token, appid, encodingAESKey: key }));
-        if (!built.ok) {
-          expect(built.error).toBeInstanceOf(InvalidEncodingAesKeyError);
-          return;
-        }
-        fc.pre(Buffer.from(`${key}=`, 'base64').toString('hex') !== Buffer.alloc(32).toString('hex'));
-        expect(outcome(() => built.value.decrypt({ Encrypt, msgSignature: signature, timestamp, nonce })).ok).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 50 }),
+          base64Of(fc.uint8Array({ minLength: 32, maxLength: 32 })).map((k) => k.slice(0, 43)),
+        ),
+        (key) => {
+          const built = outcome(() => new MessageCrypto({ token, appid, encodingAESKey: key }));
+          if (!built.ok) {
+            expect(built.error).toBeInstanceOf(InvalidEncodingAesKeyError);
+            return;
+          }
+          fc.pre(Buffer.from(`${key}=`, 'base64').toString('hex') !== Buffer.alloc(32).toString('hex'));
+          expect(outcome(() => built.value.decrypt({ Encrypt, msgSignature: signature, timestamp, nonce })).ok).toBe(false);
+        },
+      ),
       RUNS,
     );
   });

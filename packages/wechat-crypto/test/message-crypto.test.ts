@@ -28,8 +28,8 @@ function caught(fn: () => unknown): unknown {
   throw new Error('expected a throw');
 }
 
-describe('MessageCrypto against WeChat\'s published samples', () => {
-  it('reproduces the Java sample\'s ciphertexts from its fixed random prefix', () => {
+describe("MessageCrypto against WeChat's published samples", () => {
+  it("reproduces the Java sample's ciphertexts from its fixed random prefix", () => {
     const crypto = new MessageCrypto({ ...JAVA_SAMPLE, randomBytes: fixedRandom(JAVA_SAMPLE.random) });
     expect(crypto.encryptToBase64(JAVA_SAMPLE.replyMsg)).toBe(JAVA_SAMPLE.afterAesEncrypt);
     expect(crypto.encryptToBase64(JAVA_SAMPLE.replyMsg2)).toBe(JAVA_SAMPLE.afterAesEncrypt2);
@@ -63,7 +63,7 @@ describe('MessageCrypto against WeChat\'s published samples', () => {
     for (const field of CPP_SAMPLE.expectedFields) expect(message).toContain(field);
   });
 
-  it('decrypts the verify-URL sample\'s echostr', () => {
+  it("decrypts the verify-URL sample's echostr", () => {
     const { msgSignature: signature, timestamp, nonce, echostr, expected } = CORP_VERIFY_URL;
     const crypto = new MessageCrypto(CORP_VERIFY_URL);
     expect(crypto.decrypt({ Encrypt: echostr, msgSignature: signature, timestamp, nonce })).toBe(expected);
@@ -112,9 +112,7 @@ describe('MessageCrypto.encrypt', () => {
     const sealed = crypto.encrypt('hi');
     expect(sealed.TimeStamp).toBe(String(Date.UTC(2026, 0, 1, 0, 0, 5) / 1000));
     expect(sealed.Nonce).toMatch(/^\d{9}$/);
-    expect(sealed.MsgSignature).toBe(
-      msgSignature({ token: JAVA_SAMPLE.token, timestamp: sealed.TimeStamp, nonce: sealed.Nonce, encrypt: sealed.Encrypt }),
-    );
+    expect(sealed.MsgSignature).toBe(msgSignature({ token: JAVA_SAMPLE.token, timestamp: sealed.TimeStamp, nonce: sealed.Nonce, encrypt: sealed.Encrypt }));
   });
 
   it('pads to 32-byte blocks and uses a fresh random prefix each time', () => {

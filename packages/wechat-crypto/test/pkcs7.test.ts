@@ -36,9 +36,16 @@ describe('PKCS#7', () => {
         return Buffer.concat([prefix, tail]);
       });
     fc.assert(
-      fc.property(fc.oneof(nearValid, fc.uint8Array({ maxLength: 48 }).map((a) => Buffer.from(a))), fc.constantFrom(16, 32), (data, blockSize) => {
-        expect(pkcs7PaddingLength(data, blockSize)).toBe(naivePaddingLength(data, blockSize));
-      }),
+      fc.property(
+        fc.oneof(
+          nearValid,
+          fc.uint8Array({ maxLength: 48 }).map((a) => Buffer.from(a)),
+        ),
+        fc.constantFrom(16, 32),
+        (data, blockSize) => {
+          expect(pkcs7PaddingLength(data, blockSize)).toBe(naivePaddingLength(data, blockSize));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

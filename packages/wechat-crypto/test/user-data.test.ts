@@ -30,12 +30,10 @@ function caught(fn: () => unknown): unknown {
 
 function decryptPlaintext(plaintext: Buffer | string, autoPadding = true): unknown {
   const bytes = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
-  return caught(() =>
-    decryptUserData({ appid, sessionKey, iv, encryptedData: sealLoginPlaintext(sessionKey, iv, bytes, autoPadding) }),
-  );
+  return caught(() => decryptUserData({ appid, sessionKey, iv, encryptedData: sealLoginPlaintext(sessionKey, iv, bytes, autoPadding) }));
 }
 
-describe('decryptUserData against WeChat\'s published demo', () => {
+describe("decryptUserData against WeChat's published demo", () => {
   it('decrypts the official sample to the published userInfo', () => {
     const data = decryptUserData<UserInfoData>({ appid, sessionKey, iv, encryptedData });
     expect(data).toEqual(LOGIN_DEMO.expected);
@@ -211,15 +209,15 @@ describe('encryptUserData', () => {
     expect(() => encryptUserData({ appid: 'wxA', sessionKey, iv: 'short', data: {} })).toThrow(InvalidIvError);
   });
 
-  it('generates session keys in WeChat\'s format', () => {
+  it("generates session keys in WeChat's format", () => {
     const key = generateSessionKey();
     expect(key).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(generateSessionKey()).not.toBe(key);
   });
 });
 
-describe('what the watermark does not protect (WeChat\'s scheme has no MAC)', () => {
-  it('accepts an iv with one flipped bit, yielding a different openId: never trust encryptedData\'s openId over jscode2session\'s', () => {
+describe("what the watermark does not protect (WeChat's scheme has no MAC)", () => {
+  it("accepts an iv with one flipped bit, yielding a different openId: never trust encryptedData's openId over jscode2session's", () => {
     // Plaintext block 0 is `{"openId":"oGZUI`; byte 11 is the openId's first character.
     const tampered = Buffer.from(iv, 'base64');
     tampered[11] = (tampered[11] ?? 0) ^ 0x01;

@@ -60,7 +60,7 @@ export class WeChatClient {
     const response = await requestJson(url, {
       method: request.method,
       // WeChat wants a JSON body on every POST, `{}` when there are no parameters.
-      json: request.method === 'POST' ? request.body ?? {} : undefined,
+      json: request.method === 'POST' ? (request.body ?? {}) : undefined,
       timeoutMs: this.options.timeoutMs,
       dispatcher: this.options.dispatcher,
     });

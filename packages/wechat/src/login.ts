@@ -106,7 +106,10 @@ const FAILURE_MESSAGES: Readonly<Record<LoginDataFailure, string>> = {
 export class LoginDataError extends WxhubError {
   readonly code = 'LOGIN_DATA';
   readonly transient = false;
-  constructor(readonly reason: LoginDataFailure, cause?: WechatCryptoError) {
+  constructor(
+    readonly reason: LoginDataFailure,
+    cause?: WechatCryptoError,
+  ) {
     super(FAILURE_MESSAGES[reason]);
     if (cause) Object.defineProperty(this, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
   }

@@ -56,11 +56,7 @@ export function stableTokenProvider(options: WeChatTokenOptions): TokenProvider 
   };
 }
 
-async function fetchToken(
-  options: WeChatTokenOptions,
-  api: string,
-  send: (url: URL) => ReturnType<typeof requestJson>,
-): Promise<Token> {
+async function fetchToken(options: WeChatTokenOptions, api: string, send: (url: URL) => ReturnType<typeof requestJson>): Promise<Token> {
   const clock = options.clock ?? systemClock;
   // Time taken before sending: the token's lifetime starts no later than this, so the cache
   // never believes it lives longer than it does.

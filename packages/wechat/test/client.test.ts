@@ -17,7 +17,10 @@ afterEach(async () => {
 class CountingSource implements TokenSource {
   gets = 0;
   readonly invalidated: string[] = [];
-  constructor(public current: string, private readonly refresh: () => Promise<string>) {}
+  constructor(
+    public current: string,
+    private readonly refresh: () => Promise<string>,
+  ) {}
   async get(): Promise<string> {
     this.gets += 1;
     return this.current;

@@ -5,19 +5,20 @@ import { MemoryStore, TokenCache } from '@wxhub/token-cache';
 import { LOGIN_CODE_TTL_MS, LoginEmulator, WECHAT_TOKEN_POLICY, WeChatEmulator } from '@wxhub/local-cloud';
 import { Router, close, listen } from '@wxhub/local-cloud/testing';
 import { WeChatApiError, WeChatClient, clientCredentialProvider, tokenSource } from '../src';
-import {
-  LOGIN_ERRCODES,
-  LoginDataError,
-  code2Session,
-  decryptLoginData,
-  getUserPhoneNumber,
-  type LoginSession,
-  type UserInfoData,
-} from '../src/login';
+import { LOGIN_ERRCODES, LoginDataError, code2Session, decryptLoginData, getUserPhoneNumber, type LoginSession, type UserInfoData } from '../src/login';
 import { APP_A, APP_B } from './support/local-wechat';
 
 const OPENID = 'oA1b2C3d4E5f6G7h8I9j0KlMnOpQ';
-const USER_INFO = { openId: OPENID, nickName: '微信用户', gender: 0, language: 'zh_CN', city: '', province: '', country: '', avatarUrl: 'https://example.invalid/a.png' };
+const USER_INFO = {
+  openId: OPENID,
+  nickName: '微信用户',
+  gender: 0,
+  language: 'zh_CN',
+  city: '',
+  province: '',
+  country: '',
+  avatarUrl: 'https://example.invalid/a.png',
+};
 
 let clock: ManualClock;
 let wechat: WeChatEmulator;
@@ -131,7 +132,11 @@ describe('login end to end against the local cloud', () => {
 
   it('masks the secret and the code if WeChat echoes them in its errmsg', async () => {
     const code = login.issueLoginCode(APP_A.appid, OPENID);
-    wechat.inject({ path: '/sns/jscode2session', times: 1, respond: (request) => ({ body: { errcode: 40029, errmsg: `invalid code ${request.query.get('js_code')} for secret ${request.query.get('secret')}` } }) });
+    wechat.inject({
+      path: '/sns/jscode2session',
+      times: 1,
+      respond: (request) => ({ body: { errcode: 40029, errmsg: `invalid code ${request.query.get('js_code')} for secret ${request.query.get('secret')}` } }),
+    });
     const error = await rejection(exchange(code));
     expect(error).toMatchObject({ errcode: 40029 });
     expectNoSecrets(error, APP_A.secret, code);
@@ -190,7 +195,7 @@ describe('decryptLoginData failures', () => {
     expect(failure({ encryptedData: Buffer.alloc(20).toString('base64') }).reason).toBe('ciphertext');
   });
 
-  it("a stale session key (the user logged in again), a wrong iv, tampered data, JSON without watermark and non-JSON are one answer", () => {
+  it('a stale session key (the user logged in again), a wrong iv, tampered data, JSON without watermark and non-JSON are one answer', () => {
     const stale = sessionKey;
     login.issueLoginCode(APP_A.appid, OPENID);
     const current = login.sessionKeyOf(APP_A.appid, OPENID)!;
@@ -252,7 +257,11 @@ describe('getUserPhoneNumber', () => {
   });
 
   it('a malformed phone_info is a ProtocolError; an empty code is refused before sending', async () => {
-    wechat.inject({ path: '/wxa/business/getuserphonenumber', times: 1, respond: () => ({ body: { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: 13800138000 } } }) });
+    wechat.inject({
+      path: '/wxa/business/getuserphonenumber',
+      times: 1,
+      respond: () => ({ body: { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: 13800138000 } } }),
+    });
     expect(await rejection(getUserPhoneNumber(client(), 'a'.repeat(32)))).toBeInstanceOf(ProtocolError);
     expect(await rejection(getUserPhoneNumber(client(), ''))).toBeInstanceOf(InvalidArgumentError);
   });

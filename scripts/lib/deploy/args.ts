@@ -55,7 +55,8 @@ export function parseDeployArgs(argv: readonly string[]): DeployArgs | 'help' {
   const command = positional[0] === 'upload' ? 'upload' : 'functions';
   const names = positional[0] === 'upload' || positional[0] === 'functions' ? positional.slice(1) : positional;
   if (command === 'upload' && names.length > 0) throw new UsageError(`upload takes no names (got ${names.join(' ')})\n${USAGE}`);
-  if (command === 'functions' && (values.version !== undefined || values.desc !== undefined)) throw new UsageError(`--version and --desc are for \`upload\`\n${USAGE}`);
+  if (command === 'functions' && (values.version !== undefined || values.desc !== undefined))
+    throw new UsageError(`--version and --desc are for \`upload\`\n${USAGE}`);
   if (command === 'upload' && !values.version) throw new UsageError(`upload needs --version (e.g. --version 1.0.0)\n${USAGE}`);
   return {
     command,

@@ -33,7 +33,10 @@ export async function runDeploy(argv: readonly string[], io: DeployIo): Promise<
     if (file) checkTargetReferences(file, args.app, io.env, args.envId !== undefined);
     const config = loadProjectConfig({ root: io.root, mode: 'local', env: io.env, file });
     const common = { root: io.root, config, app: args.app, envId: args.envId, env: io.env };
-    const plan = args.command === 'upload' ? planMiniprogramUpload({ ...common, version: args.version, desc: args.desc }) : planFunctionsDeploy({ ...common, names: args.names });
+    const plan =
+      args.command === 'upload'
+        ? planMiniprogramUpload({ ...common, version: args.version, desc: args.desc })
+        : planFunctionsDeploy({ ...common, names: args.names });
     io.out(args.json ? JSON.stringify({ dryRun: args.dryRun, ...plan }, null, 2) : describePlan(plan, args.dryRun));
     if (args.dryRun) return plan.problems.length > 0 ? 1 : 0;
     const loadCi = io.loadCi ?? (() => loadMiniprogramCi(io.root, io.out));

@@ -48,7 +48,18 @@ export function inspectBuiltFunction(options: InspectOptions): FunctionPlan {
   const notes: string[] = [];
   const base = { name, dir: builtDir, envVars: [...(options.envVars ?? [])].sort() };
   if (!existsSync(join(builtDir, 'index.js'))) {
-    return { ...base, files: [], bytes: 0, dependencies: {}, timeoutSeconds: undefined, triggers: [], openapi: [], openapiUsed: [], problems: [`${name}: not built (no ${join(builtDir, 'index.js')}): run \`pnpm build\``], notes };
+    return {
+      ...base,
+      files: [],
+      bytes: 0,
+      dependencies: {},
+      timeoutSeconds: undefined,
+      triggers: [],
+      openapi: [],
+      openapiUsed: [],
+      problems: [`${name}: not built (no ${join(builtDir, 'index.js')}): run \`pnpm build\``],
+      notes,
+    };
   }
   const files = listFiles(builtDir, (path, isFolder) => isFolder && path === 'node_modules');
   const dependencies = readDependencies(builtDir, name, problems);
@@ -68,7 +79,9 @@ export function inspectBuiltFunction(options: InspectOptions): FunctionPlan {
   compareWithSource(name, sourceDir, triggers, openapi, problems);
   for (const call of openapiUsed) {
     if (!openapi.includes(call)) {
-      problems.push(`${name}: calls cloud.openapi.${call} but config.json permissions.openapi does not declare "${call}" (WeChat refuses the call with -604101)`);
+      problems.push(
+        `${name}: calls cloud.openapi.${call} but config.json permissions.openapi does not declare "${call}" (WeChat refuses the call with -604101)`,
+      );
     }
   }
   for (const declared of openapi) if (!openapiUsed.includes(declared)) notes.push(`declares openapi ${declared}, which its code does not call`);
@@ -89,7 +102,9 @@ function compareWithSource(name: string, sourceDir: string, triggers: readonly T
   for (const trigger of declared.config.triggers) {
     const built = triggers.find((candidate) => candidate.name === trigger.name);
     if (!built) {
-      problems.push(`${name}: the built config.json lacks the ${trigger.type} trigger "${trigger.name}" declared in its source config.json (stale build? run \`pnpm build\`)`);
+      problems.push(
+        `${name}: the built config.json lacks the ${trigger.type} trigger "${trigger.name}" declared in its source config.json (stale build? run \`pnpm build\`)`,
+      );
     } else if (!sameTriggers([trigger], [built])) {
       problems.push(`${name}: the built trigger "${trigger.name}" differs from its source config.json (stale build? run \`pnpm build\`)`);
     }
@@ -100,7 +115,8 @@ function compareWithSource(name: string, sourceDir: string, triggers: readonly T
     }
   }
   for (const permission of declared.config.openapi) {
-    if (!openapi.includes(permission)) problems.push(`${name}: the built config.json lacks the openapi permission "${permission}" declared in its source config.json`);
+    if (!openapi.includes(permission))
+      problems.push(`${name}: the built config.json lacks the openapi permission "${permission}" declared in its source config.json`);
   }
 }
 

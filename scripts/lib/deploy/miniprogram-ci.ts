@@ -16,10 +16,27 @@ export interface CiProjectOptions {
 /** The part of miniprogram-ci a deploy uses (its own typings are in its 276 MB install). */
 export interface MiniprogramCi {
   readonly Project: new (options: CiProjectOptions) => object;
-  upload(options: { project: object; version: string; desc?: string; setting?: Record<string, unknown>; onProgressUpdate?: (task: unknown) => void }): Promise<unknown>;
+  upload(options: {
+    project: object;
+    version: string;
+    desc?: string;
+    setting?: Record<string, unknown>;
+    onProgressUpdate?: (task: unknown) => void;
+  }): Promise<unknown>;
   readonly cloud: {
-    uploadFunction(options: { project: object; env: string; name: string; path: string; remoteNpmInstall: boolean }): Promise<{ filesCount: number; packSize: number }>;
-    createTimeTrigger(options: { project: object; envId: string; functionName: string; triggersConfig: Array<{ name: string; type: string; config: string }> }): Promise<unknown>;
+    uploadFunction(options: {
+      project: object;
+      env: string;
+      name: string;
+      path: string;
+      remoteNpmInstall: boolean;
+    }): Promise<{ filesCount: number; packSize: number }>;
+    createTimeTrigger(options: {
+      project: object;
+      envId: string;
+      functionName: string;
+      triggersConfig: Array<{ name: string; type: string; config: string }>;
+    }): Promise<unknown>;
   };
 }
 
@@ -38,7 +55,9 @@ export function loadMiniprogramCi(root: string, log: (line: string) => void = co
   if (!existsSync(join(entry, 'package.json'))) {
     log(`installing miniprogram-ci@${MINIPROGRAM_CI_VERSION} into ${dir} (first deploy only, about a minute)`);
     mkdirSync(dir, { recursive: true });
-    execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', `miniprogram-ci@${MINIPROGRAM_CI_VERSION}`], { stdio: 'inherit' });
+    execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', `miniprogram-ci@${MINIPROGRAM_CI_VERSION}`], {
+      stdio: 'inherit',
+    });
   }
   const loaded = tryRequire(() => require.resolve(entry));
   if (!loaded) throw new Error(`miniprogram-ci could not be loaded from ${entry}`);

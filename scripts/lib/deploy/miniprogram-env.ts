@@ -90,7 +90,9 @@ if (require.main === module) {
   try {
     const target = miniprogramTarget(loadProjectConfig({ root, mode: 'local' }));
     const written = writeMiniprogramEnv(root, target);
-    console.log(`mini program ${target.appid} → cloud env ${target.envId} (${written.changed.length > 0 ? `wrote ${written.changed.map((file) => file.slice(root.length + 1)).join(', ')}` : 'up to date'})`);
+    console.log(
+      `mini program ${target.appid} → cloud env ${target.envId} (${written.changed.length > 0 ? `wrote ${written.changed.map((file) => file.slice(root.length + 1)).join(', ')}` : 'up to date'})`,
+    );
   } catch (error) {
     console.error(`miniprogram env: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

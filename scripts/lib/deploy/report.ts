@@ -38,14 +38,22 @@ function describeFunctions(plan: FunctionsPlan, dryRun: boolean): string[] {
 function describeFunction(fn: FunctionPlan): string[] {
   const lines = [`${fn.name}  →  ${fn.dir}`];
   lines.push(...describeFiles(fn.files, '  '));
-  lines.push(`  dependencies installed by the cloud: ${Object.entries(fn.dependencies).map(([name, version]) => `${name}@${version}`).join(', ') || 'none'}`);
+  lines.push(
+    `  dependencies installed by the cloud: ${
+      Object.entries(fn.dependencies)
+        .map(([name, version]) => `${name}@${version}`)
+        .join(', ') || 'none'
+    }`,
+  );
   lines.push(`  timeout: ${fn.timeoutSeconds === undefined ? 'default (3 s)' : `${fn.timeoutSeconds} s`}`);
   lines.push(
     fn.triggers.length === 0
       ? '  triggers: none'
       : `  triggers: ${fn.triggers.map((t) => `${t.name} (${t.type} "${t.config}")`).join(', ')}: created after the upload (cloud.createTimeTrigger)`,
   );
-  lines.push(`  openapi permissions: ${fn.openapi.length === 0 ? 'none' : fn.openapi.join(', ')}; used by the code: ${fn.openapiUsed.length === 0 ? 'none' : fn.openapiUsed.join(', ')}`);
+  lines.push(
+    `  openapi permissions: ${fn.openapi.length === 0 ? 'none' : fn.openapi.join(', ')}; used by the code: ${fn.openapiUsed.length === 0 ? 'none' : fn.openapiUsed.join(', ')}`,
+  );
   lines.push(`  environment variables to set in the console: ${fn.envVars.length === 0 ? 'none' : fn.envVars.join(', ')}`);
   for (const note of fn.notes) lines.push(`  note: ${note}`);
   return lines;

@@ -16,7 +16,13 @@ export async function deployFunctions(plan: FunctionsPlan, loadCi: () => Minipro
   const key = requirePrivateKey(plan.privateKey);
   if (plan.problems.length > 0) throw new DeployCheckError(plan.problems);
   const ci = loadCi();
-  const project = new ci.Project({ appid: plan.target.appid, type: 'miniProgram', projectPath: plan.projectPath, privateKeyPath: key.path, ignores: ['node_modules/**/*'] });
+  const project = new ci.Project({
+    appid: plan.target.appid,
+    type: 'miniProgram',
+    projectPath: plan.projectPath,
+    privateKeyPath: key.path,
+    ignores: ['node_modules/**/*'],
+  });
   for (const fn of plan.functions) {
     log(`uploading ${fn.name} to ${plan.target.envId} (${fn.files.length} files, ${fn.bytes} bytes, remote npm install)`);
     const result = await ci.cloud.uploadFunction({ project, env: plan.target.envId, name: fn.name, path: fn.dir, remoteNpmInstall: plan.remoteNpmInstall });
@@ -45,7 +51,13 @@ export async function uploadMiniprogram(plan: UploadPlan, loadCi: () => Miniprog
   const previous = existsSync(envFile) ? readFileSync(envFile, 'utf8') : undefined;
   writeMiniprogramEnv(plan.projectPath, plan.target);
   try {
-    const project = new ci.Project({ appid: plan.target.appid, type: 'miniProgram', projectPath: plan.projectPath, privateKeyPath: key.path, ignores: plan.ignores });
+    const project = new ci.Project({
+      appid: plan.target.appid,
+      type: 'miniProgram',
+      projectPath: plan.projectPath,
+      privateKeyPath: key.path,
+      ignores: plan.ignores,
+    });
     log(`uploading mini program ${plan.target.appid} version ${plan.version} (${plan.files.length} files, cloud env ${plan.target.envId})`);
     // useProjectConfig: compile with project.config.json's settings, the TypeScript plugin included.
     await ci.upload({ project, version: plan.version, desc: plan.desc, setting: { useProjectConfig: true } });

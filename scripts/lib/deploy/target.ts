@@ -9,9 +9,7 @@ export interface DeployTarget {
   readonly envId: string;
 }
 
-export type PrivateKey =
-  | { readonly ok: true; readonly path: string; readonly variable: string }
-  | { readonly ok: false; readonly problem: string };
+export type PrivateKey = { readonly ok: true; readonly path: string; readonly variable: string } | { readonly ok: false; readonly problem: string };
 
 const APPID = /^wx[0-9a-f]{16}$/;
 const ENV_ID = /^[A-Za-z0-9-]{1,64}$/;

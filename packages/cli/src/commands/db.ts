@@ -4,7 +4,8 @@ import { ExitCode } from '../exit-codes';
 import { expectOperands, operandText } from '../operands';
 import { formatBytes, oneLine } from '../output';
 
-const QUERY_NOTE = 'The query is db.collection(…) text as in the mini program (_ = db.command, $ = db.command.aggregate); - reads it from stdin. It is parsed, never run as code.';
+const QUERY_NOTE =
+  'The query is db.collection(…) text as in the mini program (_ = db.command, $ = db.command.aggregate); - reads it from stdin. It is parsed, never run as code.';
 
 /** What sets one query command apart; the operand, the note and the exit code are the same for all. */
 type QueryCommandSpec = Pick<Command, 'name' | 'summary' | 'details'> & {
@@ -44,7 +45,7 @@ export const dbCommands: readonly Command[] = [
   queryCommand({
     name: 'db add',
     summary: 'insert documents (tcb/databaseadd)',
-    details: ['Prints the new documents\' _ids, one per line.'],
+    details: ["Prints the new documents' _ids, one per line."],
     example: `wxhub db add 'db.collection("todos").add({data: [{title: "a", due: new Date("2026-09-01")}, {title: "b", createdAt: db.serverDate()}]})' --app A`,
     async send(context, query) {
       const { ids } = await context.connect().cloud.add(query);

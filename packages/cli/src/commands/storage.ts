@@ -9,7 +9,11 @@ import { formatBytes } from '../output';
 import { progressReporter } from '../progress';
 
 /** Per-file failures of url/delete: printed to stderr, and exit code 1 (the others still succeeded). */
-function reportFailures(failed: ReadonlyArray<{ fileId: string; status: number; errmsg: string }>, stderr: { write(text: string): unknown }, json: boolean): typeof ExitCode.OK | typeof ExitCode.UPSTREAM {
+function reportFailures(
+  failed: ReadonlyArray<{ fileId: string; status: number; errmsg: string }>,
+  stderr: { write(text: string): unknown },
+  json: boolean,
+): typeof ExitCode.OK | typeof ExitCode.UPSTREAM {
   if (failed.length === 0) return ExitCode.OK;
   if (!json) for (const file of failed) stderr.write(`${file.fileId}: errcode ${file.status}: ${file.errmsg}\n`);
   return ExitCode.UPSTREAM;
@@ -59,7 +63,11 @@ export const storageCommands: readonly Command[] = [
       const maxAge = integerOption(args, 'max-age', 'storage url', { min: 1, max: 365 * 24 * 3600 });
       const links = await connect().cloud.downloadUrls(operands, maxAge);
       out.result({ files: links }, () => links.filter((link) => link.ok).map((link) => `${link.fileId}\t${link.url}`));
-      return reportFailures(links.filter((link) => !link.ok), io.stderr, out.json);
+      return reportFailures(
+        links.filter((link) => !link.ok),
+        io.stderr,
+        out.json,
+      );
     },
   },
   {
@@ -73,7 +81,11 @@ export const storageCommands: readonly Command[] = [
       if (operands.length === 0) throw new UsageError('missing the file ID(s)', 'storage delete');
       const results = await connect().cloud.deleteFiles(operands);
       out.result({ files: results }, () => results.filter((file) => file.ok).map((file) => `deleted ${file.fileId}`));
-      return reportFailures(results.filter((file) => !file.ok), io.stderr, out.json);
+      return reportFailures(
+        results.filter((file) => !file.ok),
+        io.stderr,
+        out.json,
+      );
     },
   },
 ];

@@ -135,7 +135,12 @@ export class LogicCommand extends ChainableCommand implements LogicCommandPart {
       }
       return call(head, depth, where, [(inner) => renderValue(operand, 'operand', inner, where)]);
     }
-    return call(head, depth, where, this.operands.map((operand) => (inner: number) => renderOperand(operand, onField, inner, where)));
+    return call(
+      head,
+      depth,
+      where,
+      this.operands.map((operand) => (inner: number) => renderOperand(operand, onField, inner, where)),
+    );
   }
 }
 
@@ -146,7 +151,10 @@ function renderOperand(operand: unknown, onField: boolean, depth: number, what: 
   if (onField && (operand instanceof QueryCommand || operand instanceof RegExp || operand instanceof Date)) {
     return renderValue(operand, 'operand', depth, what);
   }
-  throw new InvalidArgumentError(what, onField ? 'takes objects, commands, regular expressions or dates' : 'takes filter objects or logic commands when it is not the value of a field');
+  throw new InvalidArgumentError(
+    what,
+    onField ? 'takes objects, commands, regular expressions or dates' : 'takes filter objects or logic commands when it is not the value of a field',
+  );
 }
 
 /** `_.expr($.gt(['$a', '$b']))`: an aggregation expression as a query condition. */

@@ -75,7 +75,10 @@ export type AggregateOperators = {
 function aggregateOperators(): AggregateOperators {
   const operators: Partial<Record<AggregateOperatorName, (param: AggregateValue) => AggregateExpression>> = {};
   for (const name of AGGREGATE_OPERATOR_NAMES) operators[name] = (param) => new AggregateExpression(name, param);
-  return Object.freeze({ ...(operators as Record<AggregateOperatorName, (param: AggregateValue) => AggregateExpression>), pipeline: () => new PipelineBuilder() });
+  return Object.freeze({
+    ...(operators as Record<AggregateOperatorName, (param: AggregateValue) => AggregateExpression>),
+    pipeline: () => new PipelineBuilder(),
+  });
 }
 
 /** `db.command.aggregate`, typed: `$.sum(1)`, `$.pipeline()`. */

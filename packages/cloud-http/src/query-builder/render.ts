@@ -90,7 +90,10 @@ export function renderValue(value: unknown, mode: Mode, depth: number, what: str
   if (value instanceof QueryPart) return value.renderIn(mode, depth, what);
   if (Array.isArray(value)) return arrayLiteral(value, mode, depth, what);
   if (isPlainObject(value)) return objectLiteral(value, mode, depth, what);
-  throw new InvalidArgumentError(what, 'only plain objects, arrays, strings, finite numbers, booleans, null, Dates, RegExps and query helpers can be part of a query');
+  throw new InvalidArgumentError(
+    what,
+    'only plain objects, arrays, strings, finite numbers, booleans, null, Dates, RegExps and query helpers can be part of a query',
+  );
 }
 
 function arrayLiteral(value: readonly unknown[], mode: Mode, depth: number, what: string): string {

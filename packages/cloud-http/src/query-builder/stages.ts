@@ -11,9 +11,7 @@ export interface StageCall {
   readonly arg: unknown;
 }
 
-const OBJECT_STAGES: ReadonlySet<StageName> = new Set([
-  'project', 'group', 'sort', 'addFields', 'lookup', 'replaceRoot', 'sample', 'bucket', 'bucketAuto',
-]);
+const OBJECT_STAGES: ReadonlySet<StageName> = new Set(['project', 'group', 'sort', 'addFields', 'lookup', 'replaceRoot', 'sample', 'bucket', 'bucketAuto']);
 
 /** `.name(arg)` of an aggregation, the call opening at `depth`. */
 export function renderStage({ name, arg }: StageCall, depth: number): string {

@@ -30,7 +30,10 @@ export class ServerDate extends QueryPart {
 export class GeoPoint extends QueryPart {
   protected readonly role: Role = 'leaf';
 
-  constructor(readonly longitude: number, readonly latitude: number) {
+  constructor(
+    readonly longitude: number,
+    readonly latitude: number,
+  ) {
     super();
     if (!Number.isFinite(longitude) || Math.abs(longitude) > 180) throw new InvalidArgumentError('geoPoint longitude', 'must be a number from -180 to 180');
     if (!Number.isFinite(latitude) || Math.abs(latitude) > 90) throw new InvalidArgumentError('geoPoint latitude', 'must be a number from -90 to 90');

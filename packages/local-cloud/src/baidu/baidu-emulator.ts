@@ -5,9 +5,7 @@ import type { EmulatorReply, EmulatorRequest, Service } from '../http/router';
 import { FaultPlan, type FaultEffect, type FaultTarget } from '../faults/faults';
 import { recognizeText } from './ocr';
 
-export type BaiduAuthResult =
-  | { ok: true; clientId: string }
-  | { ok: false; error_code: 110 | 111; error_msg: string };
+export type BaiduAuthResult = { ok: true; clientId: string } | { ok: false; error_code: 110 | 111; error_msg: string };
 
 /**
  * A scripted failure on one of Baidu's paths (below the '/baidu' prefix, e.g. '/oauth/2.0/token'):

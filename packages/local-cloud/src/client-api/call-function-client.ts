@@ -12,7 +12,12 @@ export interface CallFunctionOptions {
 export class CallFunctionError extends WxhubError {
   readonly code = 'CALL_FUNCTION';
   readonly transient = false;
-  constructor(readonly errCode: number, readonly errMsg: string, readonly status: number, readonly requestID?: string) {
+  constructor(
+    readonly errCode: number,
+    readonly errMsg: string,
+    readonly status: number,
+    readonly requestID?: string,
+  ) {
     super(`errCode: ${errCode} | errMsg: ${errMsg}`);
   }
 }
@@ -23,11 +28,7 @@ const DEFAULT_TIMEOUT_MS = 65_000;
  * Plays a page's `wx.cloud.callFunction` against a running local cloud (`baseUrl` is its root
  * URL): resolves like the client SDK, or throws a CallFunctionError with its errCode/errMsg.
  */
-export async function callFunction<T = unknown>(
-  baseUrl: string,
-  request: ClientCallRequest,
-  options: CallFunctionOptions = {},
-): Promise<ClientCallSuccess<T>> {
+export async function callFunction<T = unknown>(baseUrl: string, request: ClientCallRequest, options: CallFunctionOptions = {}): Promise<ClientCallSuccess<T>> {
   const url = buildUrl(baseUrl, `${ClientCallApi.PREFIX}/callFunction`);
   const response = await requestJson(url, {
     method: 'POST',
@@ -42,12 +43,7 @@ export async function callFunction<T = unknown>(
       return { result: fields.result as T, errMsg: CLIENT_CALL_OK, requestID: fields.requestID };
     }
     if (typeof fields.errCode === 'number' && typeof fields.errMsg === 'string') {
-      throw new CallFunctionError(
-        fields.errCode,
-        fields.errMsg,
-        response.status,
-        typeof fields.requestID === 'string' ? fields.requestID : undefined,
-      );
+      throw new CallFunctionError(fields.errCode, fields.errMsg, response.status, typeof fields.requestID === 'string' ? fields.requestID : undefined);
     }
   }
   throw new ProtocolError(url.toString(), `not a callFunction answer (HTTP ${response.status})`);

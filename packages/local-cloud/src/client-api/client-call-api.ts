@@ -39,9 +39,7 @@ export class ClientCallApi {
     if (request.method.toUpperCase() !== 'POST') return requestFailure(405, 'use POST with a JSON body');
     const parsed = parseRequest(parseJsonBody(request));
     if (typeof parsed === 'string') return requestFailure(400, `parameter error: ${parsed}`);
-    const app = this.options.apps.find((candidate) =>
-      parsed.appid !== undefined ? candidate.appid === parsed.appid : candidate.name === parsed.app,
-    );
+    const app = this.options.apps.find((candidate) => (parsed.appid !== undefined ? candidate.appid === parsed.appid : candidate.name === parsed.app));
     if (!app) {
       const known = this.options.apps.map((a) => `${a.name} (${a.appid})`).join(', ');
       return requestFailure(404, `the local cloud has no mini program ${parsed.appid ?? parsed.app}; it has ${known || 'none'}`);

@@ -13,14 +13,7 @@ import type {
   UnaryExpression,
 } from 'acorn';
 import { AGGREGATE_OPERATOR_NAMES, LOGIC_COMMANDS, QUERY_COMMANDS, STAGES, UPDATE_COMMANDS, keyProblem } from '@wxhub/db-query-language';
-import {
-  isOneOf,
-  type Ir,
-  type LiteralIr,
-  type ObjectEntry,
-  type ObjectIr,
-  type PipelineIr,
-} from './ir';
+import { isOneOf, type Ir, type LiteralIr, type ObjectEntry, type ObjectIr, type PipelineIr } from './ir';
 import { brief, type Located, type QuerySource } from './query-source';
 import { checkArity, dateValue, dbRegExpValue, geoPointValue, regExpValue, serverDateValue } from './special-values';
 
@@ -31,12 +24,36 @@ const CHAINABLE_COMPARISONS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin
 
 /** How many arguments each command takes: [min, max]. */
 const QUERY_ARITY: Readonly<Record<(typeof QUERY_COMMANDS)[number], readonly [number, number]>> = {
-  eq: [1, 1], neq: [1, 1], gt: [1, 1], gte: [1, 1], lt: [1, 1], lte: [1, 1],
-  in: [1, 1], nin: [1, 1], all: [1, 1], elemMatch: [1, 1], exists: [1, 1], size: [1, 1], mod: [1, 2],
+  eq: [1, 1],
+  neq: [1, 1],
+  gt: [1, 1],
+  gte: [1, 1],
+  lt: [1, 1],
+  lte: [1, 1],
+  in: [1, 1],
+  nin: [1, 1],
+  all: [1, 1],
+  elemMatch: [1, 1],
+  exists: [1, 1],
+  size: [1, 1],
+  mod: [1, 2],
 };
 const UPDATE_ARITY: Readonly<Record<(typeof UPDATE_COMMANDS)[number], readonly [number, number]>> = {
-  set: [1, 1], remove: [0, 0], inc: [1, 1], mul: [1, 1], max: [1, 1], min: [1, 1], rename: [1, 1], bit: [1, 1],
-  push: [1, Infinity], pop: [0, 0], shift: [0, 0], unshift: [1, Infinity], pull: [1, 1], pullAll: [1, 1], addToSet: [1, 1],
+  set: [1, 1],
+  remove: [0, 0],
+  inc: [1, 1],
+  mul: [1, 1],
+  max: [1, 1],
+  min: [1, 1],
+  rename: [1, 1],
+  bit: [1, 1],
+  push: [1, Infinity],
+  pop: [0, 0],
+  shift: [0, 0],
+  unshift: [1, Infinity],
+  pull: [1, 1],
+  pullAll: [1, 1],
+  addToSet: [1, 1],
 };
 
 /** Why a kind of expression is refused (most never get here: the token scan stops them first). */
@@ -90,7 +107,10 @@ export class AstReader {
       case 'Identifier':
         throw this.source.refused(node, this.identifierRefusal(node));
       case 'MemberExpression':
-        throw this.source.refused(node, node.computed ? 'computed member access ([…]) is not allowed' : `property access '${this.source.snippet(node)}' is not allowed; only calls are`);
+        throw this.source.refused(
+          node,
+          node.computed ? 'computed member access ([…]) is not allowed' : `property access '${this.source.snippet(node)}' is not allowed; only calls are`,
+        );
       default:
         throw this.source.refused(node, REFUSALS[node.type] ?? `${node.type} is not allowed in a query`);
     }
@@ -163,7 +183,8 @@ export class AstReader {
       if (property.type === 'SpreadElement') throw this.source.refused(property, 'spread (...) is not allowed');
       if (property.kind !== 'init') throw this.source.refused(property, 'getters and setters are not allowed');
       if (property.method) throw this.source.refused(property, 'methods are not allowed');
-      if (property.shorthand) throw this.source.refused(property, `the shorthand property '${this.source.snippet(property)}' refers to a variable; write key: value`);
+      if (property.shorthand)
+        throw this.source.refused(property, `the shorthand property '${this.source.snippet(property)}' refers to a variable; write key: value`);
       const key = this.key(property.key, property.computed);
       const problem = keyProblem(key);
       if (problem !== undefined) throw this.source.refused(property.key, problem);

@@ -54,11 +54,17 @@ export function flattenObject(source: QuerySource, object: ObjectIr): Flattened 
         continue;
       }
       const kept = value.entries.filter((child) => child.key.startsWith('$'));
-      walk(value.entries.filter((child) => !child.key.startsWith('$')), `${path}.`);
+      walk(
+        value.entries.filter((child) => !child.key.startsWith('$')),
+        `${path}.`,
+      );
       if (kept.length > 0) add(path, { kind: 'object', entries: kept, at: value.at }, entry.keyAt);
     }
   };
-  walk(object.entries.filter((entry) => !entry.key.startsWith('$')), '');
+  walk(
+    object.entries.filter((entry) => !entry.key.startsWith('$')),
+    '',
+  );
   for (const entry of object.entries) if (entry.key.startsWith('$')) operators.push(entry);
   return { fields, operators };
 }

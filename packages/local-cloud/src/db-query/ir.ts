@@ -8,16 +8,7 @@ import type { QueryValue } from './types';
  * `add` data, and a nested object is flattened to dotted paths in `where` but kept in `add`.
  */
 export type Ir =
-  | LiteralIr
-  | ArrayIr
-  | ObjectIr
-  | QueryCommandIr
-  | LogicCommandIr
-  | UpdateCommandIr
-  | AggregateOperatorIr
-  | ExprIr
-  | ProjectionOperatorIr
-  | PipelineIr;
+  LiteralIr | ArrayIr | ObjectIr | QueryCommandIr | LogicCommandIr | UpdateCommandIr | AggregateOperatorIr | ExprIr | ProjectionOperatorIr | PipelineIr;
 
 interface Base {
   readonly at: Located;

@@ -5,12 +5,7 @@ import { encodeFilter } from './filter-encoding';
 import { isOneOf, type Ir } from './ir';
 import { brief, type QuerySource } from './query-source';
 import { encodeProjection, encodeStage } from './stage-encoding';
-import {
-  type DocumentId,
-  type OrderBy,
-  type ParsedQuery,
-  type QueryObject,
-} from './types';
+import { type DocumentId, type OrderBy, type ParsedQuery, type QueryObject } from './types';
 import { encodeUpdate } from './update-encoding';
 import { integer, objectArg, toData } from './value-encoding';
 
@@ -22,8 +17,22 @@ interface Link {
 }
 
 const CHAIN_METHODS: ReadonlySet<string> = new Set([
-  'collection', 'doc', 'where', 'orderBy', 'skip', 'limit', 'field', 'get', 'count',
-  'add', 'update', 'set', 'remove', 'aggregate', 'end', ...STAGES,
+  'collection',
+  'doc',
+  'where',
+  'orderBy',
+  'skip',
+  'limit',
+  'field',
+  'get',
+  'count',
+  'add',
+  'update',
+  'set',
+  'remove',
+  'aggregate',
+  'end',
+  ...STAGES,
 ]);
 
 const MAX_COLLECTION_NAME = 128;
@@ -107,7 +116,8 @@ export function readQuery(source: QuerySource, expression: Expression): ParsedQu
     if (result !== undefined) throw source.invalid(link.nameNode, `nothing may follow .${result.op === 'aggregate' ? 'end' : result.op}()`);
     const args = reader.readArgs(node);
     const [arg] = args;
-    const misplaced = () => source.invalid(link.nameNode, `.${name}() cannot be used ${mode === 'doc' ? 'after .doc()' : mode === 'aggregate' ? 'in an aggregation' : 'here'}`);
+    const misplaced = () =>
+      source.invalid(link.nameNode, `.${name}() cannot be used ${mode === 'doc' ? 'after .doc()' : mode === 'aggregate' ? 'in an aggregation' : 'here'}`);
     const noShape = () => {
       if (shaped()) throw source.invalid(link.nameNode, `.${name}() does not take orderBy/skip/limit/field`);
     };

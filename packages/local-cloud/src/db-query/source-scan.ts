@@ -8,10 +8,7 @@ export const ACORN_OPTIONS: Options = { ecmaVersion: 2022, sourceType: 'script',
 
 const OPENERS: ReadonlySet<TokenType> = new Set([tt.parenL, tt.bracketL, tt.braceL]);
 const CLOSERS: ReadonlySet<TokenType> = new Set([tt.parenR, tt.bracketR, tt.braceR]);
-const PLAIN: ReadonlySet<TokenType> = new Set([
-  tt.num, tt.string, tt.regexp, tt.name, tt.template, tt.backQuote,
-  tt.comma, tt.colon, tt.dot, tt.semi, tt.eof,
-]);
+const PLAIN: ReadonlySet<TokenType> = new Set([tt.num, tt.string, tt.regexp, tt.name, tt.template, tt.backQuote, tt.comma, tt.colon, tt.dot, tt.semi, tt.eof]);
 const VALUE_KEYWORDS: ReadonlySet<TokenType> = new Set([tt._new, tt._true, tt._false, tt._null]);
 /** Tokens after which `-5` is a value, not a subtraction. */
 const BEFORE_NEGATIVE: ReadonlySet<TokenType> = new Set([tt.parenL, tt.bracketL, tt.comma, tt.colon]);

@@ -5,9 +5,7 @@ import type { QueryObject, QueryValue } from './types';
 import { describe, integer, literalOf, objectArg, toAggregate, toData, toOperand } from './value-encoding';
 
 /** Stages whose argument is an object of aggregation expressions, passed on as written. */
-const OBJECT_STAGES: ReadonlySet<string> = new Set([
-  'project', 'group', 'sort', 'addFields', 'lookup', 'replaceRoot', 'sample', 'bucket', 'bucketAuto',
-]);
+const OBJECT_STAGES: ReadonlySet<string> = new Set(['project', 'group', 'sort', 'addFields', 'lookup', 'replaceRoot', 'sample', 'bucket', 'bucketAuto']);
 
 /** One `.stage(arg)` call as a MongoDB `{$stage: value}`. */
 export function encodeStage(source: QuerySource, stage: StageCall): QueryObject {
@@ -66,7 +64,10 @@ export function encodeProjection(source: QuerySource, ir: Ir | undefined, at: Lo
     if (value.kind === 'literal' && typeof value.value === 'boolean') out[key] = value.value ? 1 : 0;
     else if (value.kind === 'literal' && typeof value.value === 'number') out[key] = value.value > 0 ? 1 : 0;
     else if (value.kind === 'projection') {
-      out[key] = value.name === 'slice' ? { $slice: toData(source, value.param, '_.project.slice()') } : { $elemMatch: toOperand(source, value.param, '_.project.elemMatch()') };
+      out[key] =
+        value.name === 'slice'
+          ? { $slice: toData(source, value.param, '_.project.slice()') }
+          : { $elemMatch: toOperand(source, value.param, '_.project.elemMatch()') };
     } else if (value.kind === 'object') out[key] = toOperand(source, value, 'field()');
     else throw source.invalid(value.at, `field() takes true/false, 1/0 or _.project operators, not ${describe(value)}`);
   }

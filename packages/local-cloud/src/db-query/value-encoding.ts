@@ -108,12 +108,7 @@ export function fieldless(source: QuerySource, command: QueryCommandIr): QueryOb
  * Aggregation expressions: data in which `$.sum(1)` is `{$sum: 1}`. Sub-pipelines are only
  * meaningful inside a stage, so the stage encoder passes `pipeline`; elsewhere they are refused.
  */
-export function toAggregate(
-  source: QuerySource,
-  ir: Ir,
-  where: string,
-  pipeline?: (ir: PipelineIr) => QueryValue,
-): QueryValue {
+export function toAggregate(source: QuerySource, ir: Ir, where: string, pipeline?: (ir: PipelineIr) => QueryValue): QueryValue {
   switch (ir.kind) {
     case 'aggregateOperator':
       return aggregateOperator(source, ir, where, pipeline);
@@ -133,12 +128,7 @@ export function toAggregate(
   }
 }
 
-function aggregateOperator(
-  source: QuerySource,
-  ir: AggregateOperatorIr,
-  where: string,
-  pipeline?: (ir: PipelineIr) => QueryValue,
-): QueryObject {
+function aggregateOperator(source: QuerySource, ir: AggregateOperatorIr, where: string, pipeline?: (ir: PipelineIr) => QueryValue): QueryObject {
   return { [ir.operator]: toAggregate(source, ir.param, where, pipeline) };
 }
 

@@ -1,10 +1,4 @@
-import {
-  FunctionRuntime,
-  type FunctionRegistration,
-  type FunctionRuntimeOptions,
-  type InvokeOptions,
-  type InvokeResult,
-} from '../runtime/function-runtime';
+import { FunctionRuntime, type FunctionRegistration, type FunctionRuntimeOptions, type InvokeOptions, type InvokeResult } from '../runtime/function-runtime';
 import { sdkProcessEnv } from '../sdk-backend/sdk-env';
 import type { ApiTokens } from './api-tokens';
 import { readOpenApiPermissions } from './function-permissions';

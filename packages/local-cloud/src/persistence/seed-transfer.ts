@@ -35,7 +35,10 @@ export function importSeed(store: DatabaseStore, seed: Seed | string, options: I
     }
     const seeded = new Set<DocId>(documents.map((doc) => doc._id));
     // Removing the seed's own ids as well makes the seed's order the natural order.
-    const remove = existing.documents().map((doc) => doc._id).filter((id) => mode === 'replace' || seeded.has(id));
+    const remove = existing
+      .documents()
+      .map((doc) => doc._id)
+      .filter((id) => mode === 'replace' || seeded.has(id));
     return { collection: name, delete: remove, put: documents };
   });
   try {

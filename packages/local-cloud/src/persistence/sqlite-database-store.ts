@@ -15,7 +15,10 @@ export class SqliteDatabaseStore implements DatabaseStore {
   private readonly table: DocumentTable;
   private blobStore: SqliteBlobStore | undefined;
 
-  private constructor(private readonly db: SqliteConnection, readonly file: string) {
+  private constructor(
+    private readonly db: SqliteConnection,
+    readonly file: string,
+  ) {
     this.table = new DocumentTable(db, file);
     for (const stored of this.table.load()) {
       this.collections.set(stored.name, new SqliteCollectionStore(stored.name, this.table, stored.documents));

@@ -9,7 +9,9 @@ export class StoreLockedError extends WxhubError {
   readonly code = 'STORE_LOCKED';
   readonly transient = false;
   constructor(readonly file: string) {
-    super(`local cloud database ${file} is already open (another local cloud process, or another store in this one, holds its lock); stop it or use another data directory`);
+    super(
+      `local cloud database ${file} is already open (another local cloud process, or another store in this one, holds its lock); stop it or use another data directory`,
+    );
   }
 }
 
@@ -17,7 +19,11 @@ export class StoreLockedError extends WxhubError {
 export class StoreFileError extends WxhubError {
   readonly code = 'STORE_FILE';
   readonly transient = false;
-  constructor(readonly file: string, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`local cloud database ${file}: ${reason}`, options);
   }
 }

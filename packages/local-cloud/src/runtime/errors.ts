@@ -35,14 +35,12 @@ export class FunctionTimeoutError extends CloudFunctionError {
   static readonly ERR_CODE = -504003;
   readonly code = 'FUNCTION_TIMEOUT';
   readonly transient = false;
-  constructor(functionName: string, readonly timeoutMs: number, requestId?: string) {
-    super(
-      FunctionTimeoutError.ERR_CODE,
-      'functions invoke timeout',
-      functionName,
-      `Invoking task timed out after ${timeoutMs / 1000} seconds`,
-      requestId,
-    );
+  constructor(
+    functionName: string,
+    readonly timeoutMs: number,
+    requestId?: string,
+  ) {
+    super(FunctionTimeoutError.ERR_CODE, 'functions invoke timeout', functionName, `Invoking task timed out after ${timeoutMs / 1000} seconds`, requestId);
   }
 }
 

@@ -147,8 +147,7 @@ export class FunctionRuntime {
           execPath,
           env,
           startTimeoutMs: this.settings.startTimeoutMs,
-          onLog: (requestId, level, message) =>
-            this.logStore.add(key, { requestId, instanceId: id, level, message, at: this.clock.now() }),
+          onLog: (requestId, level, message) => this.logStore.add(key, { requestId, instanceId: id, level, message, at: this.clock.now() }),
         });
       },
     });
@@ -157,9 +156,7 @@ export class FunctionRuntime {
     this.functions.set(key, {
       registration,
       env,
-      timeoutMs:
-        registration.timeoutMs ??
-        (config.timeoutSeconds !== undefined ? config.timeoutSeconds * 1000 : this.settings.timeoutMs),
+      timeoutMs: registration.timeoutMs ?? (config.timeoutSeconds !== undefined ? config.timeoutSeconds * 1000 : this.settings.timeoutMs),
       memoryMb: registration.memoryMb ?? this.settings.memoryMb,
       pool,
     });
@@ -204,9 +201,7 @@ export class FunctionRuntime {
     try {
       lease = await fn.pool.acquire();
     } catch (error) {
-      throw error instanceof CloudFunctionError
-        ? error
-        : new FunctionExecutionError(registration.name, 'the function runtime is stopped', requestId);
+      throw error instanceof CloudFunctionError ? error : new FunctionExecutionError(registration.name, 'the function runtime is stopped', requestId);
     }
     const note = (message: string): void =>
       this.logStore.add(key, { requestId, instanceId: lease.instance.id, level: 'runtime', message, at: this.clock.now() });
@@ -242,9 +237,7 @@ export class FunctionRuntime {
 
   /** Stops instances idle for idleTimeoutMs or longer (clock time); returns how many. */
   async retireIdle(): Promise<number> {
-    const counts = await Promise.all(
-      [...this.functions.values()].map((fn) => fn.pool.retireIdle(this.settings.idleTimeoutMs)),
-    );
+    const counts = await Promise.all([...this.functions.values()].map((fn) => fn.pool.retireIdle(this.settings.idleTimeoutMs)));
     return counts.reduce((sum, count) => sum + count, 0);
   }
 

@@ -135,9 +135,7 @@ export class FunctionInstance {
         if (!pending) return;
         this.spec.onLog(invocation.requestId, 'runtime', `Invoking task timed out after ${invocation.timeoutMs / 1000} seconds`);
         // The caller hears of the timeout once the instance is gone, so it is never reused.
-        void this.kill().then(() =>
-          pending.reject(new FunctionTimeoutError(this.spec.functionName, invocation.timeoutMs, invocation.requestId)),
-        );
+        void this.kill().then(() => pending.reject(new FunctionTimeoutError(this.spec.functionName, invocation.timeoutMs, invocation.requestId)));
       }, invocation.timeoutMs);
       this.pending = { requestId: invocation.requestId, timer, resolve, reject };
       const message: InvokeMessage = {
@@ -204,8 +202,6 @@ export class FunctionInstance {
 
   private pipeOutput(stream: Readable | null, level: 'stdout' | 'stderr'): void {
     if (!stream) return;
-    readline
-      .createInterface({ input: stream, crlfDelay: Infinity })
-      .on('line', (line) => this.spec.onLog(this.pending?.requestId ?? null, level, line));
+    readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.spec.onLog(this.pending?.requestId ?? null, level, line));
   }
 }

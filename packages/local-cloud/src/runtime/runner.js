@@ -62,7 +62,8 @@ function captureStream(level) {
    * @param {unknown} [callback]
    */
   return function (chunk, encoding, callback) {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? /** @type {BufferEncoding} */ (encoding) : 'utf8');
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? /** @type {BufferEncoding} */ (encoding) : 'utf8');
     send({ type: 'log', requestId: current, level: level, text: text.replace(/\n$/, '') });
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') done();
@@ -140,7 +141,8 @@ async function invoke(message) {
     } catch (e) {
       throw new TypeError('the result is not JSON: ' + (e instanceof Error ? e.message : String(e)), { cause: e });
     }
-    reply = resultJson === undefined ? { type: 'result', requestId: message.requestId } : { type: 'result', requestId: message.requestId, resultJson: resultJson };
+    reply =
+      resultJson === undefined ? { type: 'result', requestId: message.requestId } : { type: 'result', requestId: message.requestId, resultJson: resultJson };
   } catch (thrown) {
     reply = Object.assign({ type: /** @type {const} */ ('error'), requestId: message.requestId }, describe(thrown));
   }

@@ -112,7 +112,8 @@ function parseParams(request: EmulatorRequest): PlainObject {
     const boundary = multipartBoundary(request.headers['content-type']);
     if (boundary !== undefined) return formParams(parseMultipart(request.body, boundary));
   } catch (error) {
-    if (error instanceof MultipartError) throw new CloudBackendError(BackendCode.INVALID_PARAM, `request body is not valid multipart/form-data: ${error.message}`);
+    if (error instanceof MultipartError)
+      throw new CloudBackendError(BackendCode.INVALID_PARAM, `request body is not valid multipart/form-data: ${error.message}`);
     throw error;
   }
   return parseBody(request.body);

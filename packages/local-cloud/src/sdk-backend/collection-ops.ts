@@ -20,7 +20,19 @@ const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false };
 
 /** The update operators the SDK can emit; anything else is refused rather than guessed at. */
 export const UPDATE_OPERATORS: ReadonlySet<string> = new Set([
-  '$set', '$inc', '$mul', '$unset', '$push', '$pop', '$pull', '$pullAll', '$addToSet', '$rename', '$max', '$min', '$bit',
+  '$set',
+  '$inc',
+  '$mul',
+  '$unset',
+  '$push',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$rename',
+  '$max',
+  '$min',
+  '$bit',
 ]);
 
 export interface SelectSpec {

@@ -1,15 +1,7 @@
 import type { ActionContext, ActionHandler, ActionReply } from './action-types';
 import { optionalBoolean, optionalEnum, optionalInteger, optionalString, requiredString } from './action-params';
 import { invalidParam } from './backend-error';
-import {
-  aggregateDocuments,
-  countDocuments,
-  insertDocuments,
-  modifyDocuments,
-  removeDocuments,
-  selectDocuments,
-  type Change,
-} from './collection-ops';
+import { aggregateDocuments, countDocuments, insertDocuments, modifyDocuments, removeDocuments, selectDocuments, type Change } from './collection-ops';
 import { isPlainObject, type PlainObject } from './documents';
 import { decodeEjson, decodeEjsonObject, encodeEjson } from './document-codec';
 

@@ -100,7 +100,10 @@ export class TransactionManager {
       if (writes.put.length === 0 && writes.delete.length === 0) continue;
       const current = this.store.collection(name);
       if (!current || view.conflictsWith(current)) {
-        throw new CloudBackendError(BackendCode.DATABASE_TRANSACTION_CONFLICT, `transaction ${transactionId} conflicts with a write to collection ${name}; it was aborted`);
+        throw new CloudBackendError(
+          BackendCode.DATABASE_TRANSACTION_CONFLICT,
+          `transaction ${transactionId} conflicts with a write to collection ${name}; it was aborted`,
+        );
       }
       batch.push(writes);
     }

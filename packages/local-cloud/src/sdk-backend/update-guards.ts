@@ -10,7 +10,10 @@ import { isPlainObject, type PlainObject } from './documents';
 const NUMERIC_OPERATORS: ReadonlySet<string> = new Set(['$inc', '$mul', '$bit']);
 const ARRAY_OPERATORS: ReadonlySet<string> = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
 
-type PathState = { readonly kind: 'missing' } | { readonly kind: 'found'; readonly value: unknown } | { readonly kind: 'blocked'; readonly at: string; readonly value: unknown };
+type PathState =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'found'; readonly value: unknown }
+  | { readonly kind: 'blocked'; readonly at: string; readonly value: unknown };
 
 export function assertUpdateFits(doc: PlainObject, operators: PlainObject): void {
   for (const [operator, fields] of Object.entries(operators)) {
@@ -24,7 +27,9 @@ export function assertUpdateFits(doc: PlainObject, operators: PlainObject): void
       }
       if (state.kind === 'missing') continue;
       if (NUMERIC_OPERATORS.has(operator) && typeof state.value !== 'number') {
-        throw requestFailed(`Cannot apply ${operator} to a value of non-numeric type. {_id: ${describe(doc._id)}} has the field '${path}' of non-numeric type ${typeName(state.value)}`);
+        throw requestFailed(
+          `Cannot apply ${operator} to a value of non-numeric type. {_id: ${describe(doc._id)}} has the field '${path}' of non-numeric type ${typeName(state.value)}`,
+        );
       }
       if (ARRAY_OPERATORS.has(operator) && !Array.isArray(state.value)) {
         throw requestFailed(`The field '${path}' must be an array but is of type ${typeName(state.value)} in document {_id: ${describe(doc._id)}}`);

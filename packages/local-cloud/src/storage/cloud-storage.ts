@@ -183,10 +183,7 @@ export class CloudStorage {
     return store;
   }
 
-  private locate(
-    envId: string,
-    fileId: string,
-  ): { ok: true; path: string } | { ok: false; code: Exclude<FileItemCode, 'SUCCESS'>; message: string } {
+  private locate(envId: string, fileId: string): { ok: true; path: string } | { ok: false; code: Exclude<FileItemCode, 'SUCCESS'>; message: string } {
     const ref = parseFileId(fileId);
     if (!ref) return { ok: false, code: 'INVALID_PARAM', message: `invalid fileID: ${fileId}` };
     if (ref.envId !== envId) {

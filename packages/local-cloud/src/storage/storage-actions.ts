@@ -55,11 +55,13 @@ function batchGetDownloadUrl(storage: CloudStorage, ctx: ActionContext): ActionR
     }
     return { fileId: item.fileid, maxAgeSeconds: maxAge };
   });
-  const downloadList = storage.temporaryUrls(ctx.envId, items).map((result) =>
-    result.code === 'SUCCESS'
-      ? { fileID: result.fileId, tempFileURL: result.url, code: 'SUCCESS', maxAge: result.maxAge }
-      : { fileID: result.fileId, tempFileURL: '', code: result.code, message: result.message },
-  );
+  const downloadList = storage
+    .temporaryUrls(ctx.envId, items)
+    .map((result) =>
+      result.code === 'SUCCESS'
+        ? { fileID: result.fileId, tempFileURL: result.url, code: 'SUCCESS', maxAge: result.maxAge }
+        : { fileID: result.fileId, tempFileURL: '', code: result.code, message: result.message },
+    );
   return { data: { download_list: downloadList } };
 }
 
@@ -72,6 +74,8 @@ function batchDeleteFile(storage: CloudStorage, ctx: ActionContext): ActionReply
   });
   const deleteList = storage
     .deleteFiles(ctx.envId, fileIds)
-    .map((result) => (result.code === 'SUCCESS' ? { fileID: result.fileId, code: 'SUCCESS' } : { fileID: result.fileId, code: result.code, message: result.message }));
+    .map((result) =>
+      result.code === 'SUCCESS' ? { fileID: result.fileId, code: 'SUCCESS' } : { fileID: result.fileId, code: result.code, message: result.message },
+    );
   return { data: { delete_list: deleteList } };
 }

@@ -11,8 +11,7 @@ export interface AuthorizeDeps {
 }
 
 export type Authorized =
-  | { readonly ok: true; readonly envId: string; readonly body: Readonly<Record<string, unknown>> }
-  | { readonly ok: false; readonly error: WeChatErrorBody };
+  { readonly ok: true; readonly envId: string; readonly body: Readonly<Record<string, unknown>> } | { readonly ok: false; readonly error: WeChatErrorBody };
 
 /**
  * What every `tcb/*` call with an env in its body (database, storage) checks first, in WeChat's order: POST (43002), a valid token

@@ -37,14 +37,23 @@ export function databaseRoutes(deps: DatabaseApiDeps): DatabaseRoute[] {
   return [
     route('databasequery', queryApi(deps, 'databasequery', ['get'], 'a read query (….get())', runGet)),
     route('databaseadd', queryApi(deps, 'databaseadd', ['add'], 'an insert query (….add({data: …}))', runAdd)),
-    route('databaseupdate', queryApi(deps, 'databaseupdate', ['update', 'set'], 'an update query (….update({data: …}) or ….doc(id).set({data: …}))', runUpdate)),
+    route(
+      'databaseupdate',
+      queryApi(deps, 'databaseupdate', ['update', 'set'], 'an update query (….update({data: …}) or ….doc(id).set({data: …}))', runUpdate),
+    ),
     route('databasedelete', queryApi(deps, 'databasedelete', ['remove'], 'a delete query (….remove())', runRemove)),
     route('databasecount', queryApi(deps, 'databasecount', ['count'], 'a count query (….count())', runCount)),
     route('databaseaggregate', queryApi(deps, 'databaseaggregate', ['aggregate'], 'an aggregation (….aggregate()….end())', runAggregate)),
-    route('databasecollectionadd', collectionApi(deps, (database, name) => database.createCollection(name))),
-    route('databasecollectiondelete', collectionApi(deps, (database, name) => {
-      if (!database.dropCollection(name)) throw collectionMissing(name);
-    })),
+    route(
+      'databasecollectionadd',
+      collectionApi(deps, (database, name) => database.createCollection(name)),
+    ),
+    route(
+      'databasecollectiondelete',
+      collectionApi(deps, (database, name) => {
+        if (!database.dropCollection(name)) throw collectionMissing(name);
+      }),
+    ),
     route('databasecollectionget', collectionListApi(deps)),
   ];
 }

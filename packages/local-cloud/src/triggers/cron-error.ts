@@ -11,7 +11,11 @@ export type CronFieldName = (typeof CRON_FIELDS)[number];
 export class CronSpecError extends WxhubError {
   readonly code = 'CRON_SPEC';
   readonly transient = false;
-  constructor(readonly spec: string, readonly field: CronFieldName | 'expression', readonly reason: string) {
+  constructor(
+    readonly spec: string,
+    readonly field: CronFieldName | 'expression',
+    readonly reason: string,
+  ) {
     super(
       field === 'expression'
         ? `invalid cron expression "${spec}": ${reason}`

@@ -29,7 +29,7 @@ export function parseField(text: string, field: FieldDefinition, spec: string): 
     if (rest.length > 0) fail(`"${item}" has more than one "/"`);
     const stepSize = step === undefined ? 1 : parseStep(step, item, fail);
     for (const value of expand(base, step !== undefined, field, fail)) {
-      if ((value.offset % stepSize) === 0) selected.add(value.value);
+      if (value.offset % stepSize === 0) selected.add(value.value);
     }
   }
   return [...selected].sort((a, b) => a - b);

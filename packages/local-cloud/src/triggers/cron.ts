@@ -72,9 +72,15 @@ export function parseCron(spec: string, options: CronOptions = {}): CronSchedule
   }
   const weekdayZero = options.weekdayZero ?? 'sunday';
   const defs = definitions(weekdayZero);
-  const [second, minute, hour, day, month, week, year] = CRON_FIELDS.map(
-    (name, i) => new Set(parseField(parts[i] as string, defs[name], spec)),
-  ) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  const [second, minute, hour, day, month, week, year] = CRON_FIELDS.map((name, i) => new Set(parseField(parts[i] as string, defs[name], spec))) as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   const jsWeekdays = new Set([...week].map((value) => (weekdayZero === 'monday' ? (value + 1) % 7 : value)));
   const dayRestricted = parts[3] !== '*';
   const weekRestricted = parts[5] !== '*';

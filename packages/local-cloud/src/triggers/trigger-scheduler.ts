@@ -59,7 +59,10 @@ export interface TriggerStatus {
 export class NoTimerTriggerError extends WxhubError {
   readonly code = 'NO_TIMER_TRIGGER';
   readonly transient = false;
-  constructor(readonly envId: string, readonly functionName: string) {
+  constructor(
+    readonly envId: string,
+    readonly functionName: string,
+  ) {
     super(`function ${functionName} in env ${envId} has no timer trigger`);
   }
 }

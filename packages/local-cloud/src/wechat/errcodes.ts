@@ -16,7 +16,9 @@ export interface WeChatErrorBody {
  * opaque; every errmsg ends with ` rid: <id>` so support can trace the call.
  */
 export function requestId(nowMs: number): string {
-  const seconds = Math.floor(nowMs / 1000).toString(16).padStart(8, '0');
+  const seconds = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `${seconds}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
 }
 

@@ -43,7 +43,10 @@ export class TokenLedger {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly apps = new Map<string, AppTokens>();
 
-  constructor(private readonly clock: Clock, private readonly policy: TokenPolicy) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly policy: TokenPolicy,
+  ) {}
 
   /**
    * `cgi-bin/token`: always a new token. The one it replaces keeps working for the overlap

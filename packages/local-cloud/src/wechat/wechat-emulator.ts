@@ -12,10 +12,7 @@ export type AuthResult = { ok: true; appid: string } | { ok: false; errcode: num
  * errmsg and a fresh rid unless `errmsg` is given) or a transport-level effect (status, delay,
  * hang). `appid` narrows it to one mini program (by the appid parameter or the token's owner).
  */
-export type WeChatFault = Omit<FaultTarget, 'when'> & { readonly appid?: string } & (
-    | { readonly errcode: number; readonly errmsg?: string }
-    | FaultEffect
-  );
+export type WeChatFault = Omit<FaultTarget, 'when'> & { readonly appid?: string } & ({ readonly errcode: number; readonly errmsg?: string } | FaultEffect);
 
 /** Addresses `get_api_domain_ip` reports (WeChat's answer lists its API servers' egress IPs). */
 /** What the emulated `cgi-bin/get_api_domain_ip` answers (WeChat's API servers' addresses). */

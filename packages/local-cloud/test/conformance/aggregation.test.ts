@@ -42,7 +42,12 @@ describe('grouping stages', () => {
   // 数据库 / 聚合 / Aggregate.group with $.sum and $.avg (聚合操作符 / sum, avg)
   test('group by a field computes sums and averages per group', async () => {
     const $ = t.db.command.aggregate;
-    const list = await run(t.items.aggregate().group({ _id: '$category', total: $.sum('$sales'), average: $.avg('$sales'), books: $.sum(1) }).sort({ _id: 1 }));
+    const list = await run(
+      t.items
+        .aggregate()
+        .group({ _id: '$category', total: $.sum('$sales'), average: $.avg('$sales'), books: $.sum(1) })
+        .sort({ _id: 1 }),
+    );
     expect(list).toEqual([
       { _id: 'Novel', total: 250, average: 250, books: 1 },
       { _id: 'Poem', total: 50, average: 50, books: 1 },
@@ -59,7 +64,14 @@ describe('grouping stages', () => {
   // 数据库 / 聚合 / Aggregate.count: one document {<name>: number of documents reaching the stage}
   test('count outputs one document holding the number of documents under the given name', async () => {
     const _ = t.db.command;
-    expect(await run(t.items.aggregate().match({ sales: _.gte(100) }).count('bestsellers'))).toEqual([{ bestsellers: 3 }]);
+    expect(
+      await run(
+        t.items
+          .aggregate()
+          .match({ sales: _.gte(100) })
+          .count('bestsellers'),
+      ),
+    ).toEqual([{ bestsellers: 3 }]);
   });
 
   // 数据库 / 聚合 / Aggregate.sortByCount: groups by the expression and sorts by count, descending
@@ -77,14 +89,24 @@ describe('reshaping stages', () => {
   // 数据库 / 聚合 / Aggregate.project: 1 keeps a field, 0 drops it (including _id), expressions compute
   test('project keeps, drops and computes fields', async () => {
     const $ = t.db.command.aggregate;
-    const list = await run(t.items.aggregate().match({ _id: 'b1' }).project({ _id: 0, title: 1, doubled: $.multiply(['$sales', 2]) }));
+    const list = await run(
+      t.items
+        .aggregate()
+        .match({ _id: 'b1' })
+        .project({ _id: 0, title: 1, doubled: $.multiply(['$sales', 2]) }),
+    );
     expect(list).toEqual([{ title: 'The Web', doubled: 800 }]);
   });
 
   // 数据库 / 聚合 / Aggregate.addFields: adds fields and keeps all existing ones
   test('addFields adds computed fields next to the existing ones', async () => {
     const $ = t.db.command.aggregate;
-    const list = await run(t.items.aggregate().match({ _id: 'b4' }).addFields({ revenue: $.multiply(['$sales', 3]), kind: 'book' }));
+    const list = await run(
+      t.items
+        .aggregate()
+        .match({ _id: 'b4' })
+        .addFields({ revenue: $.multiply(['$sales', 3]), kind: 'book' }),
+    );
     expect(list).toEqual([{ ...BOOKS[3], revenue: 150, kind: 'book' }]);
   });
 
@@ -125,7 +147,9 @@ describe('reshaping stages', () => {
       { _id: 'o3', bookList: [{ _id: 'b4' }] },
     ]);
     t.admin.insert('orders', [{ _id: 'o4', book: 'Nothing', quantity: 1 }]);
-    const unmatched = await run(t.db.collection('orders').aggregate().match({ _id: 'o4' }).lookup({ from: COLLECTION, localField: 'book', foreignField: 'title', as: 'bookList' }));
+    const unmatched = await run(
+      t.db.collection('orders').aggregate().match({ _id: 'o4' }).lookup({ from: COLLECTION, localField: 'book', foreignField: 'title', as: 'bookList' }),
+    );
     expect(unmatched).toEqual([{ _id: 'o4', book: 'Nothing', quantity: 1, bookList: [] }]);
   });
 
@@ -162,7 +186,14 @@ describe('reshaping stages', () => {
   // The stages chain: each stage's output is the next one's input (数据库 / 聚合 / Aggregate)
   test('a pipeline of match, unwind, group and sort feeds each stage the previous output', async () => {
     const $ = t.db.command.aggregate;
-    const list = await run(t.items.aggregate().match({ author: 'stark' }).unwind('$size').group({ _id: '$size', sales: $.sum('$sales') }).sort({ sales: -1, _id: 1 }));
+    const list = await run(
+      t.items
+        .aggregate()
+        .match({ author: 'stark' })
+        .unwind('$size')
+        .group({ _id: '$size', sales: $.sum('$sales') })
+        .sort({ sales: -1, _id: 1 }),
+    );
     expect(list).toEqual([
       { _id: 'M', sales: 400 },
       { _id: 'S', sales: 400 },

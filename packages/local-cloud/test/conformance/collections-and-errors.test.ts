@@ -114,7 +114,12 @@ describe('what the local cloud cannot evaluate', () => {
     const db = cloud.database();
     await db.createCollection('places').catch(() => undefined);
     await db.collection('places').add({ data: { loc: db.Geo.Point(113.3, 23.1) } });
-    const near = await failure(db.collection('places').where({ loc: db.command.geoNear({ geometry: db.Geo.Point(113.3, 23.1), maxDistance: 1000 }) }).get());
+    const near = await failure(
+      db
+        .collection('places')
+        .where({ loc: db.command.geoNear({ geometry: db.Geo.Point(113.3, 23.1), maxDistance: 1000 }) })
+        .get(),
+    );
     expect(near.message).toMatch(/geo query \$nearSphere is not supported by the local cloud/);
   });
 });

@@ -53,7 +53,10 @@ describe('adding documents', () => {
 describe('doc(id) and where', () => {
   // 数据库 / Document / Document.get: the record itself (an object, not a list)
   test('doc(id).get answers the record as data', async () => {
-    t.seed([{ _id: 'k', n: 1 }, { _id: 'other', n: 2 }]);
+    t.seed([
+      { _id: 'k', n: 1 },
+      { _id: 'other', n: 2 },
+    ]);
     const result = await sdkCall(t.items.doc('k').get());
     expect(result.data).toEqual({ _id: 'k', n: 1 });
     expect(result.errMsg).toBe('document.get:ok');
@@ -104,7 +107,12 @@ describe('doc(id) and where', () => {
 
   // 数据库 / Document / Document.remove and Query.remove (stats.removed counts the records removed)
   test('doc.remove removes one record; where.remove removes every match', async () => {
-    t.seed([{ _id: 'a', done: true }, { _id: 'b', done: true }, { _id: 'c', done: false }, { _id: 'd', done: false }]);
+    t.seed([
+      { _id: 'a', done: true },
+      { _id: 'b', done: true },
+      { _id: 'c', done: false },
+      { _id: 'd', done: false },
+    ]);
     expect((await sdkCall(t.items.doc('c').remove())).stats.removed).toBe(1);
     expect((await sdkCall(t.items.doc('c').remove())).stats.removed).toBe(0);
     const removed = await sdkCall(t.items.where({ done: true }).remove());
@@ -163,7 +171,18 @@ describe('data types', () => {
   // 数据库 / 数据库指引 / 数据类型: String, Number, Object, Array, Bool, Null, Date
   test('every documented type round-trips through add and get', async () => {
     const when = new Date(Date.UTC(2025, 5, 1, 12, 30, 15, 250));
-    const data = { s: 'text', int: 42, float: 0.25, negative: -7, yes: true, no: false, nothing: null, list: [1, 'two', { three: 3 }], object: { nested: { deep: [true] } }, when };
+    const data = {
+      s: 'text',
+      int: 42,
+      float: 0.25,
+      negative: -7,
+      yes: true,
+      no: false,
+      nothing: null,
+      list: [1, 'two', { three: 3 }],
+      object: { nested: { deep: [true] } },
+      when,
+    };
     const added = await sdkCall(t.items.add({ data }));
     const got = await sdkCall(t.items.doc(added._id).get());
     expect(got.data).toEqual({ _id: added._id, ...data });
@@ -180,7 +199,10 @@ describe('data types', () => {
   // 数据库 / 数据库指引 / 数据类型 / Date: Date objects come back as Date objects, to the millisecond
   test('a Date comes back as a Date with the same instant, and compares in queries', async () => {
     const when = new Date(Date.UTC(2024, 1, 29, 23, 59, 59, 999));
-    t.seed([{ _id: 'before', at: new Date(when.getTime() - 1) }, { _id: 'at', at: when }]);
+    t.seed([
+      { _id: 'before', at: new Date(when.getTime() - 1) },
+      { _id: 'at', at: when },
+    ]);
     const got = await sdkCall(t.items.doc('at').get());
     const at = (got.data as Doc).at;
     expect(at).toBeInstanceOf(Date);
@@ -210,7 +232,10 @@ describe('data types', () => {
   // 数据库 / Database / Database.serverDate in a query condition
   test('serverDate() in a query compares with the server time at the moment of the query', async () => {
     const now = t.env.clock.now();
-    t.seed([{ _id: 'soon', due: new Date(now + 30_000) }, { _id: 'past', due: new Date(now - 1) }]);
+    t.seed([
+      { _id: 'soon', due: new Date(now + 30_000) },
+      { _id: 'past', due: new Date(now - 1) },
+    ]);
     const overdue = () => sdkCall(t.items.where({ due: t.db.command.lt(t.db.serverDate()) }).get());
     expect((await overdue()).data.map((doc: Doc) => doc._id)).toEqual(['past']);
     t.env.clock.advance(31_000);

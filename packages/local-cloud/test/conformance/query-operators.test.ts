@@ -169,8 +169,20 @@ describe('field and array operators', () => {
   // dotted conditions that different elements may meet
   test('elemMatch needs a single element meeting every condition', async () => {
     t.seed([
-      { _id: 'e1', places: [{ area: 300, age: 1 }, { area: 50, age: 5 }] },
-      { _id: 'e2', places: [{ area: 300, age: 5 }, { area: 50, age: 1 }] },
+      {
+        _id: 'e1',
+        places: [
+          { area: 300, age: 1 },
+          { area: 50, age: 5 },
+        ],
+      },
+      {
+        _id: 'e2',
+        places: [
+          { area: 300, age: 5 },
+          { area: 50, age: 1 },
+        ],
+      },
     ]);
     const _ = t.db.command;
     expect(await match({ places: _.elemMatch({ area: _.gt(100), age: _.lt(2) }) })).toEqual(['e1']);
@@ -184,7 +196,10 @@ describe('aggregation expressions in queries', () => {
   // 数据库 / 查询指令 / Command.expr: an aggregation expression as a query condition, e.g. comparing
   // two fields of the same record
   test('expr compares fields of the same record', async () => {
-    t.seed([{ _id: 'short', inStock: 10, ordered: 12 }, { _id: 'enough', inStock: 10, ordered: 3 }]);
+    t.seed([
+      { _id: 'short', inStock: 10, ordered: 12 },
+      { _id: 'enough', inStock: 10, ordered: 3 },
+    ]);
     const $ = t.db.command.aggregate;
     expect(await match(expr(t.db, $.gt(['$ordered', '$inStock'])))).toEqual(['short']);
   });
@@ -218,7 +233,10 @@ describe('regular expressions', () => {
 describe('nested fields and arrays', () => {
   // 数据库 / 查询、更新数组/嵌套对象 / 匹配记录中的嵌套字段 (方式一 and 方式二)
   test('a nested field matches through a nested object or through dot notation', async () => {
-    t.seed([{ _id: 'n1', author: { name: 'ann', stats: { likes: 3 } } }, { _id: 'n2', author: { name: 'bob', stats: { likes: 4 } } }]);
+    t.seed([
+      { _id: 'n1', author: { name: 'ann', stats: { likes: 3 } } },
+      { _id: 'n2', author: { name: 'bob', stats: { likes: 4 } } },
+    ]);
     expect(await match({ author: { stats: { likes: 3 } } })).toEqual(['n1']);
     expect(await match({ 'author.stats.likes': 3 })).toEqual(['n1']);
     expect(await match({ 'author.name': 'bob' })).toEqual(['n2']);
@@ -244,7 +262,11 @@ describe('nested fields and arrays', () => {
 
   // 数据库 / 查询、更新数组/嵌套对象 / 结合查询指令进行匹配
   test('a query operator on an array field matches when some element meets it', async () => {
-    t.seed([{ _id: 'a1', numbers: [10, 20, 30] }, { _id: 'a2', numbers: [1, 2] }, { _id: 'a3', numbers: [12] }]);
+    t.seed([
+      { _id: 'a1', numbers: [10, 20, 30] },
+      { _id: 'a2', numbers: [1, 2] },
+      { _id: 'a3', numbers: [12] },
+    ]);
     const _ = t.db.command;
     expect(await match({ numbers: _.gt(25) })).toEqual(['a1']);
     // "存在包含大于 25 的值、同时也存在小于 15 的值": different elements may meet each part.

@@ -76,7 +76,10 @@ describe('paging and limits', () => {
 describe('projection', () => {
   beforeEach(() => t.seed(PEOPLE));
 
-  const fieldNames = (doc: Doc): string[] => Object.keys(doc).filter((key) => key !== '_id').sort();
+  const fieldNames = (doc: Doc): string[] =>
+    Object.keys(doc)
+      .filter((key) => key !== '_id')
+      .sort();
 
   // 数据库 / Collection / Collection.field: "value 传入 true|false（或 1|-1）表示要返回还是不要返回"
   // (whether _id comes back unasked is not stated, so only the other fields are checked)
@@ -103,9 +106,24 @@ describe('projection', () => {
   // 数据库 / 查询指令 / Command.project.slice (Collection.field: 返回数组的子数组: n, -n, [m, n])
   test('project.slice returns the first n, the last n, or n from position m of an array', async () => {
     const _ = t.db.command;
-    const first = await sdkCall(t.items.doc('p1').field({ tags: _.project.slice(2) }).get());
-    const last = await sdkCall(t.items.doc('p1').field({ tags: _.project.slice(-1) }).get());
-    const middle = await sdkCall(t.items.doc('p1').field({ tags: _.project.slice([1, 2]) }).get());
+    const first = await sdkCall(
+      t.items
+        .doc('p1')
+        .field({ tags: _.project.slice(2) })
+        .get(),
+    );
+    const last = await sdkCall(
+      t.items
+        .doc('p1')
+        .field({ tags: _.project.slice(-1) })
+        .get(),
+    );
+    const middle = await sdkCall(
+      t.items
+        .doc('p1')
+        .field({ tags: _.project.slice([1, 2]) })
+        .get(),
+    );
     expect((first.data as Doc).tags).toEqual(['a', 'b']);
     expect((last.data as Doc).tags).toEqual(['d']);
     expect((middle.data as Doc).tags).toEqual(['b', 'c']);

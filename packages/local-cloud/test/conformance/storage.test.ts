@@ -109,4 +109,3 @@ describe('getTempFileURL limits', () => {
     expect(fifty).toHaveLength(50);
   });
 });
-

@@ -31,7 +31,12 @@ async function outcome<T>(promise: Promise<T> | void | string): Promise<{ ok: tr
   }
 }
 
-beforeEach(() => t.seed([{ _id: 'aaa', amount: 100 }, { _id: 'bbb', amount: 0 }]));
+beforeEach(() =>
+  t.seed([
+    { _id: 'aaa', amount: 100 },
+    { _id: 'bbb', amount: 0 },
+  ]),
+);
 
 describe('runTransaction', () => {
   // Database.runTransaction 返回值: "resolve 的结果为 callback 事务执行函数的返回值"; the SDK commits
@@ -60,7 +65,12 @@ describe('runTransaction', () => {
     const thrown = new Error('insufficient funds');
     const result = await outcome(
       runTransaction(async (transaction) => {
-        await sdkCall(transaction.collection(COLLECTION).doc('aaa').update({ data: { amount: _.inc(-500) } }));
+        await sdkCall(
+          transaction
+            .collection(COLLECTION)
+            .doc('aaa')
+            .update({ data: { amount: _.inc(-500) } }),
+        );
         await sdkCall(transaction.collection(COLLECTION).add({ data: { _id: 'receipt' } }));
         throw thrown;
       }),
@@ -74,7 +84,12 @@ describe('runTransaction', () => {
   test('transaction.rollback(value) rejects runTransaction with that value and applies nothing', async () => {
     const result = await outcome(
       runTransaction(async (transaction) => {
-        await sdkCall(transaction.collection(COLLECTION).doc('bbb').set({ data: { amount: 999 } }));
+        await sdkCall(
+          transaction
+            .collection(COLLECTION)
+            .doc('bbb')
+            .set({ data: { amount: 999 } }),
+        );
         await transaction.rollback(-100);
       }),
     );
@@ -87,7 +102,12 @@ describe('runTransaction', () => {
     const _ = t.db.command;
     let seenOutside: Doc | undefined;
     await runTransaction(async (transaction) => {
-      await sdkCall(transaction.collection(COLLECTION).doc('aaa').update({ data: { amount: _.inc(-1) } }));
+      await sdkCall(
+        transaction
+          .collection(COLLECTION)
+          .doc('aaa')
+          .update({ data: { amount: _.inc(-1) } }),
+      );
       seenOutside = (await sdkCall(t.items.doc('aaa').get())).data as Doc;
     });
     expect(seenOutside).toEqual({ _id: 'aaa', amount: 100 });
@@ -143,8 +163,18 @@ describe('startTransaction', () => {
   test('commit applies the transaction’s writes', async () => {
     const _ = t.db.command;
     const transaction = await startTransaction();
-    await sdkCall(transaction.collection(COLLECTION).doc('aaa').update({ data: { amount: _.inc(-20) } }));
-    await sdkCall(transaction.collection(COLLECTION).doc('bbb').update({ data: { amount: _.inc(20) } }));
+    await sdkCall(
+      transaction
+        .collection(COLLECTION)
+        .doc('aaa')
+        .update({ data: { amount: _.inc(-20) } }),
+    );
+    await sdkCall(
+      transaction
+        .collection(COLLECTION)
+        .doc('bbb')
+        .update({ data: { amount: _.inc(20) } }),
+    );
     expect(t.stored('aaa')).toEqual({ _id: 'aaa', amount: 100 });
     await transaction.commit();
     expect(t.stored('aaa')).toEqual({ _id: 'aaa', amount: 80 });
@@ -168,8 +198,18 @@ describe('startTransaction', () => {
   test('of two transactions writing the same record only the first to commit succeeds', async () => {
     const first = await startTransaction();
     const second = await startTransaction();
-    await sdkCall(first.collection(COLLECTION).doc('aaa').set({ data: { amount: 1 } }));
-    const secondWrite = await outcome(second.collection(COLLECTION).doc('aaa').set({ data: { amount: 2 } }));
+    await sdkCall(
+      first
+        .collection(COLLECTION)
+        .doc('aaa')
+        .set({ data: { amount: 1 } }),
+    );
+    const secondWrite = await outcome(
+      second
+        .collection(COLLECTION)
+        .doc('aaa')
+        .set({ data: { amount: 2 } }),
+    );
     await first.commit();
     const secondCommit = secondWrite.ok ? await outcome(second.commit()) : secondWrite;
     expect(secondCommit.ok).toBe(false);

@@ -24,7 +24,10 @@ describe('field update operators', () => {
 
   // 数据库 / 更新指令 / Command.set: "以下方法更新 style 为 { color: 'red', size: 'large' }"
   test('set replaces the whole value of a field, object included', async () => {
-    const after = await afterUpdate({ _id: 'k', style: { color: 'blue', size: 'small', weight: 'bold' } }, { style: t.db.command.set({ color: 'red', size: 'large' }) });
+    const after = await afterUpdate(
+      { _id: 'k', style: { color: 'blue', size: 'small', weight: 'bold' } },
+      { style: t.db.command.set({ color: 'red', size: 'large' }) },
+    );
     expect(after).toEqual({ _id: 'k', style: { color: 'red', size: 'large' } });
   });
 
@@ -54,7 +57,10 @@ describe('field update operators', () => {
 
   // 数据库 / 更新指令 / Command.min: the field becomes the value only when the value is smaller
   test('min lowers the field only when the value is smaller', async () => {
-    t.seed([{ _id: 'high', progress: 80 }, { _id: 'low', progress: 30 }]);
+    t.seed([
+      { _id: 'high', progress: 80 },
+      { _id: 'low', progress: 30 },
+    ]);
     const _ = t.db.command;
     await sdkCall(t.items.doc('high').update({ data: { progress: _.min(50) } }));
     await sdkCall(t.items.doc('low').update({ data: { progress: _.min(50) } }));
@@ -64,7 +70,10 @@ describe('field update operators', () => {
 
   // 数据库 / 更新指令 / Command.max: the field becomes the value only when the value is larger
   test('max raises the field only when the value is larger', async () => {
-    t.seed([{ _id: 'high', progress: 80 }, { _id: 'low', progress: 30 }]);
+    t.seed([
+      { _id: 'high', progress: 80 },
+      { _id: 'low', progress: 30 },
+    ]);
     const _ = t.db.command;
     await sdkCall(t.items.doc('high').update({ data: { progress: _.max(50) } }));
     await sdkCall(t.items.doc('low').update({ data: { progress: _.max(50) } }));
@@ -98,7 +107,11 @@ describe('array update operators', () => {
   // 数据库 / 更新指令 / Command.push 示例 2 and "position 说明" (negative positions count from the end)
   test('push with each and position inserts at that index; a negative position counts from the end', async () => {
     const _ = t.db.command;
-    t.seed([{ _id: 'front', tags: ['a', 'b', 'c'] }, { _id: 'back', tags: ['a', 'b', 'c'] }, { _id: 'past', tags: ['a'] }]);
+    t.seed([
+      { _id: 'front', tags: ['a', 'b', 'c'] },
+      { _id: 'back', tags: ['a', 'b', 'c'] },
+      { _id: 'past', tags: ['a'] },
+    ]);
     await sdkCall(t.items.doc('front').update({ data: { tags: _.push({ each: ['x', 'y'], position: 1 }) } }));
     await sdkCall(t.items.doc('back').update({ data: { tags: _.push({ each: ['x'], position: -1 }) } }));
     await sdkCall(t.items.doc('past').update({ data: { tags: _.push({ each: ['x'], position: 5 }) } }));
@@ -113,20 +126,34 @@ describe('array update operators', () => {
     t.seed([
       { _id: 'words', tags: ['m', 'c'] },
       { _id: 'only-sort', tags: [3, 1, 2] },
-      { _id: 'records', people: [{ name: 'b', age: 30 }, { name: 'a', age: 20 }] },
+      {
+        _id: 'records',
+        people: [
+          { name: 'b', age: 30 },
+          { name: 'a', age: 20 },
+        ],
+      },
     ]);
     await sdkCall(t.items.doc('words').update({ data: { tags: _.push({ each: ['z', 'a'], sort: 1 }) } }));
     await sdkCall(t.items.doc('only-sort').update({ data: { tags: _.push({ each: [], sort: -1 }) } }));
     await sdkCall(t.items.doc('records').update({ data: { people: _.push({ each: [{ name: 'c', age: 25 }], sort: { age: 1 } }) } }));
     expect(t.stored('words')?.tags).toEqual(['a', 'c', 'm', 'z']);
     expect(t.stored('only-sort')?.tags).toEqual([3, 2, 1]);
-    expect(t.stored('records')?.people).toEqual([{ name: 'a', age: 20 }, { name: 'c', age: 25 }, { name: 'b', age: 30 }]);
+    expect(t.stored('records')?.people).toEqual([
+      { name: 'a', age: 20 },
+      { name: 'c', age: 25 },
+      { name: 'b', age: 30 },
+    ]);
   });
 
   // 数据库 / 更新指令 / Command.push "slice 说明": 0 empties, n keeps the first n, -n keeps the last n
   test('push with slice keeps the first n, the last n, or none', async () => {
     const _ = t.db.command;
-    t.seed([{ _id: 'first', tags: [1, 2] }, { _id: 'last', tags: [1, 2] }, { _id: 'none', tags: [1, 2] }]);
+    t.seed([
+      { _id: 'first', tags: [1, 2] },
+      { _id: 'last', tags: [1, 2] },
+      { _id: 'none', tags: [1, 2] },
+    ]);
     await sdkCall(t.items.doc('first').update({ data: { tags: _.push({ each: [3, 4], slice: 3 }) } }));
     await sdkCall(t.items.doc('last').update({ data: { tags: _.push({ each: [3, 4], slice: -2 }) } }));
     await sdkCall(t.items.doc('none').update({ data: { tags: _.push({ each: [3], slice: 0 }) } }));
@@ -160,7 +187,10 @@ describe('array update operators', () => {
   // 数据库 / 更新指令 / Command.pull 示例 1 (常量) and 示例 2 (查询条件)
   test('pull removes every element equal to the value, or matching a condition', async () => {
     const _ = t.db.command;
-    t.seed([{ _id: 'value', tags: ['database', 'cloud', 'database', 'x'] }, { _id: 'condition', tags: ['database', 'cloud', 'x'] }]);
+    t.seed([
+      { _id: 'value', tags: ['database', 'cloud', 'database', 'x'] },
+      { _id: 'condition', tags: ['database', 'cloud', 'x'] },
+    ]);
     await sdkCall(t.items.doc('value').update({ data: { tags: _.pull('database') } }));
     await sdkCall(t.items.doc('condition').update({ data: { tags: _.pull(_.in(['database', 'cloud'])) } }));
     expect(t.stored('value')?.tags).toEqual(['cloud', 'x']);
@@ -171,10 +201,23 @@ describe('array update operators', () => {
   test('pull with an object condition removes the matching records of an array', async () => {
     const _ = t.db.command;
     const after = await afterUpdate(
-      { _id: 'k', places: [{ type: 'garden', area: 300, age: 1 }, { type: 'theatre', area: 50, age: 1 }, { type: 'museum', area: 200, age: 9 }] },
+      {
+        _id: 'k',
+        places: [
+          { type: 'garden', area: 300, age: 1 },
+          { type: 'theatre', area: 50, age: 1 },
+          { type: 'museum', area: 200, age: 9 },
+        ],
+      },
       { places: _.pull({ area: _.gt(100), age: _.lt(2) }) },
     );
-    expect(after).toEqual({ _id: 'k', places: [{ type: 'theatre', area: 50, age: 1 }, { type: 'museum', area: 200, age: 9 }] });
+    expect(after).toEqual({
+      _id: 'k',
+      places: [
+        { type: 'theatre', area: 50, age: 1 },
+        { type: 'museum', area: 200, age: 9 },
+      ],
+    });
   });
 
   // 数据库 / 更新指令 / Command.pullAll
@@ -186,7 +229,11 @@ describe('array update operators', () => {
   // 数据库 / 更新指令 / Command.addToSet 示例 1 and 示例 2 ($each)
   test('addToSet adds an element only when absent, one or several', async () => {
     const _ = t.db.command;
-    t.seed([{ _id: 'one', tags: ['cloud'] }, { _id: 'present', tags: ['database'] }, { _id: 'many', tags: ['cloud'] }]);
+    t.seed([
+      { _id: 'one', tags: ['cloud'] },
+      { _id: 'present', tags: ['database'] },
+      { _id: 'many', tags: ['cloud'] },
+    ]);
     await sdkCall(t.items.doc('one').update({ data: { tags: _.addToSet('database') } }));
     await sdkCall(t.items.doc('present').update({ data: { tags: _.addToSet('database') } }));
     await sdkCall(t.items.doc('many').update({ data: { tags: _.addToSet({ $each: ['database', 'cloud'] }) } }));
@@ -205,7 +252,11 @@ describe('updating inside arrays and nested objects', () => {
   // 数据库 / 查询、更新数组/嵌套对象 / 匹配并更新数组中的元素: where the array matches a value,
   // 'field.$' updates the first matching element
   test("'field.$' updates the first element the query matched, in every matched document", async () => {
-    t.seed([{ _id: 'one', numbers: [10, 20, 30] }, { _id: 'two', numbers: [20, 20, 40] }, { _id: 'none', numbers: [1] }]);
+    t.seed([
+      { _id: 'one', numbers: [10, 20, 30] },
+      { _id: 'two', numbers: [20, 20, 40] },
+      { _id: 'none', numbers: [1] },
+    ]);
     const result = await sdkCall(t.items.where({ numbers: 20 }).update({ data: { 'numbers.$': 25 } }));
     expect(result.stats.updated).toBe(2);
     expect(t.stored('one')?.numbers).toEqual([10, 25, 30]);
@@ -224,11 +275,19 @@ describe('updating inside arrays and nested objects', () => {
 
   // 数据库 / Collection / Query.update ("批量更新"): where.update changes every matching document
   test('where.update applies the operators to every matching document and counts them', async () => {
-    t.seed([{ _id: 'a', done: false, progress: 10 }, { _id: 'b', done: false, progress: 20 }, { _id: 'c', done: true, progress: 30 }]);
+    t.seed([
+      { _id: 'a', done: false, progress: 10 },
+      { _id: 'b', done: false, progress: 20 },
+      { _id: 'c', done: true, progress: 30 },
+    ]);
     const result = await sdkCall(t.items.where({ done: false }).update({ data: { progress: t.db.command.inc(10) } }));
     expect(result.stats.updated).toBe(2);
     const all = await sdkCall(t.items.orderBy('_id', 'asc').get());
-    expect(all.data.map((doc: Doc) => [doc._id, doc.progress])).toEqual([['a', 20], ['b', 30], ['c', 30]]);
+    expect(all.data.map((doc: Doc) => [doc._id, doc.progress])).toEqual([
+      ['a', 20],
+      ['b', 30],
+      ['c', 30],
+    ]);
     expect(ids(all.data)).toEqual(['a', 'b', 'c']);
   });
 });

@@ -16,7 +16,10 @@ export class CountingProvider implements TokenProvider {
   private readonly failures: unknown[] = [];
   private readonly started: Array<(request: FetchRequest) => void> = [];
 
-  constructor(private readonly clock: Clock, private readonly lifetimeMs = 7_200_000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly lifetimeMs = 7_200_000,
+  ) {}
 
   get calls(): number {
     return this.requests.length;

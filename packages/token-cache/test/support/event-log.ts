@@ -18,8 +18,12 @@ export class EventLog {
     return this.events.filter((event): event is Extract<TokenCacheEvent, { type: T }> => event.type === type);
   }
 
-  when<T extends TokenCacheEvent['type']>(type: T, match: (event: Extract<TokenCacheEvent, { type: T }>) => boolean = () => true): Promise<Extract<TokenCacheEvent, { type: T }>> {
-    const matches = (event: TokenCacheEvent): event is Extract<TokenCacheEvent, { type: T }> => event.type === type && match(event as Extract<TokenCacheEvent, { type: T }>);
+  when<T extends TokenCacheEvent['type']>(
+    type: T,
+    match: (event: Extract<TokenCacheEvent, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<TokenCacheEvent, { type: T }>> {
+    const matches = (event: TokenCacheEvent): event is Extract<TokenCacheEvent, { type: T }> =>
+      event.type === type && match(event as Extract<TokenCacheEvent, { type: T }>);
     const past = this.events.find(matches);
     if (past) return Promise.resolve(past as Extract<TokenCacheEvent, { type: T }>);
     return new Promise((resolve) => this.waiters.push({ match: matches, resolve: (event) => resolve(event as Extract<TokenCacheEvent, { type: T }>) }));

@@ -36,8 +36,10 @@ async function run(command: ChildCommand): Promise<ChildAnswer> {
 const keepAlive = setInterval(() => undefined, 1 << 30);
 process.send?.('ready');
 process.once('message', (command: ChildCommand) => {
-  run(command).finally(() => clearInterval(keepAlive)).then(
-    (answer) => process.send?.(answer, () => process.exit(0)),
-    (error: unknown) => process.send?.({ error: String(error) }, () => process.exit(1)),
-  );
+  run(command)
+    .finally(() => clearInterval(keepAlive))
+    .then(
+      (answer) => process.send?.(answer, () => process.exit(0)),
+      (error: unknown) => process.send?.({ error: String(error) }, () => process.exit(1)),
+    );
 });

@@ -52,8 +52,10 @@ async function run(command: RedisChildCommand): Promise<RedisChildAnswer> {
 const keepAlive = setInterval(() => undefined, 1 << 30);
 process.send?.('ready');
 process.once('message', (command: RedisChildCommand) => {
-  run(command).finally(() => clearInterval(keepAlive)).then(
-    (answer) => process.send?.(answer, () => process.exit(0)),
-    (error: unknown) => process.send?.({ error: String(error) }, () => process.exit(1)),
-  );
+  run(command)
+    .finally(() => clearInterval(keepAlive))
+    .then(
+      (answer) => process.send?.(answer, () => process.exit(0)),
+      (error: unknown) => process.send?.({ error: String(error) }, () => process.exit(1)),
+    );
 });

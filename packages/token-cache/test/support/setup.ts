@@ -30,7 +30,5 @@ export function setup(overrides: Partial<Omit<TokenCacheOptions, 'clock'>> & { c
 export function instances(count: number, inner: TokenStore, overrides: Partial<Omit<TokenCacheOptions, 'clock'>> = {}) {
   const clock = new ManualClock();
   const provider = new CountingProvider(clock);
-  return Array.from({ length: count }, (_, index) =>
-    setup({ clock, provider, inner, holderId: `instance-${index}`, ...overrides }),
-  );
+  return Array.from({ length: count }, (_, index) => setup({ clock, provider, inner, holderId: `instance-${index}`, ...overrides }));
 }

@@ -34,8 +34,7 @@ export const LOGIN_DEMO = {
     city: 'Guangzhou',
     province: 'Guangdong',
     country: 'CN',
-    avatarUrl:
-      'http://wx.qlogo.cn/mmopen/vi_32/aSKcBBPpibyKNicHNTMM0qJVh8Kjgiak2AHWr8MHM4WgMEm7GFhsf8OYrySdbvAMvTsw3mo8ibKicsnfN5pRjl1p8HQ/0',
+    avatarUrl: 'http://wx.qlogo.cn/mmopen/vi_32/aSKcBBPpibyKNicHNTMM0qJVh8Kjgiak2AHWr8MHM4WgMEm7GFhsf8OYrySdbvAMvTsw3mo8ibKicsnfN5pRjl1p8HQ/0',
     unionId: 'ocMvos6NjeKLIBqg5Mr9QjxrP1FA',
     watermark: { timestamp: 1477314187, appid: 'wx4f4bc4dec97d474b' },
   },
@@ -82,8 +81,7 @@ export const PUSH_DOC = {
     message: '<xml><demo_resp>[CDATA[good luck]]</demo_resp></xml>',
     timestamp: '1713424427',
     nonce: '415670741',
-    Encrypt:
-      'hE8R6mGXHkJJjU72KxzKUd1GEkKJaEZq7vRL8XgK3o+00k8JGq6+pZJUIlTSyhsX+bxIBQ72g3GyvDdIZcr6+3HAZbSvPT9t/o11MI7d6WELwqrGd7jMnV0zv3Zc9Nq7',
+    Encrypt: 'hE8R6mGXHkJJjU72KxzKUd1GEkKJaEZq7vRL8XgK3o+00k8JGq6+pZJUIlTSyhsX+bxIBQ72g3GyvDdIZcr6+3HAZbSvPT9t/o11MI7d6WELwqrGd7jMnV0zv3Zc9Nq7',
     MsgSignature: '03e0812039325c2712ef5f0f980fd14c70d6e307',
   },
 } as const;

@@ -10,7 +10,12 @@ export function requiredText(body: Readonly<Record<string, unknown>>, field: str
   return { ok: true, value };
 }
 
-export function optionalCount(body: Readonly<Record<string, unknown>>, field: string, range: { min: number; max: number; fallback: number }, nowMs: number): Param<number> {
+export function optionalCount(
+  body: Readonly<Record<string, unknown>>,
+  field: string,
+  range: { min: number; max: number; fallback: number },
+  nowMs: number,
+): Param<number> {
   const value = body[field];
   if (value === undefined || value === null) return { ok: true, value: range.fallback };
   if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {

@@ -66,7 +66,9 @@ export function useConformanceCloud(): Conformance {
       return running().cloud.backend.database(ENV_A);
     },
     seed(docs) {
-      running().cloud.backend.database(ENV_A).insert(COLLECTION, [...docs]);
+      running()
+        .cloud.backend.database(ENV_A)
+        .insert(COLLECTION, [...docs]);
     },
     stored(id) {
       return running().cloud.backend.database(ENV_A).find(COLLECTION, { _id: id })[0];
