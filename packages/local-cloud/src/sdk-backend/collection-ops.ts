@@ -1,4 +1,4 @@
-import { Aggregator, ProcessingMode, Query, update as applyUpdate } from 'mingo';
+import { Aggregator, ProcessingMode, Query, updateMany } from 'mingo';
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
 import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
@@ -13,7 +13,7 @@ import { assertUpdateFits } from './update-guards';
  */
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
-type UpdateModifier = Parameters<typeof applyUpdate>[1];
+type UpdateModifier = Parameters<typeof updateMany>[2];
 
 // Scripts ($where, $function, $accumulator) would run request text as code in the emulator.
 const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false };
@@ -69,7 +69,7 @@ export function insertDocuments(store: CollectionStore, fieldsList: readonly Pla
     seen.add(id);
     return withId(id, cloneValue(fields) as PlainObject);
   });
-  for (const doc of docs) store.put(doc);
+  store.write({ put: docs, delete: [] });
   return docs.map((doc) => doc._id);
 }
 
@@ -102,23 +102,20 @@ export function modifyDocuments(store: CollectionStore, spec: ModifySpec, newId:
     const seed = equalityFields(spec.filter);
     const id = seed._id !== undefined && isDocId(seed._id) ? seed._id : uniqueId(store, new Set(), newId);
     if (store.get(id) !== undefined) throw duplicateKey(label, id);
-    const created = applyChange(withId(id, spec.change.kind === 'replace' ? {} : seed), spec.change, {});
-    store.put(created);
+    const [created] = applyChange([withId(id, spec.change.kind === 'replace' ? {} : seed)], spec.change, {});
+    store.write({ put: [created as Doc], delete: [] });
     return { updated: 0, matched: 0, upsertedId: id };
   }
   // Compute every new version before writing any, so a failing operator leaves nothing half-done.
-  const changed: Doc[] = [];
-  for (const doc of targets) {
-    const next = applyChange(doc, spec.change, spec.filter);
-    if (encodeEjson(next) !== encodeEjson(doc)) changed.push(next);
-  }
-  for (const doc of changed) store.put(doc);
+  const next = applyChange(targets, spec.change, spec.filter);
+  const changed = next.filter((doc, i) => !sameContent(doc, targets[i] as Doc));
+  store.write({ put: changed, delete: [] });
   return { updated: changed.length, matched: targets.length };
 }
 
 export function removeDocuments(store: CollectionStore, filter: PlainObject, multi: boolean): number {
   const targets = matching(store, filter, multi);
-  for (const doc of targets) store.delete(doc._id);
+  store.write({ put: [], delete: targets.map((doc) => doc._id) });
   return targets.length;
 }
 
@@ -131,10 +128,34 @@ export function aggregateDocuments(store: CollectionStore, pipeline: readonly Pl
   return viaMingo(() =>
     new Aggregator([...pipeline], {
       ...QUERY_OPTIONS,
-      processingMode: ProcessingMode.CLONE_INPUT,
+      processingMode: pipeline.every(readsOnly) ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => resolve(name).map((doc) => cloneValue(doc) as PlainObject),
     }).run<PlainObject>(store.documents()),
   );
+}
+
+/**
+ * Stages that build new objects and never write into the ones they read (mingo's $addFields,
+ * $unwind, $project… set nested paths on shallow copies, which would reach a stored document).
+ * A pipeline of only these runs on the stored documents themselves: no copy of the collection.
+ * Their output is only encoded for the reply, never kept.
+ */
+const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
+  '$match',
+  '$group',
+  '$count',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$sortByCount',
+  '$bucket',
+  '$bucketAuto',
+  '$sample',
+]);
+
+function readsOnly(stage: PlainObject): boolean {
+  const [name] = Object.keys(stage);
+  return name !== undefined && READ_ONLY_STAGES.has(name);
 }
 
 /**
@@ -165,17 +186,36 @@ function matching(store: CollectionStore, filter: PlainObject, multi: boolean): 
   });
 }
 
-function applyChange(doc: Doc, change: Change, filter: PlainObject): Doc {
+/**
+ * The new version of each of `docs` (copies; the stored ones are never touched). Update
+ * operators go through one mingo call for the whole set: mingo builds its operator context per
+ * call, which per document was most of a 100-document where().update.
+ */
+function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject): Doc[] {
   if (change.kind === 'replace') {
-    const replacementId = change.document._id;
-    if (replacementId !== undefined && replacementId !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
-    return withId(doc._id, cloneValue(change.document) as PlainObject);
+    return docs.map((doc) => {
+      const replacementId = change.document._id;
+      if (replacementId !== undefined && replacementId !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
+      return withId(doc._id, cloneValue(change.document) as PlainObject);
+    });
   }
-  const next = cloneValue(doc) as PlainObject;
-  assertUpdateFits(next, change.operators);
-  viaMingo(() => applyUpdate(next, change.operators as UpdateModifier, [], filter));
-  if (next._id !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
-  return next as Doc;
+  const next = docs.map((doc) => {
+    const copy = cloneValue(doc) as PlainObject;
+    assertUpdateFits(copy, change.operators);
+    return copy;
+  });
+  // `filter` again, so positional paths (`a.$.b`) resolve against the element each document matched.
+  viaMingo(() => updateMany(next, filter, change.operators as UpdateModifier, { arrayFilters: [] }, QUERY_OPTIONS));
+  next.forEach((doc, i) => {
+    const id = (docs[i] as Doc)._id;
+    if (doc._id !== id) throw requestFailed(`cannot change _id of document ${String(id)}`);
+  });
+  return next as Doc[];
+}
+
+/** Whether an update left a document as it was (it then does not count as updated, as in MongoDB). */
+function sameContent(a: Doc, b: Doc): boolean {
+  return encodeEjson(a) === encodeEjson(b);
 }
 
 function validateChange(change: Change): void {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BackendCode, CloudBackendError, invalidParam } from './backend-error';
-import type { CollectionStore, CollectionWrites, DatabaseStore } from './document-store';
+import type { CollectionStore, CollectionWrites, DatabaseStore, DocumentWrites } from './document-store';
 import type { Doc, DocId } from './documents';
 
 /**
@@ -39,6 +39,11 @@ class StagedCollection implements CollectionStore {
   clear(): void {
     for (const id of this.working.keys()) this.written.add(id);
     this.working.clear();
+  }
+
+  write(batch: DocumentWrites): void {
+    for (const id of batch.delete) this.delete(id);
+    for (const doc of batch.put) this.put(doc);
   }
 
   /** Another writer changed a document this transaction also wrote (stores never mutate in place). */
