@@ -96,9 +96,10 @@ describe('from this process', () => {
     expect(failure?.message).toBe('callFunction:fail Invoking task timed out after 0.3 seconds');
   });
 
-  test('an unknown function fails the call with FUNCTIONS_REQUEST_FAIL', async () => {
+  // FUNCTION_NOT_FOUND: what @cloudbase/node-sdk's own tests expect of the real backend (docs/wechat-facts.md, Corrections 7).
+  test('an unknown function fails the call with FUNCTION_NOT_FOUND', async () => {
     const failure = await failureOf(sdkCall(cloud.callFunction({ name: 'nobody', data: {} })));
-    expect(failure).toMatchObject({ errCode: -1, code: 'FUNCTIONS_REQUEST_FAIL' });
+    expect(failure).toMatchObject({ errCode: -1, code: 'FUNCTION_NOT_FOUND' });
     expect(failure?.message).toBe(`callFunction:fail [ResourceNotFound.FunctionName] function nobody does not exist in env ${ENV_A}`);
   });
 

@@ -254,7 +254,8 @@ function assertStorable(value: unknown, path = ''): void {
   } else if (isPlainObject(value)) {
     for (const [key, field] of Object.entries(value)) {
       const here = path ? `${path}.${key}` : key;
-      if (key.startsWith('$')) throw invalidParam(`field name ${here} starts with '$': update operators are not allowed in document data`);
+      // DATABASE_REQUEST_FAILED: the database itself refuses the document (node-sdk's own tests expect this code for add).
+      if (key.startsWith('$')) throw requestFailed(`field name ${here} starts with '$': update operators are not allowed in document data`);
       assertStorable(field, here);
     }
   }
