@@ -1,9 +1,13 @@
-import { Aggregator, ProcessingMode, Query, updateMany } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { ProcessingMode } from 'mingo/core';
+import { Query } from 'mingo/query';
+import { updateMany } from 'mingo/updater';
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
 import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
 import { encodeEjson } from './document-codec';
 import { assertUpdateFits } from './update-guards';
+import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
 
 /**
  * The database's read and write semantics over one collection, with mingo doing all query
@@ -16,7 +20,8 @@ type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 type UpdateModifier = Parameters<typeof updateMany>[2];
 
 // Scripts ($where, $function, $accumulator) would run request text as code in the emulator.
-const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false };
+// MONGO_CONTEXT: MongoDB's semantics where mingo's differ (see mongo-operators.ts).
+const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false, context: MONGO_CONTEXT, jsonSchemaValidator };
 
 /** The update operators the SDK can emit; anything else is refused rather than guessed at. */
 export const UPDATE_OPERATORS: ReadonlySet<string> = new Set([
@@ -130,7 +135,10 @@ export function aggregateDocuments(store: CollectionStore, pipeline: readonly Pl
       ...QUERY_OPTIONS,
       processingMode: pipeline.every(readsOnly) ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => resolve(name).map((doc) => cloneValue(doc) as PlainObject),
-    }).run<PlainObject>(store.documents()),
+    })
+      .run<PlainObject>(store.documents())
+      // A computed field that resolved to nothing is left out, as MongoDB leaves it out (not null).
+      .map((doc) => cloneValue(doc) as PlainObject),
   );
 }
 
