@@ -10,6 +10,7 @@ import { $substrBytes } from 'mingo/operators/expression/string';
 import { $elemMatch } from 'mingo/operators/query/array';
 import type { Options } from 'mingo/types';
 import { isPlainObject } from './documents';
+import { GEO_QUERY_OPERATORS } from './geo';
 
 /**
  * Where mingo's operators answer differently from MongoDB (which WeChat's database runs), the
@@ -182,6 +183,6 @@ export const MONGO_CONTEXT: Context = Context.init({
   } as never,
   pipeline: { ...pipelineOperators },
   projection: { ...projectionOperators },
-  query: { ...queryOperators, $elemMatch: elemMatch } as never,
+  query: { ...queryOperators, $elemMatch: elemMatch, ...GEO_QUERY_OPERATORS } as never,
   window: { ...windowOperators },
 });
