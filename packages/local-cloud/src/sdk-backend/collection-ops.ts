@@ -135,6 +135,21 @@ export function modifyDocuments(store: CollectionStore, spec: ModifySpec, newId:
   return { updated: changed.length, matched: targets.length };
 }
 
+/**
+ * updateAndReturn (`database.modifyAndReturnDoc`, @cloudbase/database's Query.updateAndReturn):
+ * the first document the filter selects is updated, and its new version is answered (MongoDB's
+ * findOneAndUpdate with returnDocument "after"); none selected: updated 0 and no document.
+ */
+export function updateOneAndReturn(store: CollectionStore, filter: PlainObject, change: Change): { updated: number; doc?: Doc } {
+  validateChange(change);
+  const [target] = matching(store, filter, false);
+  if (!target) return { updated: 0 };
+  const [next] = applyChange([target], change, filter) as [Doc];
+  if (sameContent(next, target)) return { updated: 0, doc: target };
+  store.write({ put: [next], delete: [] });
+  return { updated: 1, doc: next };
+}
+
 export function removeDocuments(store: CollectionStore, filter: PlainObject, multi: boolean): number {
   const targets = matching(store, filter, multi);
   store.write({ put: [], delete: targets.map((doc) => doc._id) });
