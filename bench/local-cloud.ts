@@ -127,12 +127,23 @@ async function databaseOperations(local: LocalCloud, count: number): Promise<voi
   for (const [, operation] of kinds) for (let i = 0; i < 5; i++) await operation(count + i);
   await timeEach(20, baseline);
   const rows: string[][] = [['operation', 'ops/s', 'median ms', 'ratio', 'target', 'met']];
+  // Round robin: each round times one baseline round trip and one call of every kind, so drift in
+  // the machine's load (other processes, GC, JIT) touches every kind and the baseline alike,
+  // instead of whichever block happened to run during it.
   const baselineSamples: number[] = [];
-  const measured: Array<[string, number[], number]> = [];
-  for (const [label, operation, target] of kinds) {
-    baselineSamples.push(...(await timeEach(Math.ceil(count / kinds.length), baseline)));
-    measured.push([label, await timeEach(count, operation), target]);
+  const samples = kinds.map((): number[] => []);
+  const timeOne = async (operation: Operation, i: number): Promise<number> => {
+    const start = performance.now();
+    await operation(i);
+    return performance.now() - start;
+  };
+  for (let i = 0; i < count; i++) {
+    for (const [k, [, operation]] of kinds.entries()) {
+      baselineSamples.push(await timeOne(baseline, i));
+      samples[k]!.push(await timeOne(operation, i));
+    }
   }
+  const measured = kinds.map(([label, , target], k): [string, number[], number] => [label, samples[k]!, target]);
   const baselineMedian = median(baselineSamples);
   rows.push(['plain HTTP round trip (baseline)', opsPerSecond(baselineSamples).toFixed(0), baselineMedian.toFixed(2), '1.00', '', '']);
   for (const [label, samples, target] of measured) {
