@@ -10,14 +10,17 @@ export {
   defaultNodePath,
   FunctionExecutionError,
   FunctionNotFoundError,
+  FunctionPayloadError,
   FunctionRuntime,
   FunctionTimeoutError,
+  WECHAT_PAYLOAD_LIMITS,
   type FunctionContext,
   type FunctionLogEntry,
   type FunctionRegistration,
   type FunctionRuntimeOptions,
   type InvokeOptions,
   type InvokeResult,
+  type PayloadLimits,
 } from './runtime';
 export { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from './project/project-cloud';
 export {

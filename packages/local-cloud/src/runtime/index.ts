@@ -1,4 +1,5 @@
-export { CloudFunctionError, FunctionExecutionError, FunctionNotFoundError, FunctionTimeoutError } from './errors';
+export { CloudFunctionError, FunctionExecutionError, FunctionNotFoundError, FunctionPayloadError, FunctionTimeoutError } from './errors';
+export { WECHAT_PAYLOAD_LIMITS, type PayloadLimits } from './payload-limits';
 export {
   DEFAULT_FUNCTION_TIMEOUT_MS,
   defaultNodePath,
