@@ -7,7 +7,10 @@ export { BaiduEmulator, type BaiduAuthResult, type BaiduFault } from './baidu/ba
 export {
   CloudFunctionError,
   DEFAULT_FUNCTION_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_PER_FUNCTION,
+  defaultInstanceCap,
   defaultNodePath,
+  FunctionConcurrencyError,
   FunctionExecutionError,
   FunctionNotFoundError,
   FunctionPayloadError,

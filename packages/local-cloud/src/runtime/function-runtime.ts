@@ -332,6 +332,16 @@ export class FunctionRuntime {
     return this.functions.get(functionKey(envId, name))?.pool.size ?? 0;
   }
 
+  /**
+   * Starts instances of a function until it has `count` (at most its instance cap), so calls
+   * find them warm: SCF's provisioned concurrency. Resolves with how many were started.
+   */
+  async provision(envId: string, name: string, count: number): Promise<number> {
+    const fn = this.functions.get(functionKey(envId, name));
+    if (!fn) throw new FunctionNotFoundError(name, envId);
+    return fn.pool.provision(count);
+  }
+
   /** How many calls of the function wait for an instance. */
   queued(envId: string, name: string): number {
     return this.functions.get(functionKey(envId, name))?.pool.queued ?? 0;

@@ -89,6 +89,20 @@ export class InstancePool {
     return { instance: turn, coldStart: false, queuedMs, initMs: 0 };
   }
 
+  /**
+   * Starts instances until the function has `count` (at most maxInstances), idle and ready for
+   * calls: SCF's provisioned concurrency. Resolves with how many were started.
+   */
+  async provision(count: number): Promise<number> {
+    const starts: Array<Promise<void>> = [];
+    while (!this.closed && this.size < Math.min(count, this.options.maxInstances)) {
+      this.starting++;
+      starts.push(this.startReserved(0).then(({ instance }) => this.release(instance)));
+    }
+    await Promise.all(starts);
+    return starts.length;
+  }
+
   /** Hands an instance back after a call: to the first queued call, or to the idle list. */
   release(instance: PooledInstance): void {
     if (!this.busy.has(instance)) return;
