@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, systemClock, type Clock } from '@wxhub/core';
 import type { CallerIdentity } from '../sdk-backend/sdk-env';
-import { availableParallelism } from 'node:os';
 import { CloudFunctionError, FunctionExecutionError, FunctionNotFoundError, FunctionPayloadError, FunctionTimeoutError } from './errors';
 import { readFunctionConfig } from './function-config';
 import { FunctionLogs, type FunctionLogEntry } from './function-logs';
@@ -92,7 +92,7 @@ export interface InvokeResult {
   readonly requestId: string;
   /** True when this call started a new instance. */
   readonly coldStart: boolean;
-  /** Wall time from the call to the result: queueMs + initMs + executionMs and the runtime's own. */
+  /** Wall time from the call to the result: queuedMs + initMs + executionMs and the runtime's own. */
   readonly durationMs: number;
   /** Time the call waited for an instance (all busy, the function at its instance cap). */
   readonly queuedMs: number;
