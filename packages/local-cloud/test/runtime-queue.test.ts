@@ -220,6 +220,20 @@ describe('FunctionRuntime under load (real processes)', () => {
     expect(reports.filter((line) => / Init Duration: \d+\.\d ms$/.test(line.message))).toHaveLength(2);
   });
 
+  it('ends a start that exceeds the initialisation limit, on the start’s own deadline, and frees the slot', async () => {
+    const timers = new ManualTimers();
+    runtime = new FunctionRuntime({ clock: new ManualClock(), timers, idleCheckIntervalMs: 0, maxInstancesPerFunction: 1, startTimeoutMs: 60_000 });
+    runtime.register({ envId: ENV_ID, name: 'load-hangs', dir: path.join(FIXTURES, 'load-hangs'), backendUrl: 'http://127.0.0.1:9/sdk-backend' });
+
+    const call = runtime.invoke({ envId: ENV_ID, name: 'load-hangs' });
+    // The process is spawned and its start deadline set before invoke() returns; no time limit yet.
+    expect(timers.pending).toBe(1);
+    timers.advance(60_000);
+
+    await expect(call).rejects.toMatchObject({ errCode: -504002, errMsg: expect.stringContaining('did not start within 60000 ms') });
+    expect(runtime.instances(ENV_ID, 'load-hangs')).toBe(0);
+  });
+
   it('loads the module while starting: a module that throws fails the call with its name and message, the stack in the logs', async () => {
     runtime = new FunctionRuntime({ clock: new ManualClock(), idleCheckIntervalMs: 0 });
     runtime.register({ envId: ENV_ID, name: 'load-fails', dir: path.join(FIXTURES, 'load-fails'), backendUrl: 'http://127.0.0.1:9/sdk-backend' });
