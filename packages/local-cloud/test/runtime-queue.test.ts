@@ -184,6 +184,22 @@ describe('FunctionRuntime under load: cap, queue, time limit (scripted instances
     await expect(runtime.provision(ENV_ID, 'echo', 2)).resolves.toBe(0);
   });
 
+  it('serves a call that was queued when the function was redeployed with the new version', async () => {
+    start({ maxInstances: 1 });
+    const running = call('running');
+    const queued = call('queued');
+    await launcher.ready(0).invoked(1);
+    runtime.register({ envId: ENV_ID, name: 'echo', dir: path.join(FIXTURES, 'echo'), backendUrl: 'http://127.0.0.1:9/sdk-backend', timeoutMs: TIMEOUT_MS });
+
+    // The old version's instance is stopped with the call it was running, as a redeploy does.
+    await expect(running).rejects.toThrow('killed');
+    expect(launcher.starts).toHaveLength(2);
+    const fresh = launcher.ready(1);
+    await fresh.invoked(1);
+    fresh.answer('new version');
+    await expect(queued).resolves.toMatchObject({ result: 'new version', coldStart: true, instanceId: fresh.id });
+  });
+
   it('refuses queued calls when stopped', async () => {
     start({ maxInstances: 1 });
     const running = call('running');

@@ -251,6 +251,9 @@ export class FunctionRuntime {
     try {
       lease = await fn.pool.acquire();
     } catch (error) {
+      // Redeployed while this call waited (the dev server rebuilds on save): the new version serves it.
+      const current = this.functions.get(key);
+      if (fn.pool.isClosed && !this.stopped && current !== undefined && current !== fn) return this.invoke(options);
       this.logStore.add(key, {
         requestId,
         instanceId: '',

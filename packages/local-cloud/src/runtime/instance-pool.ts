@@ -62,6 +62,11 @@ export class InstancePool {
     return this.idle.length + this.busy.size + this.starting;
   }
 
+  /** True once close() was called: the function was replaced or the runtime stopped. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Calls waiting for an instance. */
   get queued(): number {
     return this.waiters.length;
