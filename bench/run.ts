@@ -5,7 +5,9 @@
  *   2. cold start: requiring each bundle in a fresh Node process, against requiring
  *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
  *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
- *      users_add directly, on the local cloud.
+ *      users_add directly, on the local cloud;
+ *   4, 5. the local cloud's database and function starts (bench/local-cloud.ts);
+ *   6. 200 concurrent cold `api` calls against a warm single one (bench/cold-storm.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
+import { benchColdStorm } from './cold-storm';
 import { benchLocalCloud } from './local-cloud';
 
 const root = join(__dirname, '..');
@@ -107,6 +110,11 @@ async function main(): Promise<void> {
   coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
   await benchLocalCloud();
+  await benchColdStorm(
+    Number(process.env.BENCH_STORM_CALLS ?? 200),
+    Number(process.env.BENCH_STORM_WARM_CALLS ?? 21),
+    process.env.BENCH_STORM_CAP ? Number(process.env.BENCH_STORM_CAP) : undefined,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -7,17 +7,23 @@ export { BaiduEmulator, type BaiduAuthResult, type BaiduFault } from './baidu/ba
 export {
   CloudFunctionError,
   DEFAULT_FUNCTION_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_PER_FUNCTION,
+  defaultInstanceCap,
   defaultNodePath,
+  FunctionConcurrencyError,
   FunctionExecutionError,
   FunctionNotFoundError,
+  FunctionPayloadError,
   FunctionRuntime,
   FunctionTimeoutError,
+  WECHAT_PAYLOAD_LIMITS,
   type FunctionContext,
   type FunctionLogEntry,
   type FunctionRegistration,
   type FunctionRuntimeOptions,
   type InvokeOptions,
   type InvokeResult,
+  type PayloadLimits,
 } from './runtime';
 export { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from './project/project-cloud';
 export {

@@ -71,9 +71,9 @@ describe('admin API', () => {
     expect(envA).toMatchObject({
       app: { name: 'A', appid: A.appid },
       collections: [{ name: 'users', count: 2 }],
-      functions: [{ name: 'talker', instances: 0 }],
+      functions: [{ name: 'talker', instances: 0, queued: 0 }],
     });
-    expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
+    expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, queued: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 

@@ -103,6 +103,16 @@ describe('from this process', () => {
     expect(failure?.message).toBe(`callFunction:fail [ResourceNotFound.FunctionName] function nobody does not exist in env ${ENV_A}`);
   });
 
+  test('data nested deeper than WeChat takes is refused as INVALID_PARAM before the callee runs', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 1; i < 150; i++) deep = { a: deep };
+    const before = env.cloud.functions.logs(ENV_A, 'callee').length;
+    const failure = await failureOf(sdkCall(cloud.callFunction({ name: 'callee', data: deep })));
+    expect(failure).toMatchObject({ code: 'INVALID_PARAM', message: expect.stringContaining('the event of function callee is nested deeper than 100 levels') });
+    expect(failure?.message).not.toMatch(/\n\s+at /);
+    expect(env.cloud.functions.logs(ENV_A, 'callee')).toHaveLength(before);
+  });
+
   test('results that are not objects come back as they were returned', async () => {
     for (const bare of [0, 'text', null, [1, 'two'], false]) {
       const res = await sdkCall(cloud.callFunction({ name: 'callee', data: { bare } }));

@@ -88,6 +88,8 @@ export class AdminApi {
             return {
               name: fn.name,
               instances: cloud.functions.instances(envId, fn.name),
+              // Calls waiting for an instance (the function is at its instance cap).
+              queued: cloud.functions.queued(envId, fn.name),
               ...(trigger ? { trigger: { name: trigger.triggerName, config: trigger.config } } : {}),
             };
           }),

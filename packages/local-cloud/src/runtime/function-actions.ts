@@ -5,7 +5,7 @@ import type { ActionContext, ActionReply } from '../sdk-backend/action-types';
 import { invalidParam } from '../sdk-backend/backend-error';
 import type { CloudBackend } from '../sdk-backend/cloud-backend';
 import type { CallerIdentity } from '../sdk-backend/sdk-env';
-import { CloudFunctionError, FunctionNotFoundError } from './errors';
+import { CloudFunctionError, FunctionNotFoundError, FunctionPayloadError } from './errors';
 import type { FunctionRuntime } from './function-runtime';
 
 /**
@@ -68,6 +68,7 @@ async function invokeFunction(ctx: ActionContext, runtime: FunctionRuntime, opti
     // The refusal shape is the backend's `{requestId, code, message}`; the message carries the
     // function's error name and text, never its stack (that stays in the function's logs).
     if (error instanceof FunctionNotFoundError) return { code: FunctionsCode.NOT_FOUND, message: error.errMsg };
+    if (error instanceof FunctionPayloadError) throw invalidParam(error.errMsg);
     if (error instanceof CloudFunctionError) return { code: FunctionsCode.EXECUTE_FAIL, message: error.errMsg };
     throw error;
   }
