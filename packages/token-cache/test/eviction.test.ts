@@ -15,7 +15,8 @@ describe('7. expired entries leave the store cheaply', () => {
     await expect(cache.get(KEY)).rejects.toBeInstanceOf(UpstreamTestError);
     expect(store.evicted).toEqual([KEY]);
     expect(log.of('evicted')).toEqual([{ type: 'evicted', key: KEY }]);
-    expect(await inner.read(KEY)).toBeUndefined();
+    // What is left is the failure memory alone (no token): the other instances back off too.
+    expect(await inner.read(KEY)).toEqual({ failure: expect.objectContaining({ code: 'UPSTREAM_TEST', count: 1 }) });
     expect(await inner.read('other-key')).toBeDefined();
     expect(store.calls.evictExpired).toBe(0);
   });
