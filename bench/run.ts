@@ -4,6 +4,7 @@
  *   1. bundle sizes;
  *   2. cold start: requiring each bundle in a fresh Node process, against requiring
  *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
+ *   6./7. the token storm (bench/storm): crash, hang, outage, force budget.
  *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
  *      users_add directly, on the local cloud.
  */
@@ -14,6 +15,7 @@ import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } f
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
 import { benchLocalCloud } from './local-cloud';
+import { benchTokenStorm } from './storm/storm';
 
 const root = join(__dirname, '..');
 const built = join(root, 'build', 'cloudfunctions');
@@ -103,10 +105,13 @@ async function warmCall(calls: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`wxhub bench — ${new Date().toISOString()} — Node ${process.version}, ${process.platform} ${process.arch}`);
+  // BENCH_ONLY=storm: the token storm alone (sections 6 and 7).
+  if (process.env.BENCH_ONLY === 'storm') return benchTokenStorm();
   bundleSizes();
   coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
   await benchLocalCloud();
+  await benchTokenStorm();
 }
 
 main().catch((error: unknown) => {

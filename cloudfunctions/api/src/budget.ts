@@ -33,18 +33,20 @@ export interface ApiBudget {
 /**
  * Fits the token acquisition and the upstream call inside the function's timeout with a
  * margin for the answer to travel (15 %, at least 1 s), so the page always gets a clear -3001
- * before the platform kills the function. A's function has 5 s of its own (invokecloudfunction)
- * and `upstreamTimeoutMs` is what the operator allows; the token phase gets at most 30 % of the
- * total, and a stale-but-valid token is served after 1 s of a slow refresh anyway.
+ * before the platform kills the function. Waiting for a token may take most of it (a takeover
+ * after a crashed holder needs one lease, 3 s, plus a fetch; a stale-but-valid token is served
+ * after 1 s anyway); the overall deadline, not the sum of the parts, is what keeps the answer
+ * inside the timeout. One upstream request gets what the operator allows (`upstreamTimeoutMs`;
+ * A's function has 5 s of its own), cut to the total.
  */
 export function planBudget(timeoutMs: number, upstreamTimeoutMs: number): ApiBudget {
   const totalMs = Math.max(500, timeoutMs - Math.max(1_000, Math.round(timeoutMs * 0.15)));
-  const tokenWaitMs = Math.round(totalMs * 0.3);
+  const tokenWaitMs = Math.max(250, totalMs - 2_000);
   return {
     functionTimeoutMs: timeoutMs,
     totalMs,
     tokenWaitMs,
-    tokenRequestMs: tokenWaitMs,
-    upstreamRequestMs: Math.min(upstreamTimeoutMs, totalMs - tokenWaitMs),
+    tokenRequestMs: Math.min(tokenWaitMs, 5_000),
+    upstreamRequestMs: Math.min(upstreamTimeoutMs, totalMs),
   };
 }

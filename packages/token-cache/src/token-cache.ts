@@ -242,6 +242,8 @@ export class TokenCache {
       }
       if (this.clock.now() >= deadline) return this.giveUp(key, rejected, state);
       if (lease && lease.holder !== announced) {
+        // A new holder (a takeover) has just started: its token is expected soon, poll fast again.
+        if (announced !== undefined) delay = this.waitPollMs;
         announced = lease.holder;
         this.counters.of(key).waits++;
         this.emit({ type: 'waiting', key, holder: lease.holder, leaseUntil: lease.until });
