@@ -101,7 +101,7 @@ describe.each<[string, () => TokenStore]>([
 
   it('gives up with TokenUnavailableError at its own deadline, not at the lease lapse', async () => {
     const inner = makeStore();
-    const { cache, clock, log, store, provider } = setup({ inner, leaseMs: LEASE, maxWaitMs: 2 * LEASE });
+    const { cache, clock, log, store, provider } = setup({ inner, leaseMs: LEASE, maxWaitMs: 1.5 * LEASE });
     await inner.claim(KEY, 'slow-instance', clock.now() + LEASE, clock.now());
     store.beforeClaim = () => inner.claim(KEY, 'quicker-instance', clock.now() + LEASE, clock.now()).then(() => undefined);
 
@@ -109,7 +109,7 @@ describe.each<[string, () => TokenStore]>([
     await log.when('waiting');
     clock.advance(LEASE);
     await log.when('waiting', (event) => event.holder === 'quicker-instance');
-    clock.advance(LEASE);
+    clock.advance(LEASE / 2); // the caller's deadline; the new holder's lease still runs
     const error = await pending;
     expect(error).toBeInstanceOf(TokenUnavailableError);
     expect(error).toMatchObject({ key: KEY, transient: true });
