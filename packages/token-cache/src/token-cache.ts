@@ -97,6 +97,7 @@ export class TokenCache {
   private readonly counters: TokenStats;
   private readonly reportedCorruption = new Map<string, string>();
   private lastSweepAt = Number.NEGATIVE_INFINITY;
+  private housekeeping: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: TokenCacheOptions) {
     this.store = options.store;
@@ -189,8 +190,14 @@ export class TokenCache {
     return promise;
   }
 
+  /** Resolves when background housekeeping (the sweep) has finished: for tests and a graceful shutdown. */
+  settled(): Promise<void> {
+    return this.housekeeping;
+  }
+
   private async refresh(key: string, provider: TokenProvider, rejected: string | undefined): Promise<Token> {
-    await this.maybeSweep();
+    // Off the caller's path: a cold instance's first call should not wait for housekeeping.
+    this.housekeeping = this.housekeeping.then(() => this.maybeSweep());
     const state: RefreshState = { fallback: this.usable(this.memory.get(key), rejected) };
     try {
       return await this.refreshThroughStore(key, provider, rejected, state);

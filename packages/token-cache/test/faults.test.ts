@@ -189,8 +189,10 @@ describe.each(STORES)('faults on a %s', (_name, makeStore) => {
     const inner = makeStore();
     const group = instances(3, inner, { leaseMs: LEASE, sweepIntervalMs: 60 * MINUTE });
     await group[0]!.cache.get(KEY);
+    await group[0]!.cache.settled();
     for (const instance of group.slice(1)) {
       await instance.cache.get(KEY);
+      await instance.cache.settled();
       expect(instance.store.calls.claim).toBe(0);
       expect(instance.store.calls.put).toBe(0);
       expect(instance.store.calls.evictExpired).toBe(0);
