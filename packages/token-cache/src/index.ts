@@ -7,4 +7,4 @@ export { MemoryStore } from './memory-store';
 export { FileStore, type FileStoreOptions } from './file-store';
 export { CloudDatabaseStore, parseTokenDocument, TOKEN_FIELDS, type CloudDatabaseStoreOptions } from './cloud-database-store';
 export type { CloudDatabase, CloudCollection, CloudDocument, CloudQuery, CloudCommand } from './cloud-database';
-export { RedisStore, type RedisStoreClient, type RedisStoreOptions } from './redis-store';
+// RedisStore: `@wxhub/token-cache/redis` (needs the optional peer `ioredis`).
