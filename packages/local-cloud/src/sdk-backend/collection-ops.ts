@@ -1,8 +1,12 @@
-import { Aggregator, ProcessingMode, Query, update as applyUpdate } from 'mingo';
+import { ProcessingMode } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { Query } from 'mingo/query';
+import { update as applyUpdate } from 'mingo/updater';
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
 import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
 import { encodeEjson } from './document-codec';
+import { LINEAR_REGEX_CONTEXT } from './linear-regex';
 import { assertUpdateFits } from './update-guards';
 
 /**
@@ -15,8 +19,9 @@ import { assertUpdateFits } from './update-guards';
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 type UpdateModifier = Parameters<typeof applyUpdate>[1];
 
-// Scripts ($where, $function, $accumulator) would run request text as code in the emulator.
-const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false };
+// Scripts ($where, $function, $accumulator) would run request text as code in the emulator;
+// regexes run on RE2 (linear-regex.ts), never on V8's backtracking engine.
+const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false, context: LINEAR_REGEX_CONTEXT };
 
 /** The update operators the SDK can emit; anything else is refused rather than guessed at. */
 export const UPDATE_OPERATORS: ReadonlySet<string> = new Set([
@@ -173,7 +178,7 @@ function applyChange(doc: Doc, change: Change, filter: PlainObject): Doc {
   }
   const next = cloneValue(doc) as PlainObject;
   assertUpdateFits(next, change.operators);
-  viaMingo(() => applyUpdate(next, change.operators as UpdateModifier, [], filter));
+  viaMingo(() => applyUpdate(next, change.operators as UpdateModifier, [], filter, { queryOptions: QUERY_OPTIONS }));
   if (next._id !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
   return next as Doc;
 }
