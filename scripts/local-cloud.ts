@@ -3,7 +3,7 @@
  * runs `pnpm build`), then serves apps A and B with their built functions on 127.0.0.1, fires
  * timer triggers on schedule, and rebuilds + redeploys a function when its sources change.
  *
- *   pnpm local-cloud [--port 8780] [--no-watch] [--node <binary>] [--weekday-zero sunday|monday]
+ *   pnpm local-cloud [--port 8780] [--allow-host NAME ...] [--no-watch] [--node <binary>] [--weekday-zero sunday|monday]
  *                    [--data <dir>] [--seed <app|envId>=<file> ...] [--export <dir>]
  *
  * Seeds and exports are per environment in the local cloud's seed format; `--export` writes
@@ -19,7 +19,7 @@ import type { TriggerRun } from '@wxhub/local-cloud';
 
 const root = join(__dirname, '..');
 
-const USAGE = `usage: pnpm local-cloud [--port N] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
+const USAGE = `usage: pnpm local-cloud [--port N] [--allow-host NAME ...] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
                         [--data DIR] [--seed APP|ENV=FILE ...] [--export DIR]`;
 
 function time(): string {
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
     options: {
       port: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       'no-watch': { type: 'boolean' },
       node: { type: 'string' },
       'weekday-zero': { type: 'string' },
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     root,
     config,
     port,
+    allowedHosts: values['allow-host'],
     nodeBinary: values.node,
     triggers: { cron: weekdayZero ? { weekdayZero } : {} },
     watch: values['no-watch']

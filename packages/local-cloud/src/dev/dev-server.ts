@@ -23,6 +23,8 @@ export interface DevServerOptions {
   readonly config?: ProjectConfig;
   /** Loopback port; 0 picks a free one. Default 0 here (the command line defaults to DEFAULT_DEV_PORT). */
   readonly port?: number;
+  /** Host names answered besides loopback ones (`--allow-host`; LocalCloudOptions.allowedHosts). */
+  readonly allowedHosts?: readonly string[];
   readonly clock?: Clock;
   readonly nodeBinary?: string;
   readonly runtime?: ProjectCloudOptions['runtime'];
@@ -101,6 +103,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     nodeBinary: options.nodeBinary,
     runtime: options.runtime,
     dataDir: options.data?.dir,
+    allowedHosts: options.allowedHosts,
   });
   const { cloud, config } = project;
   const events = new EventEmitter();
