@@ -3,7 +3,7 @@ import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, 
 import type { LocalCloud } from '../local-cloud';
 import { NoTimerTriggerError, type TriggerRun, type TriggerScheduler, type TriggerStatus } from '../triggers';
 import { parseFaultInput, type Upstream } from './fault-input';
-import { redact } from './redact';
+import { maskSecretValues, redact } from './redact';
 
 export interface AdminApiOptions {
   readonly cloud: LocalCloud;
@@ -115,7 +115,8 @@ export class AdminApi {
         total: database.count(name),
         offset,
         limit,
-        documents: database.find(name, {}, { skip: offset, limit }),
+        // A masked display only: setconfig's `value` is the Baidu access token (issue 10, item 7).
+        documents: maskSecretValues(name, database.find(name, {}, { skip: offset, limit })),
       },
     };
   }
