@@ -15,6 +15,13 @@ export async function listen(router: Router, port = 0, host = '127.0.0.1', guard
     void dispatch(router, req, res, { allowedHosts });
   });
   server.keepAliveTimeout = 5_000;
+  // What node's HTTP parser refuses itself (an unknown method, a malformed request line or
+  // header) is answered as every other refusal is: JSON that says why, then the connection closes.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify({ errcode: 400, errmsg: `malformed HTTP request (${error.code ?? 'bad request'})` });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
