@@ -4,9 +4,11 @@
  * timer triggers on schedule, and rebuilds + redeploys a function when its sources change.
  *
  *   pnpm local-cloud [--port 8780] [--allow-host NAME ...] [--no-watch] [--node <binary>] [--weekday-zero sunday|monday]
- *                    [--data <dir>] [--seed <app|envId>=<file> ...] [--export <dir>]
+ *                    [--data <dir>] [--seed <app|envId>=<file> ...] [--seed-replace] [--export <dir>]
  *
- * Seeds and exports are per environment in the local cloud's seed format; `--export` writes
+ * Seeds and exports are per environment in the local cloud's seed format. A seed is imported only
+ * into an environment that holds no document (with --data, a restart keeps the previous session's
+ * data) unless --seed-replace; each start says what it did. `--export` writes
  * `<dir>/<envId>.json` for every environment when the server stops (Ctrl-C / SIGTERM).
  */
 import { existsSync } from 'node:fs';
@@ -20,7 +22,7 @@ import type { TriggerRun } from '@wxhub/local-cloud';
 const root = join(__dirname, '..');
 
 const USAGE = `usage: pnpm local-cloud [--port N] [--allow-host NAME ...] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
-                        [--data DIR] [--seed APP|ENV=FILE ...] [--export DIR]`;
+                        [--data DIR] [--seed APP|ENV=FILE ...] [--seed-replace] [--export DIR]`;
 
 function time(): string {
   return new Date().toISOString().slice(11, 19);
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
       'weekday-zero': { type: 'string' },
       data: { type: 'string' },
       seed: { type: 'string', multiple: true },
+      'seed-replace': { type: 'boolean' },
       export: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -95,12 +98,13 @@ async function main(): Promise<void> {
             outRoot: join(root, 'build', 'cloudfunctions'),
           }),
         },
-    data: { dir: values.data, seeds, exportDir: values.export },
+    data: { dir: values.data, seeds, seedReplace: values['seed-replace'] ?? false, exportDir: values.export },
   });
   server.events.on('rebuild', onRebuild);
   server.events.on('trigger-run', onTriggerRun);
   server.events.on('warning', (message: string) => console.error(`[${time()}] warning: ${message}`));
   console.log(describeDevServer(server));
+  for (const outcome of server.seedReport) (outcome.action === 'skipped' ? console.error : console.log)(outcome.message);
   console.log(values['no-watch'] ? '\nnot watching sources (--no-watch)' : '\nwatching cloudfunctions/*/src and packages/*/src; Ctrl-C stops');
 
   let signals = 0;

@@ -187,6 +187,7 @@ export {
   type DevServer,
   type DevServerOptions,
   type DevServerUrls,
+  type SeedOutcome,
   type FunctionBuilder,
   type RebuildQueueOptions,
   type RebuildResult,

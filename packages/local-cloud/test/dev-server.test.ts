@@ -125,6 +125,44 @@ describe('dev server data options', () => {
     }
   });
 
+  it("a restart with --data and the same --seed keeps the session's documents; --seed-replace replaces, and both say so (issue 10, item 12)", async () => {
+    const dataDir = join(scratch, 'data');
+    const seedFile = join(scratch, 'a.json');
+    writeFileSync(seedFile, JSON.stringify({ format: 'wxhub-local-cloud-seed', version: 1, collections: { users: [{ _id: 'u-seeded', name: 'seeded' }] } }));
+    const seeds = [{ env: 'A', file: seedFile }];
+    const first = await startDevServer({ ...base, data: { dir: dataDir, seeds } });
+    const envA = first.cloud.app('A').envId;
+    expect(first.seedReport).toEqual([expect.objectContaining({ envId: envA, action: 'imported' })]);
+    first.cloud.backend.database(envA).insert('users', { _id: 'u-session', name: 'written in session 1' });
+    await first.stop();
+
+    const second = await startDevServer({ ...base, data: { dir: dataDir, seeds } });
+    try {
+      expect(second.seedReport).toEqual([expect.objectContaining({ envId: envA, action: 'skipped', message: expect.stringContaining('--seed-replace') })]);
+      expect(
+        second.cloud.backend
+          .database(envA)
+          .find('users')
+          .map((u) => u._id),
+      ).toEqual(['u-seeded', 'u-session']);
+    } finally {
+      await second.stop();
+    }
+
+    const third = await startDevServer({ ...base, data: { dir: dataDir, seeds, seedReplace: true } });
+    try {
+      expect(third.seedReport).toEqual([expect.objectContaining({ envId: envA, action: 'replaced' })]);
+      expect(
+        third.cloud.backend
+          .database(envA)
+          .find('users')
+          .map((u) => u._id),
+      ).toEqual(['u-seeded']);
+    } finally {
+      await third.stop();
+    }
+  });
+
   it('imports seeds (by app or env id) before it answers, and exports every env on stop while the cloud still runs', async () => {
     const seen: string[] = [];
     writeFileSync(join(scratch, 'a.json'), JSON.stringify(['users']));

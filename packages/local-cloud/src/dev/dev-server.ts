@@ -45,13 +45,27 @@ export interface DevServerOptions {
   readonly data?: {
     /** Keep the databases in this folder (survives a restart). */
     readonly dir?: string;
-    /** Seed files imported at start, each into one environment (by app name, e.g. `A`, or env id). */
+    /**
+     * Seed files imported at start, each into one environment (by app name, e.g. `A`, or env id),
+     * only when that environment holds no document: a `--data` folder's data from earlier
+     * sessions is never replaced by a restart (issue 10, item 12). What happened is `seedReport`.
+     */
     readonly seeds?: ReadonlyArray<{ readonly env: string; readonly file: string }>;
+    /** `--seed-replace`: import the seeds even into an environment with data (its seeded collections are replaced). */
+    readonly seedReplace?: boolean;
     /** On stop, every environment's data is written to `<exportDir>/<envId>.json`. */
     readonly exportDir?: string;
     /** The persistence tools; persistenceTools() by default. */
     readonly tools?: DataTools;
   };
+}
+
+/** One `--seed`'s outcome, with a sentence for the console. */
+export interface SeedOutcome {
+  readonly envId: string;
+  readonly file: string;
+  readonly action: 'imported' | 'replaced' | 'skipped';
+  readonly message: string;
 }
 
 export interface DevServerUrls {
@@ -78,6 +92,8 @@ export interface DevServer {
   readonly functions: readonly string[];
   /** Problems found at start that did not stop it (e.g. a timer trigger WeChat would refuse). */
   readonly warnings: readonly string[];
+  /** What each `--seed` did at start (imported, replaced, or skipped and why). */
+  readonly seedReport: readonly SeedOutcome[];
   readonly events: EventEmitter;
   /** Rebuilds and redeploys these functions now (what a source change does). */
   rebuild(names: readonly string[]): Promise<void>;
@@ -139,8 +155,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   );
 
   // Seeds go in before any trigger fires or rebuild redeploys.
+  let seedReport: SeedOutcome[] = [];
   try {
-    if (tools) await importSeeds(tools, cloud, options.data?.seeds ?? []);
+    if (tools) seedReport = await importSeeds(tools, cloud, options.data?.seeds ?? [], options.data?.seedReplace ?? false);
   } catch (error) {
     await cloud.stop();
     throw error;
@@ -190,6 +207,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return [...deployed].sort();
     },
     warnings,
+    seedReport,
     events,
     rebuild: (names) => {
       if (!queue) return Promise.reject(new ConfigError('watch', 'this dev server was started without a builder'));
@@ -224,10 +242,46 @@ function resolveEnv(cloud: LocalCloud, name: string): string {
   throw new ConfigError('--seed', `names ${name}, which is neither an app (${cloud.apps.map((a) => a.name).join(', ')}) nor an environment id`);
 }
 
-async function importSeeds(tools: DataTools, cloud: LocalCloud, seeds: NonNullable<NonNullable<DevServerOptions['data']>['seeds']>): Promise<void> {
-  // Every name is checked before anything is imported.
-  const resolved = seeds.map((seed) => ({ envId: resolveEnv(cloud, seed.env), file: seed.file }));
-  for (const { envId, file } of resolved) await tools.importSeed(cloud, envId, await readFile(file, 'utf8'));
+async function importSeeds(
+  tools: DataTools,
+  cloud: LocalCloud,
+  seeds: NonNullable<NonNullable<DevServerOptions['data']>['seeds']>,
+  replace: boolean,
+): Promise<SeedOutcome[]> {
+  // Every name is checked, and every file read, before anything is imported.
+  const resolved = await Promise.all(
+    seeds.map(async (seed) => ({ envId: resolveEnv(cloud, seed.env), file: seed.file, text: await readFile(seed.file, 'utf8') })),
+  );
+  const outcomes: SeedOutcome[] = [];
+  for (const { envId, file, text } of resolved) {
+    const documents = documentCount(cloud, envId);
+    if (documents > 0 && !replace) {
+      outcomes.push({
+        envId,
+        file,
+        action: 'skipped',
+        message: `seed ${file} NOT imported into ${envId}: it already holds ${documents} document(s) (kept from --data); --seed-replace replaces the seeded collections`,
+      });
+      continue;
+    }
+    await tools.importSeed(cloud, envId, text);
+    outcomes.push(
+      documents > 0
+        ? {
+            envId,
+            file,
+            action: 'replaced',
+            message: `seed ${file} imported into ${envId}, replacing its seeded collections (--seed-replace; it held ${documents} document(s))`,
+          }
+        : { envId, file, action: 'imported', message: `seed ${file} imported into ${envId} (it was empty)` },
+    );
+  }
+  return outcomes;
+}
+
+function documentCount(cloud: LocalCloud, envId: string): number {
+  const database = cloud.backend.database(envId);
+  return database.listCollections().reduce((sum, name) => sum + database.count(name), 0);
 }
 
 /** One `<envId>.json` per environment, each written whole (temp file, then rename). */
