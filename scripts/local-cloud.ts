@@ -111,7 +111,9 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals > 1) {
-      console.error(`${signal} again: exiting without waiting`);
+      console.error(
+        `${signal} again: exiting without waiting${values.export ? ` — the export was abandoned: ${values.export} keeps the previous export whole (the new one was being written to a temporary folder beside it)` : ''}`,
+      );
       process.exit(1);
     }
     console.log(`\n${signal}: stopping${values.export ? ` (exporting to ${values.export})` : ''}...`);

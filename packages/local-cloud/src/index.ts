@@ -181,6 +181,7 @@ export {
   RebuildQueue,
   SourceWatcher,
   startDevServer,
+  exportEnvironments,
   workspaceDependencies,
   type ChildProcessBuilderOptions,
   type DataTools,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUrl, ManualClock, requestJson } from '@wxhub/core';
 import { callFunction } from '../src/client-api';
-import { childProcessBuilder, describeDevServer, startDevServer, type DataTools, type DevServer, type RebuildResult } from '../src/dev';
+import { childProcessBuilder, describeDevServer, exportEnvironments, startDevServer, type DataTools, type DevServer, type RebuildResult } from '../src/dev';
 import type { LocalCloud } from '../src/local-cloud';
 import type { TriggerRun } from '../src/triggers';
 
@@ -160,6 +160,34 @@ describe('dev server data options', () => {
       ).toEqual(['u-seeded']);
     } finally {
       await third.stop();
+    }
+  });
+
+  it('an export is written as a set: a failure part-way leaves the previous export whole and no temporary folder (issue 10, item 13)', async () => {
+    const server = await startDevServer({ ...base });
+    const exportDir = join(scratch, 'export');
+    try {
+      const good = fakeTools([]);
+      await exportEnvironments(good, server.cloud, exportDir);
+      const before = readdirSync(exportDir).map((name) => [name, readFileSync(join(exportDir, name), 'utf8')]);
+      expect(before.length).toBe(server.cloud.backend.envIds.length);
+      server.cloud.backend.database(server.cloud.app('A').envId).createCollection('later');
+      let calls = 0;
+      const failing: DataTools = {
+        ...good,
+        exportData: (cloud, envId) => {
+          calls += 1;
+          if (calls === 2) throw new Error('disk full');
+          return good.exportData(cloud, envId);
+        },
+      };
+      await expect(exportEnvironments(failing, server.cloud, exportDir)).rejects.toThrow('disk full');
+      expect(readdirSync(exportDir).map((name) => [name, readFileSync(join(exportDir, name), 'utf8')])).toEqual(before);
+      expect(readdirSync(scratch).filter((name) => name.includes('.export-'))).toEqual([]);
+      await exportEnvironments(good, server.cloud, exportDir);
+      expect(readFileSync(join(exportDir, `${server.cloud.app('A').envId}.json`), 'utf8')).toContain('later');
+    } finally {
+      await server.stop();
     }
   });
 

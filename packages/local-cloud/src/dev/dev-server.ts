@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
@@ -219,7 +219,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         const runs = scheduler.stop();
         await queue?.idle();
         try {
-          if (options.data?.exportDir && tools) await exportAll(tools, cloud, options.data.exportDir);
+          if (options.data?.exportDir && tools) await exportEnvironments(tools, cloud, options.data.exportDir);
         } finally {
           await cloud.stop();
           await runs;
@@ -284,12 +284,36 @@ function documentCount(cloud: LocalCloud, envId: string): number {
   return database.listCollections().reduce((sum, name) => sum + database.count(name), 0);
 }
 
-/** One `<envId>.json` per environment, each written whole (temp file, then rename). */
-async function exportAll(tools: DataTools, cloud: LocalCloud, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const envId of cloud.backend.envIds) {
-    const file = path.join(dir, `${envId}.json`);
-    await writeFile(`${file}.tmp`, await tools.exportData(cloud, envId));
-    await rename(`${file}.tmp`, file);
+/**
+ * One `<envId>.json` per environment, as a set (issue 10, item 13): every file is written into a
+ * temporary folder beside `dir`, which then takes `dir`'s place. An export interrupted while
+ * writing leaves `dir` as it was (the temporary folder, named `.<dir>.export-*`, is removed when
+ * it can be); at every moment `dir` is either the old complete set or the new one (between the two
+ * renames, the old set is at `<temp>.old`). Node has no atomic directory swap, hence two renames.
+ */
+export async function exportEnvironments(tools: DataTools, cloud: LocalCloud, dir: string): Promise<string[]> {
+  const target = path.resolve(dir);
+  await mkdir(path.dirname(target), { recursive: true });
+  const staging = await mkdtemp(path.join(path.dirname(target), `.${path.basename(target)}.export-`));
+  try {
+    const files: string[] = [];
+    for (const envId of cloud.backend.envIds) {
+      await writeFile(path.join(staging, `${envId}.json`), await tools.exportData(cloud, envId));
+      files.push(path.join(target, `${envId}.json`));
+    }
+    const previous = `${staging}.old`;
+    const hadPrevious = await rename(target, previous).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    await rename(staging, target);
+    if (hadPrevious) await rm(previous, { recursive: true, force: true });
+    return files;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
   }
 }
