@@ -15,7 +15,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_CONFIG_FILE, LOCAL_CONFIG_FILE, loadProjectConfig, localSecretsEnv } from '@wxhub/project-config';
 import { parseArgs } from 'node:util';
-import { childProcessBuilder, DEFAULT_DEV_PORT, describeDevServer, startDevServer, type DevServer } from '@wxhub/local-cloud';
+import { createInterface } from 'node:readline';
+import {
+  childProcessBuilder,
+  DEFAULT_DEV_PORT,
+  describeDevServer,
+  exportEnvironments,
+  persistenceTools,
+  startDevServer,
+  type DevServer,
+} from '@wxhub/local-cloud';
 import type { RebuildResult } from '@wxhub/local-cloud';
 import type { TriggerRun } from '@wxhub/local-cloud';
 
@@ -106,6 +115,19 @@ async function main(): Promise<void> {
   console.log(describeDevServer(server));
   for (const outcome of server.seedReport) (outcome.action === 'skipped' ? console.error : console.log)(outcome.message);
   console.log(values['no-watch'] ? '\nnot watching sources (--no-watch)' : '\nwatching cloudfunctions/*/src and packages/*/src; Ctrl-C stops');
+
+  // On demand: `export` + Enter here, or POST /admin/export.
+  const exportDir = values.export;
+  if (exportDir && process.stdin.isTTY) {
+    console.log(`type "export" and Enter to write ${exportDir} now (or POST ${server.urls.admin}/export)`);
+    createInterface({ input: process.stdin }).on('line', (line) => {
+      if (line.trim() !== 'export') return;
+      exportEnvironments(persistenceTools(), server.cloud, exportDir).then(
+        (files) => console.log(`[${time()}] exported ${files.length} environment(s) to ${exportDir}`),
+        (error: unknown) => console.error(`[${time()}] export FAILED (the previous export is kept): ${error instanceof Error ? error.message : String(error)}`),
+      );
+    });
+  }
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {

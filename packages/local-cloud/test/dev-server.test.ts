@@ -191,6 +191,27 @@ describe('dev server data options', () => {
     }
   });
 
+  it('exports on demand through POST /admin/export (issue 10, item 13); without --export it says why', async () => {
+    const exportDir = join(scratch, 'export');
+    const server = await startDevServer({ ...base, data: { exportDir, tools: fakeTools([]) } });
+    try {
+      const { status, body } = await requestJson(buildUrl(server.urls.root, '/admin/export'), { method: 'POST', json: {} });
+      expect(status).toBe(200);
+      expect((body as { exported: string[] }).exported).toEqual(server.cloud.backend.envIds.map((envId) => join(exportDir, `${envId}.json`)));
+      expect(readdirSync(exportDir).sort()).toEqual(server.cloud.backend.envIds.map((envId) => `${envId}.json`).sort());
+    } finally {
+      await server.stop();
+    }
+    const plain = await startDevServer({ ...base });
+    try {
+      const { status, body } = await requestJson(buildUrl(plain.urls.root, '/admin/export'), { method: 'POST', json: {} });
+      expect(status).toBe(409);
+      expect(body).toMatchObject({ error: { code: 'NO_EXPORT_DIR' } });
+    } finally {
+      await plain.stop();
+    }
+  });
+
   it('imports seeds (by app or env id) before it answers, and exports every env on stop while the cloud still runs', async () => {
     const seen: string[] = [];
     writeFileSync(join(scratch, 'a.json'), JSON.stringify(['users']));

@@ -144,6 +144,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
   }
 
+  const exportDir = options.data?.exportDir;
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
   cloud.mount(
     new AdminApi({
@@ -151,6 +152,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       scheduler,
       functions: () => [...deployed].sort().map((name) => ({ envId: envOf(name), name })),
       baiduClients: Object.values(config.baiduClients),
+      ...(tools && exportDir ? { exportNow: () => exportEnvironments(tools, cloud, exportDir) } : {}),
     }).service,
   );
 
