@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Decimal128, Long, ObjectId } from 'bson';
@@ -244,6 +244,17 @@ describe('files and settings', () => {
     expect(() => old.put({ _id: 'a' })).toThrow(/dropped/);
     expect(successor.documents()).toEqual([]);
     expect(ids(restart(), 'todos')).toEqual([]);
+  });
+
+  test('a zero-length database file is refused with a clear message, not opened as an empty environment (issue 10, item 10)', () => {
+    const store = factory(ENV);
+    store.createCollection('todos').put({ _id: 'a' });
+    store.close();
+    const file = join(temp.dir, `${ENV}.sqlite`);
+    writeFileSync(file, '');
+    expect(() => factory(ENV)).toThrow(StoreFileError);
+    expect(() => factory(ENV)).toThrow(/is empty \(0 bytes\).*delete it to start this environment empty/);
+    expect(statSync(file).size).toBe(0);
   });
 
   test('a file that is not a local cloud database is refused, not written into', () => {

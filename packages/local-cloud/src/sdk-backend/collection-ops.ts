@@ -21,7 +21,8 @@ type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 type UpdateModifier = Parameters<typeof updateMany>[2];
 
 // Scripts ($where, $function, $accumulator) would run request text as code in the emulator.
-// MONGO_CONTEXT: MongoDB's semantics where mingo's differ (see mongo-operators.ts).
+// MONGO_CONTEXT: MongoDB's semantics where mingo's differ (see mongo-operators.ts), and regexes
+// on RE2 (linear-regex.ts), never on V8's backtracking engine.
 const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false, context: MONGO_CONTEXT, jsonSchemaValidator };
 
 /** The update operators the SDK can emit; anything else is refused rather than guessed at. */

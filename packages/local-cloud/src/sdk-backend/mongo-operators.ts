@@ -11,6 +11,7 @@ import { $elemMatch } from 'mingo/operators/query/array';
 import type { Options } from 'mingo/types';
 import { isPlainObject } from './documents';
 import { GEO_QUERY_OPERATORS } from './geo';
+import { LINEAR_REGEX_EXPRESSION_OPERATORS, LINEAR_REGEX_QUERY_OPERATORS } from './linear-regex';
 
 /**
  * Where mingo's operators answer differently from MongoDB (which WeChat's database runs), the
@@ -180,9 +181,10 @@ export const MONGO_CONTEXT: Context = Context.init({
     $size: singleArgument(expressionOperators.$size),
     $reverseArray: singleArgument(expressionOperators.$reverseArray),
     $arrayToObject: singleArgument(expressionOperators.$arrayToObject),
+    ...LINEAR_REGEX_EXPRESSION_OPERATORS,
   } as never,
   pipeline: { ...pipelineOperators },
   projection: { ...projectionOperators },
-  query: { ...queryOperators, $elemMatch: elemMatch, ...GEO_QUERY_OPERATORS } as never,
+  query: { ...queryOperators, $elemMatch: elemMatch, ...GEO_QUERY_OPERATORS, ...LINEAR_REGEX_QUERY_OPERATORS } as never,
   window: { ...windowOperators },
 });
