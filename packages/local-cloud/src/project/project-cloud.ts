@@ -47,6 +47,7 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
     clock: options.clock,
     runtime: { ...options.runtime, nodeBinary: options.nodeBinary },
     dataDir: options.dataDir,
+    sharing: config.sharing,
   });
   const functionsDir = options.functionsDir ?? join(options.root, 'build', 'cloudfunctions');
   const deploy = (name: string, envOverrides: Readonly<Record<string, string>> = {}): void => {

@@ -16,6 +16,8 @@ export const BackendCode = {
   DATABASE_COLLECTION_ALREADY_EXIST: 'DATABASE_COLLECTION_ALREADY_EXIST',
   /** @cloudbase/database's runTransaction retries (up to 3 times) on exactly this code. */
   DATABASE_TRANSACTION_CONFLICT: 'DATABASE_TRANSACTION_CONFLICT',
+  /** A cross-account credential the cloud does not honour (unknown, revoked, another env). UNCERTAIN which code WeChat uses. */
+  INVALID_REQUEST_SOURCE: 'INVALID_REQUEST_SOURCE',
 } as const;
 
 export type BackendErrorCode = (typeof BackendCode)[keyof typeof BackendCode];
