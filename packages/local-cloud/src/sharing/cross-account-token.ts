@@ -22,6 +22,8 @@ export interface CrossAccountTokenRequest {
   readonly caller: CrossAccountCaller;
   /** 0 when a credential was issued, else the code the SDK throws. */
   readonly errorCode: number;
+  /** Why it was refused, in words (the SDK's error carries only the code). */
+  readonly reason?: string;
 }
 
 /**
@@ -43,34 +45,40 @@ export function crossAccountTokenApi(options: CrossAccountTokenOptions): TokenAp
       ...(invocation.caller.openid ? { openid: invocation.caller.openid } : {}),
       ...(invocation.caller.unionid ? { unionid: invocation.caller.unionid } : {}),
     };
-    const answer = (errorCode: number, credential?: IssuedCredential): CommOpenApiResp => {
-      options.record?.({ resourceAppid, resourceEnv, caller, errorCode });
+    const answer = (errorCode: number, credential?: IssuedCredential, reason?: string): CommOpenApiResp => {
+      options.record?.({ resourceAppid, resourceEnv, caller, errorCode, ...(reason ? { reason } : {}) });
       return credential ? { respData: encodeAuthorizationInfo(credential), httpCode: 200 } : { errorCode };
     };
     const owner = options.sharing.ownerOfEnv(resourceEnv);
-    if (!owner || owner.appid !== resourceAppid || !options.sharing.find(resourceEnv, caller.appid)) {
-      return answer(CloudErrcode.UNAUTHORIZED_ENV);
-    }
+    if (!owner || owner.appid !== resourceAppid)
+      return answer(CloudErrcode.UNAUTHORIZED_ENV, undefined, `${resourceEnv} is not an environment of ${resourceAppid}`);
+    if (!options.sharing.find(resourceEnv, caller.appid))
+      return answer(CloudErrcode.UNAUTHORIZED_ENV, undefined, `${resourceEnv} is not shared with ${caller.appid}`);
     const refusal = await admittedByOwner(options.runtime, resourceEnv, caller);
-    if (refusal !== undefined) return answer(refusal);
+    if (refusal !== undefined) return answer(refusal.code, undefined, refusal.reason);
     return answer(0, options.credentials.issue(resourceEnv, caller));
   };
 }
 
-/** Runs the owner's cloudbase_auth for the caller: undefined when it admits, else the refusal code. */
-async function admittedByOwner(runtime: FunctionRuntime, envId: string, caller: CrossAccountCaller): Promise<number | undefined> {
+/** Runs the owner's cloudbase_auth for the caller: undefined when it admits, else the refusal. */
+async function admittedByOwner(runtime: FunctionRuntime, envId: string, caller: CrossAccountCaller): Promise<{ code: number; reason: string } | undefined> {
   let result: unknown;
   try {
     ({ result } = await runtime.invoke({ envId, name: CLOUDBASE_AUTH_FUNCTION, event: {}, caller: { from: caller } }));
   } catch (error) {
     // UNCERTAIN: WeChat's guide says a missing cloudbase_auth is reported as "FunctionName not found";
     // the local cloud answers the SDK's "missing env auth info" for that and for a failing one.
-    if (error instanceof FunctionNotFoundError || error instanceof CloudFunctionError) return CloudErrcode.MISSING_ENV_AUTH_INFO;
+    if (error instanceof FunctionNotFoundError)
+      return { code: CloudErrcode.MISSING_ENV_AUTH_INFO, reason: `${envId} has no ${CLOUDBASE_AUTH_FUNCTION} function` };
+    if (error instanceof CloudFunctionError) return { code: CloudErrcode.MISSING_ENV_AUTH_INFO, reason: `${CLOUDBASE_AUTH_FUNCTION} failed: ${error.errMsg}` };
     throw error;
   }
   const errCode = typeof result === 'object' && result !== null ? (result as { errCode?: unknown }).errCode : undefined;
-  if (errCode === undefined || errCode === null || errCode === '') return CloudErrcode.CLOUDBASE_AUTH_EMPTY_ERRCODE;
-  return Number(errCode) === 0 ? undefined : CloudErrcode.CLOUDBASE_AUTH_REFUSED;
+  if (errCode === undefined || errCode === null || errCode === '')
+    return { code: CloudErrcode.CLOUDBASE_AUTH_EMPTY_ERRCODE, reason: `${CLOUDBASE_AUTH_FUNCTION} answered no errCode` };
+  return Number(errCode) === 0
+    ? undefined
+    : { code: CloudErrcode.CLOUDBASE_AUTH_REFUSED, reason: `${CLOUDBASE_AUTH_FUNCTION} refused (errCode ${String(errCode)})` };
 }
 
 function encodeAuthorizationInfo(credential: IssuedCredential): Buffer {
