@@ -4,8 +4,8 @@
  *   1. bundle sizes;
  *   2. cold start: requiring each bundle in a fresh Node process, against requiring
  *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
- *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
- *      users_add directly, on the local cloud.
+ *   3. a warm `api` call per transport (B → invokecloudfunction → A's users_add; B → cross-account
+ *      sharing → A's users_add) against calling A's users_add directly, on the local cloud.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -68,33 +68,49 @@ async function warmCall(calls: number): Promise<void> {
   const A = config.apps.A!;
   const B = config.apps.B!;
   const user = { name: 'bench', age: 30, sex: 'female', tel: '13900139000' };
+  // The same built api a second time in B, on the shared transport (cross-account sharing), so
+  // both transports run side by side and their calls can be interleaved.
+  cloud.functions.register({
+    envId: B.envId,
+    name: 'api_shared',
+    dir: join(built, 'api'),
+    backendUrl: cloud.sdkBackendUrl,
+    env: { ...config.functions.api!.env, API_TRANSPORT: 'shared', WECHAT_API_BASE: cloud.wechatApiBase, BAIDU_API_BASE: cloud.baiduApiBase },
+  });
   try {
-    const direct = () => cloud.functions.invoke({ envId: A.envId, name: 'users_add', event: { ...user, openid: 'oBench000001' }, caller: { appid: A.appid } });
-    const viaApi = () =>
-      cloud.functions.invoke({ envId: B.envId, name: 'api', ...clientInvocation(B.appid, { func: 'users_add', data: user }, { openid: 'oBench000001' }) });
-    // Warm both paths (instances started, token cached, user stored: every call then takes the
-    // same -2001 path through the same queries).
-    for (let i = 0; i < 5; i++) {
-      await viaApi();
-      await direct();
-    }
-    const time = async (call: () => Promise<unknown>) => {
-      const samples: number[] = [];
-      for (let i = 0; i < calls; i++) {
+    const caller = { openid: 'oBench000001' };
+    const paths: Array<[string, () => Promise<unknown>]> = [
+      [
+        "A's users_add called directly",
+        () => cloud.functions.invoke({ envId: A.envId, name: 'users_add', event: { ...user, ...caller }, caller: { appid: A.appid } }),
+      ],
+      [
+        "B's api, transport http (invokecloudfunction, A's token cached)",
+        () => cloud.functions.invoke({ envId: B.envId, name: 'api', ...clientInvocation(B.appid, { func: 'users_add', data: user }, caller) }),
+      ],
+      [
+        "B's api, transport shared (init + callFunction per call)",
+        () => cloud.functions.invoke({ envId: B.envId, name: 'api_shared', ...clientInvocation(B.appid, { func: 'users_add', data: user }, caller) }),
+      ],
+    ];
+    // Warm every path (instances started, token cached, cloudbase_auth warm, user stored: every
+    // call then takes the same -2001 path through the same queries).
+    for (let i = 0; i < 5; i++) for (const [, call] of paths) await call();
+    // Interleaved rounds, so drift in the machine's load touches baseline and transports alike.
+    const samples = paths.map((): number[] => []);
+    for (let round = 0; round < calls; round++) {
+      for (const [i, [, call]] of paths.entries()) {
         const start = performance.now();
         await call();
-        samples.push(performance.now() - start);
+        samples[i]!.push(performance.now() - start);
       }
-      return median(samples);
-    };
-    const directMs = await time(direct);
-    const apiMs = await time(viaApi);
-    console.log(`\n3. warm call, median of ${calls} sequential calls on the local cloud (local Node)`);
+    }
+    const medians = samples.map(median);
+    const directMs = medians[0]!;
+    console.log(`\n3. warm call per transport, median of ${calls} interleaved rounds on the local cloud (local Node); ratio to the direct call`);
     table([
-      ['path', 'ms', 'ratio'],
-      ["A's users_add called directly", directMs.toFixed(2), '1.00'],
-      ["B's api → invokecloudfunction → users_add", apiMs.toFixed(2), (apiMs / directMs).toFixed(2)],
-      ['added by api', (apiMs - directMs).toFixed(2), ''],
+      ['path', 'ms', 'ratio', 'added by api (ms)'],
+      ...paths.map(([label], i) => [label, medians[i]!.toFixed(2), (medians[i]! / directMs).toFixed(2), i === 0 ? '' : (medians[i]! - directMs).toFixed(2)]),
     ]);
   } finally {
     await cloud.stop();
