@@ -38,7 +38,7 @@ describe.each(testedNodeRuntimes())('cloud functions on Node $version', ({ binar
     expect(reply).toMatchObject({ errcode: 0, errmsg: 'success', data: { errcode: 0, data: { ...user, openid: 'oB_user_0001' } } });
     const stored = usersOfA();
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ ...user, openid: 'oB_user_0001', _id: 'oB_user_0001' });
+    expect(stored[0]).toMatchObject({ ...user, openid: 'oB_user_0001', app: project.B.appid, _id: `${project.B.appid}:oB_user_0001` });
     expect(stored[0]?.created_at).toBeInstanceOf(Date);
     // The token for A lives in B's token collection, in the shape seed-era code reads.
     const [token] = project.cloud.backend.database(project.B.envId).find('token');

@@ -60,6 +60,8 @@ export const CloudErrcode = {
   INVALID_ENV_OR_CALLER: -501000,
   RESOURCE_SYSTEM_ERROR: -501001,
   INVALID_PARAMETERS: -501007,
+  /** A backend request whose origin the cloud does not accept (e.g. a cross-account credential it no longer honours). */
+  INVALID_REQUEST_SOURCE: -501008,
   DATABASE_REQUEST_FAILED: -502001,
   DATABASE_QUERY_REFUSED: -502002,
   COLLECTION_NOT_EXIST: -502005,
@@ -68,6 +70,16 @@ export const CloudErrcode = {
   FUNCTION_REQUEST_FAILED: -504001,
   FUNCTION_EXECUTION_FAILED: -504002,
   FUNCTION_TIMED_OUT: -504003,
+  /** Cross-account sharing (环境共享): the grant does not cover what was asked. */
+  NO_PRIVILEGE: -601011,
+  /** Cross-account sharing: the environment is not shared with the calling mini program (or does not exist). */
+  UNAUTHORIZED_ENV: -601012,
+  /** Cross-account sharing: the owner's `cloudbase_auth` answered without `errCode`. */
+  CLOUDBASE_AUTH_EMPTY_ERRCODE: -601015,
+  /** Cross-account sharing: no authorization came back from the owner (e.g. no `cloudbase_auth` function). */
+  MISSING_ENV_AUTH_INFO: -601016,
+  /** Cross-account sharing: the owner's `cloudbase_auth` refused (non-zero `errCode`). */
+  CLOUDBASE_AUTH_REFUSED: -601017,
   OPENAPI_FAILED: -604100,
   OPENAPI_NOT_DECLARED: -604101,
   OPENAPI_INVALID_DATA: -604104,
@@ -132,6 +144,29 @@ const CODES: Readonly<Record<number, WeChatCodeInfo>> = {
   [CloudErrcode.INVALID_ENV_OR_CALLER]: { meaning: 'the cloud refused the call before it ran (environment or caller not allowed)' },
   [CloudErrcode.RESOURCE_SYSTEM_ERROR]: { errmsg: 'resource system error', meaning: 'the cloud backend refused the request' },
   [CloudErrcode.INVALID_PARAMETERS]: { errmsg: 'invalid parameters', meaning: 'invalid parameters' },
+  [CloudErrcode.INVALID_REQUEST_SOURCE]: {
+    meaning: 'the cloud refused where the request came from (a cross-account credential that is unknown, expired or revoked)',
+  },
+  [CloudErrcode.NO_PRIVILEGE]: {
+    errmsg: 'no privilege permission',
+    meaning: "the shared environment's grant does not include this operation (widen it in the owner's console: 环境共享)",
+  },
+  [CloudErrcode.UNAUTHORIZED_ENV]: {
+    errmsg: 'unauthorized env',
+    meaning: 'the environment is not shared with this mini program (the owner adds it in the cloud console: 环境共享 > 添加共享), or it does not exist',
+  },
+  [CloudErrcode.CLOUDBASE_AUTH_EMPTY_ERRCODE]: {
+    errmsg: 'access denied (cloudfunction cloudbase_auth returns empty errCode)',
+    meaning: "the owner's cloudbase_auth function answered without errCode: it must return {errCode: 0, ...} to admit the caller",
+  },
+  [CloudErrcode.MISSING_ENV_AUTH_INFO]: {
+    errmsg: 'missing env auth info',
+    meaning: 'the owner gave no authorization (deploy the cloudbase_auth function in the shared environment)',
+  },
+  [CloudErrcode.CLOUDBASE_AUTH_REFUSED]: {
+    errmsg: 'access denied (cloudbase_auth returns non-zero errCode)',
+    meaning: "the owner's cloudbase_auth function refused this caller",
+  },
   [CloudErrcode.DATABASE_REQUEST_FAILED]: { errmsg: 'database request fail', meaning: 'the database refused the operation (e.g. a duplicate _id)' },
   [CloudErrcode.DATABASE_QUERY_REFUSED]: { meaning: 'the query was refused (not a query the database language allows)' },
   [CloudErrcode.COLLECTION_NOT_EXIST]: { errmsg: 'database collection not exists', meaning: 'the collection does not exist (create it first)' },
@@ -183,6 +218,8 @@ export const CloudBackendCode = {
   FUNCTIONS_EXECUTE_FAIL: 'FUNCTIONS_EXECUTE_FAIL',
   STORAGE_FILE_NONEXIST: 'STORAGE_FILE_NONEXIST',
   STORAGE_EXCEED_AUTHORITY: 'STORAGE_EXCEED_AUTHORITY',
+  /** A cross-account credential the cloud does not honour (unknown, revoked, another env). UNCERTAIN which code WeChat uses. */
+  INVALID_REQUEST_SOURCE: 'INVALID_REQUEST_SOURCE',
 } as const;
 
 export type CloudBackendCodeValue = (typeof CloudBackendCode)[keyof typeof CloudBackendCode];
@@ -197,6 +234,7 @@ export const CLOUD_BACKEND_CODES: Readonly<Record<string, CloudErrcodeValue>> = 
   [CloudBackendCode.INVALID_PARAM]: CloudErrcode.INVALID_PARAMETERS,
   [CloudBackendCode.DATABASE_REQUEST_FAILED]: CloudErrcode.DATABASE_REQUEST_FAILED,
   [CloudBackendCode.DATABASE_COLLECTION_NOT_EXIST]: CloudErrcode.COLLECTION_NOT_EXIST,
+  [CloudBackendCode.INVALID_REQUEST_SOURCE]: CloudErrcode.INVALID_REQUEST_SOURCE,
 };
 
 /** The numeric code of a backend string code (-501001 for one wx-server-sdk's table lacks). */

@@ -43,6 +43,7 @@ export {
   type BackendErrorCode,
   type CallerIdentity,
   type CloudBackendOptions,
+  type CrossAccountCaller,
   type CollectionStore,
   type CollectionWrites,
   type DatabaseStore,
@@ -142,6 +143,7 @@ export {
   type SqliteStoreOptions,
 } from './persistence';
 export { LoginEmulator, LOGIN_CODE_TTL_MS, type LoginEmulatorOptions, type PhoneNumber } from './wechat/login-emulator';
+export { appUser, type AppUser } from './wechat/user-identities';
 export {
   callFunction,
   CallFunctionError,
@@ -202,3 +204,14 @@ export {
   type WatchTarget,
 } from './dev';
 export { AdminApi, parseFaultInput, redact, type AdminApiOptions, type ParsedFault, type Upstream } from './admin-api';
+export {
+  CLOUDBASE_AUTH_FUNCTION,
+  CROSS_ACCOUNT_CREDENTIAL_TTL_MS,
+  ResourceSharing,
+  SHARE_PERMISSIONS,
+  ShareGrantError,
+  type CrossAccountTokenRequest,
+  type ShareGrant,
+  type ShareGrantInput,
+  type SharePermission,
+} from './sharing';

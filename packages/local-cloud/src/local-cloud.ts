@@ -22,6 +22,10 @@ import { registerOpenApiAction } from './openapi/openapi-action';
 import { OpenApiService } from './openapi/openapi-service';
 import { customSendService } from './openapi/custom-send-http';
 import { TokenIssuingRuntime } from './openapi/token-issuing-runtime';
+import { ResourceSharing, type ShareGrantInput } from './sharing/share-grants';
+import { CrossAccountCredentials } from './sharing/cross-account-credentials';
+import { crossAccountTokenApi, type CrossAccountTokenRequest } from './sharing/cross-account-token';
+import { crossAccountGuard } from './sharing/cross-account-guard';
 
 /**
  * A scripted failure of the cloud backend that wx-server-sdk calls (and of the storage URLs it
@@ -55,6 +59,8 @@ export interface LocalCloudOptions {
   readonly blobStoreFactory?: BlobStoreFactory;
   /** Lifetime of temp URLs asked for without max_age, and of upload credentials (seconds). */
   readonly storage?: { readonly defaultMaxAgeSeconds?: number; readonly uploadTicketTtlSeconds?: number };
+  /** Cross-account sharing (环境共享) grants at start: "A shares its env with B". */
+  readonly sharing?: readonly ShareGrantInput[];
 }
 
 /**
@@ -80,6 +86,10 @@ export class LocalCloud {
   readonly apiTokens: ApiTokens;
   /** Faults of the backend the SDK talks to; see injectBackendFault. */
   readonly backendFaults: FaultPlan;
+  /** Cross-account sharing grants (环境共享): who may use whose environment; changeable while running. */
+  readonly sharing: ResourceSharing;
+  /** Every getCrossAccountToken call (cloud.Cloud({resourceAppid, resourceEnv}).init()), oldest first. */
+  readonly crossAccountTokenRequests: CrossAccountTokenRequest[];
   private readonly databaseStores: ReadonlyMap<string, DatabaseStore>;
   private readonly closeStores: () => void;
 
@@ -101,6 +111,8 @@ export class LocalCloud {
       databaseStores: ReadonlyMap<string, DatabaseStore>;
       closeStores: () => void;
       backendFaults: FaultPlan;
+      sharing: ResourceSharing;
+      crossAccountTokenRequests: CrossAccountTokenRequest[];
     },
   ) {
     this.wechat = parts.wechat;
@@ -114,6 +126,8 @@ export class LocalCloud {
     this.databaseStores = parts.databaseStores;
     this.backendFaults = parts.backendFaults;
     this.closeStores = parts.closeStores;
+    this.sharing = parts.sharing;
+    this.crossAccountTokenRequests = parts.crossAccountTokenRequests;
   }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -149,7 +163,12 @@ export class LocalCloud {
     const openapi = new OpenApiService({ apps: options.apps, clock });
     registerStorageActions(backend, storage);
     registerFunctionActions(backend, functions, { tokens: apiTokens });
-    registerOpenApiAction(backend, openapi, apiTokens);
+    const sharing = new ResourceSharing(options.apps, options.sharing);
+    const credentials = new CrossAccountCredentials(clock);
+    const crossAccountTokenRequests: CrossAccountTokenRequest[] = [];
+    const tokenApi = crossAccountTokenApi({ sharing, credentials, runtime: functions, record: (entry) => crossAccountTokenRequests.push(entry) });
+    registerOpenApiAction(backend, openapi, apiTokens, tokenApi);
+    backend.useCrossAccountCheck(crossAccountGuard(sharing, credentials));
     const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage, backend });
     const router = new Router();
     const backendFaults = new FaultPlan();
@@ -174,6 +193,8 @@ export class LocalCloud {
       storage,
       openapi,
       apiTokens,
+      sharing,
+      crossAccountTokenRequests,
       databaseStores,
       closeStores: () => persistence?.close(),
     });

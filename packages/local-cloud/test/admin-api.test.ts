@@ -215,4 +215,24 @@ describe('admin API', () => {
     expect(await bad({ upstream: 'baidu', fault: { path: '/oauth/2.0/token', appid: A.appid, status: 500 } })).toContain('appid');
     expect(await bad({ upstream: 'wechat', fault: { path: '/cgi-bin/token', status: 500, times: 0 } })).toContain('times');
   });
+  it('shares an environment, lists grants and stops sharing; refuses what WeChat would not allow', async () => {
+    expect((await http('/admin/sharing')).body).toEqual({ grants: [], tokenRequests: [] });
+    const shared = await http('/admin/sharing', { method: 'PUT' as JsonRequest['method'], json: { owner: 'A', with: 'B', permissions: ['functions'] } });
+    expect(shared).toEqual({ status: 200, body: { grant: { ownerAppid: A.appid, envId: A.envId, granteeAppid: B.appid, permissions: ['functions'] } } });
+    expect((await http('/admin/sharing')).body.grants).toHaveLength(1);
+    const refused = async (json: unknown): Promise<string> => {
+      const { status, body } = await http('/admin/sharing', { method: 'PUT' as JsonRequest['method'], json });
+      expect(status).toBe(400);
+      return body.error.message as string;
+    };
+    expect(await refused({ owner: 'A', with: 'A' })).toContain('itself');
+    expect(await refused({ owner: 'A', with: 'C' })).toContain('no app C');
+    expect(await refused({ owner: 'A', with: 'B', permissions: ['everything'] })).toContain('unknown permission');
+    expect(await refused({ owner: 'A' })).toContain('{owner, with');
+    expect((await http(`/admin/sharing?env=${A.envId}&with=B`, { method: 'DELETE' as JsonRequest['method'] })).body).toEqual({
+      unshared: { env: A.envId, with: 'B' },
+    });
+    expect((await http(`/admin/sharing?env=${A.envId}&with=B`, { method: 'DELETE' as JsonRequest['method'] })).status).toBe(404);
+    expect((await http('/admin/sharing')).body.grants).toEqual([]);
+  });
 });

@@ -8,5 +8,7 @@ export {
   type FunctionSettings,
   type LoadOptions,
   type ProjectConfig,
+  type SharePermissionSetting,
+  type SharingSettings,
 } from './project-config';
 export { LOCAL_SECRETS_FILE, localSecretsEnv } from './local-secrets';

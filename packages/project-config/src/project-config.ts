@@ -8,7 +8,25 @@ export interface AppSettings {
   readonly appid: string;
   readonly secret: string;
   readonly envId: string;
+  /**
+   * The WeChat open-platform account (开放平台) the app is bound to, if any: apps bound to the same
+   * account see one unionid per person.
+   */
+  readonly openPlatform?: string;
 }
+
+/** Permissions a share can grant (the console's choices when adding a share). */
+export type SharePermissionSetting = 'functions' | 'database' | 'storage' | 'openapi';
+
+/** Cross-account sharing (环境共享): app `owner` shares its environment with app `with`. */
+export interface SharingSettings {
+  readonly owner: string;
+  readonly with: string;
+  /** Default: every permission. */
+  readonly permissions?: readonly SharePermissionSetting[];
+}
+
+const SHARE_PERMISSION_SETTINGS: readonly SharePermissionSetting[] = ['functions', 'database', 'storage', 'openapi'];
 
 export interface BaiduClientSettings {
   readonly name: string;
@@ -30,6 +48,8 @@ export interface ProjectConfig {
   readonly apps: Readonly<Record<string, AppSettings>>;
   readonly baiduClients: Readonly<Record<string, BaiduClientSettings>>;
   readonly functions: Readonly<Record<string, FunctionSettings>>;
+  /** Environment shares between the apps; none by default. */
+  readonly sharing: readonly SharingSettings[];
 }
 
 /**
@@ -85,6 +105,7 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
       appid: string(app.appid, `apps.${name}.appid`, substitute, /^wx[0-9a-f]{16}$/),
       secret: string(app.secret, `apps.${name}.secret`, substitute),
       envId: string(app.envId, `apps.${name}.envId`, substitute, /^[A-Za-z0-9-]{1,64}$/),
+      ...(app.openPlatform === undefined ? {} : { openPlatform: string(app.openPlatform, `apps.${name}.openPlatform`, substitute) }),
     };
   });
   const baiduClients = mapEntries(object(root.baiduClients ?? {}, 'baiduClients'), (name, value) => {
@@ -102,7 +123,34 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
     const env = mapEntries(object(fn.env ?? {}, `functions.${name}.env`), (key, v) => string(v, `functions.${name}.env.${key}`, substitute));
     return { name, app, env };
   });
-  return { source, apps, baiduClients, functions };
+  const sharing = parseSharing(root.sharing ?? [], apps, substitute);
+  return { source, apps, baiduClients, functions, sharing };
+}
+
+function parseSharing(raw: unknown, apps: Readonly<Record<string, AppSettings>>, substitute: Substitute): SharingSettings[] {
+  if (!Array.isArray(raw)) throw new ConfigError('sharing', 'must be a list of {owner, with, permissions?}');
+  return raw.map((value, index) => {
+    const where = `sharing[${index}]`;
+    const entry = object(value, where);
+    const owner = string(entry.owner, `${where}.owner`, substitute);
+    const grantee = string(entry.with, `${where}.with`, substitute);
+    for (const [field, app] of [
+      ['owner', owner],
+      ['with', grantee],
+    ] as const) {
+      if (!apps[app]) throw new ConfigError(`${where}.${field}`, `names ${app}, which is not in apps`);
+    }
+    if (owner === grantee) throw new ConfigError(`${where}.with`, 'an app cannot share its environment with itself');
+    if (entry.permissions === undefined) return { owner, with: grantee };
+    if (!Array.isArray(entry.permissions)) throw new ConfigError(`${where}.permissions`, `must be a list of ${SHARE_PERMISSION_SETTINGS.join(', ')}`);
+    const permissions = entry.permissions.map((permission, i) => {
+      if (!SHARE_PERMISSION_SETTINGS.includes(permission as SharePermissionSetting)) {
+        throw new ConfigError(`${where}.permissions[${i}]`, `must be one of ${SHARE_PERMISSION_SETTINGS.join(', ')}`);
+      }
+      return permission as SharePermissionSetting;
+    });
+    return { owner, with: grantee, permissions };
+  });
 }
 
 function object(value: unknown, where: string): Record<string, unknown> {

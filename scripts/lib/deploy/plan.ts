@@ -5,6 +5,7 @@ import type { ProjectConfig } from '@wxhub/project-config';
 import { listFiles, totalBytes, type FileEntry } from './files';
 import { inspectBuiltFunction, type FunctionPlan } from './function-plan';
 import { envModuleSource, MINIPROGRAM_ROOT } from './miniprogram-env';
+import { sharingSteps } from './shared-transport';
 import { resolvePrivateKey, resolveTarget, type DeployTarget, type PrivateKey } from './target';
 
 export interface PlanOptions {
@@ -26,6 +27,8 @@ export interface FunctionsPlan {
   readonly privateKey: PrivateKey;
   readonly remoteNpmInstall: true;
   readonly functions: readonly FunctionPlan[];
+  /** Console steps cross-account sharing needs (环境共享, api's shared transport), done by hand. */
+  readonly sharingSteps: readonly string[];
   /** Problems of the functions and the selection; a deploy with any sends nothing. */
   readonly problems: readonly string[];
   readonly devtoolsCommand: string;
@@ -58,6 +61,12 @@ export function planFunctionsDeploy(options: PlanOptions & { readonly names?: re
       }),
     );
   problems.push(...functions.flatMap((fn) => fn.problems));
+  const sharing = sharingSteps(
+    options.config,
+    options.app,
+    functions.map((fn) => fn.name),
+  );
+  problems.push(...sharing.problems);
   return {
     kind: 'functions',
     target,
@@ -65,6 +74,7 @@ export function planFunctionsDeploy(options: PlanOptions & { readonly names?: re
     privateKey: resolvePrivateKey(options.app, options.env),
     remoteNpmInstall: true,
     functions,
+    sharingSteps: sharing.steps,
     problems,
     devtoolsCommand: `cli cloud functions deploy --env ${target.envId} --names ${functions.map((fn) => fn.name).join(' ')} --remote-npm-install --project ${shellQuote(options.root)}`,
   };

@@ -22,6 +22,7 @@ function describeFunctions(plan: FunctionsPlan, dryRun: boolean): string[] {
   const bytes = plan.functions.reduce((sum, fn) => sum + fn.bytes, 0);
   lines.push(`total: ${plan.functions.length} function(s), ${files} file(s), ${size(bytes)}`);
   lines.push(...describeProblems(plan.problems, 'config.json present, triggers and openapi permissions as declared and used'));
+  if (plan.sharingSteps.length > 0) lines.push('', 'cross-account sharing (环境共享), in the consoles:', ...plan.sharingSteps.map((step) => `  - ${step}`));
   lines.push(
     '',
     'notes:',

@@ -2,6 +2,7 @@ import { mask } from '@wxhub/core';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, type Service } from '../http/router';
 import type { LocalCloud } from '../local-cloud';
 import { NoTimerTriggerError, type TriggerRun, type TriggerScheduler, type TriggerStatus } from '../triggers';
+import { ShareGrantError, type SharePermission } from '../sharing';
 import { parseFaultInput, type Upstream } from './fault-input';
 import { maskSecretValues, redact } from './redact';
 
@@ -30,6 +31,9 @@ const ENDPOINTS = [
   'POST   /admin/faults {upstream, fault}              arm a fault on a WeChat or Baidu endpoint',
   'DELETE /admin/faults[?upstream=wechat|baidu]        clear faults (and release held requests)',
   'POST   /admin/export                                write the --export folder now (as a set: temp folder, then renamed)',
+  'GET    /admin/sharing                               cross-account sharing grants and getCrossAccountToken calls',
+  "PUT    /admin/sharing {owner, with, permissions?}   share owner's environment with another app (环境共享)",
+  'DELETE /admin/sharing?env=&with=                    stop sharing (credentials already issued stop working)',
 ];
 
 /**
@@ -62,6 +66,9 @@ export class AdminApi {
         route('POST', '/faults', (request) => this.injectFault(request)),
         route('DELETE', '/faults', (request) => this.clearFaults(request)),
         route('POST', '/export', () => this.exportNow()),
+        route('GET', '/sharing', () => this.sharingState()),
+        route('PUT', '/sharing', (request) => this.share(request)),
+        route('DELETE', '/sharing', (request) => this.unshare(request)),
       ],
     };
   }
@@ -182,6 +189,44 @@ export class AdminApi {
     if (parsed.upstream === 'wechat') this.options.cloud.wechat.inject(parsed.fault);
     else this.options.cloud.baidu.inject(parsed.fault);
     return { status: 201, body: { armed: parsed } };
+  }
+
+  private sharingState(): EmulatorReply {
+    const { sharing, crossAccountTokenRequests } = this.options.cloud;
+    return { body: { grants: sharing.list(), tokenRequests: crossAccountTokenRequests } };
+  }
+
+  private share(request: EmulatorRequest): EmulatorReply {
+    const body = parseJsonBody<{ owner?: unknown; with?: unknown; permissions?: unknown }>(request);
+    if (!body || typeof body.owner !== 'string' || typeof body.with !== 'string')
+      return failure(400, 'BAD_REQUEST', 'body must be {owner, with, permissions?}');
+    if (body.permissions !== undefined && !(Array.isArray(body.permissions) && body.permissions.every((p) => typeof p === 'string'))) {
+      return failure(400, 'BAD_REQUEST', 'permissions must be a list of names');
+    }
+    try {
+      const grant = this.options.cloud.sharing.share({
+        owner: body.owner,
+        with: body.with,
+        ...(body.permissions ? { permissions: body.permissions as SharePermission[] } : {}),
+      });
+      return { body: { grant } };
+    } catch (error) {
+      if (error instanceof ShareGrantError) return failure(400, 'BAD_SHARE', error.message);
+      throw error;
+    }
+  }
+
+  private unshare(request: EmulatorRequest): EmulatorReply {
+    const envId = request.query.get('env');
+    const grantee = request.query.get('with');
+    if (!envId || !grantee) return failure(400, 'BAD_REQUEST', 'env and with are required');
+    try {
+      if (!this.options.cloud.sharing.unshare(envId, grantee)) return failure(404, 'NOT_SHARED', `${envId} is not shared with ${grantee}`);
+    } catch (error) {
+      if (error instanceof ShareGrantError) return failure(400, 'BAD_SHARE', error.message);
+      throw error;
+    }
+    return { body: { unshared: { env: envId, with: grantee } } };
   }
 
   private clearFaults(request: EmulatorRequest): EmulatorReply {

@@ -50,6 +50,7 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
     runtime: { ...options.runtime, nodeBinary: options.nodeBinary },
     dataDir: options.dataDir,
     allowedHosts: options.allowedHosts,
+    sharing: config.sharing,
   });
   const functionsDir = options.functionsDir ?? join(options.root, 'build', 'cloudfunctions');
   const deploy = (name: string, envOverrides: Readonly<Record<string, string>> = {}): void => {

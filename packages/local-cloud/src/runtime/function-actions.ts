@@ -57,10 +57,11 @@ async function invokeFunction(ctx: ActionContext, runtime: FunctionRuntime, opti
   const event = readRequestData(ctx.params.request_data);
   const calling = options.tokens?.resolve(ctx.params.wxCloudApiToken);
   const forward = options.forwardCallerIdentity ?? true;
-  const caller: CallerIdentity = {
-    ...(forward && calling ? pickIdentity(calling.caller) : {}),
-    source: callerSource(ctx.request),
-  };
+  // A call from another mini program's function through cross-account sharing runs for nobody
+  // of this app: the callee sees the calling app and its user as FROM_APPID / FROM_OPENID / FROM_UNIONID.
+  const caller: CallerIdentity = ctx.crossAccount
+    ? { from: ctx.crossAccount, source: callerSource(ctx.request) }
+    : { ...(forward && calling ? pickIdentity(calling.caller) : {}), source: callerSource(ctx.request) };
   try {
     const { result } = await runtime.invoke({ envId: ctx.envId, name, event, caller });
     return { data: { response_data: JSON.stringify(result ?? null) } };

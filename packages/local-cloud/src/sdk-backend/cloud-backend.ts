@@ -1,6 +1,6 @@
 import type { Clock } from '@wxhub/core';
 import type { EmulatorReply, EmulatorRequest, Service } from '../http/router';
-import type { ActionContext, ActionHandler } from './action-types';
+import type { ActionContext, ActionHandler, CrossAccountCheck } from './action-types';
 import { BackendCode, CloudBackendError } from './backend-error';
 import { LocalDatabase } from './local-database';
 import { DATABASE_ACTIONS } from './database-actions';
@@ -36,6 +36,7 @@ export class CloudBackend {
   private readonly actions = new Map<string, ActionHandler>(Object.entries(DATABASE_ACTIONS));
   private readonly rawActions = new Map<string, RawActionHandler>();
   private readonly clock: Clock;
+  private crossAccountCheck: CrossAccountCheck | undefined;
 
   constructor(options: CloudBackendOptions) {
     this.clock = options.clock;
@@ -72,6 +73,11 @@ export class CloudBackend {
     this.rawActions.set(action, handler);
   }
 
+  /** The sharing part's check of cross-account credentials, mounted by the composition root. */
+  useCrossAccountCheck(check: CrossAccountCheck): void {
+    this.crossAccountCheck = check;
+  }
+
   private async handle(request: EmulatorRequest): Promise<EmulatorReply> {
     const requestId = newRequestId();
     try {
@@ -81,7 +87,16 @@ export class CloudBackend {
         throw new CloudBackendError(BackendCode.INVALID_PARAM, 'action is missing');
       }
       const envId = this.resolveEnv(request.query.get('env') ?? (typeof params.envName === 'string' ? params.envName : ''));
-      const context: ActionContext = { action, envId, params, request, database: this.database(envId), now: this.clock.now() };
+      const crossAccount = this.crossAccountCheck?.({ action, envId, params });
+      const context: ActionContext = {
+        action,
+        envId,
+        params,
+        request,
+        database: this.database(envId),
+        now: this.clock.now(),
+        ...(crossAccount ? { crossAccount } : {}),
+      };
       const raw = this.rawActions.get(action);
       if (raw) return await raw(context);
       const handler = this.actions.get(action);
