@@ -62,6 +62,8 @@ export const CloudErrcode = {
   INVALID_PARAMETERS: -501007,
   DATABASE_REQUEST_FAILED: -502001,
   DATABASE_QUERY_REFUSED: -502002,
+  /** A page's request refused by the collection's permission or security rule. */
+  DATABASE_PERMISSION_DENIED: -502003,
   COLLECTION_NOT_EXIST: -502005,
   STORAGE_PERMISSION_DENIED: -503002,
   STORAGE_FILE_NOT_EXIST: -503003,
@@ -134,6 +136,10 @@ const CODES: Readonly<Record<number, WeChatCodeInfo>> = {
   [CloudErrcode.INVALID_PARAMETERS]: { errmsg: 'invalid parameters', meaning: 'invalid parameters' },
   [CloudErrcode.DATABASE_REQUEST_FAILED]: { errmsg: 'database request fail', meaning: 'the database refused the operation (e.g. a duplicate _id)' },
   [CloudErrcode.DATABASE_QUERY_REFUSED]: { meaning: 'the query was refused (not a query the database language allows)' },
+  [CloudErrcode.DATABASE_PERMISSION_DENIED]: {
+    errmsg: 'database permission denied',
+    meaning: "the collection's permission (or security rule) does not let a page do this; functions are not limited",
+  },
   [CloudErrcode.COLLECTION_NOT_EXIST]: { errmsg: 'database collection not exists', meaning: 'the collection does not exist (create it first)' },
   [CloudErrcode.STORAGE_PERMISSION_DENIED]: { meaning: 'storage permission denied' },
   [CloudErrcode.STORAGE_FILE_NOT_EXIST]: { meaning: 'the cloud file does not exist' },
@@ -170,6 +176,8 @@ export const CLOUD_BACKEND_CODES: Readonly<Record<string, CloudErrcodeValue>> = 
   INVALID_PARAM: CloudErrcode.INVALID_PARAMETERS,
   DATABASE_REQUEST_FAILED: CloudErrcode.DATABASE_REQUEST_FAILED,
   DATABASE_COLLECTION_NOT_EXIST: CloudErrcode.COLLECTION_NOT_EXIST,
+  DATABASE_PERMISSION_DENIED: CloudErrcode.DATABASE_PERMISSION_DENIED,
+  STORAGE_PERMISSION_DENIED: CloudErrcode.STORAGE_PERMISSION_DENIED,
 };
 
 /** The numeric code of a backend string code (-501001 for one wx-server-sdk's table lacks). */

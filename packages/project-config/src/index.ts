@@ -10,3 +10,11 @@ export {
   type ProjectConfig,
 } from './project-config';
 export { LOCAL_SECRETS_FILE, localSecretsEnv } from './local-secrets';
+export {
+  PERMISSION_MODES,
+  requiredPermissions,
+  type AppPermissionSettings,
+  type PermissionMode,
+  type PermissionSettingInput,
+  type RequiredPermission,
+} from './collection-permissions';

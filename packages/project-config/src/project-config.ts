@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Env } from '@wxhub/core';
+import { PERMISSION_MODES, type AppPermissionSettings, type PermissionSettingInput } from './collection-permissions';
 
 export interface AppSettings {
   readonly name: string;
   readonly appid: string;
   readonly secret: string;
   readonly envId: string;
+  /** The page permissions its environment is set to (database collections, storage); see collection-permissions.ts. */
+  readonly permissions?: AppPermissionSettings;
 }
 
 export interface BaiduClientSettings {
@@ -30,6 +33,11 @@ export interface ProjectConfig {
   readonly apps: Readonly<Record<string, AppSettings>>;
   readonly baiduClients: Readonly<Record<string, BaiduClientSettings>>;
   readonly functions: Readonly<Record<string, FunctionSettings>>;
+  /**
+   * `permissions.strict`: the local cloud refuses to run with, or be set to, a permission of
+   * wxhub's own collections other than the required one (requiredPermissions()).
+   */
+  readonly strictPermissions: boolean;
 }
 
 /**
@@ -85,6 +93,7 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
       appid: string(app.appid, `apps.${name}.appid`, substitute, /^wx[0-9a-f]{16}$/),
       secret: string(app.secret, `apps.${name}.secret`, substitute),
       envId: string(app.envId, `apps.${name}.envId`, substitute, /^[A-Za-z0-9-]{1,64}$/),
+      ...(app.permissions === undefined ? {} : { permissions: appPermissions(app.permissions, `apps.${name}.permissions`) }),
     };
   });
   const baiduClients = mapEntries(object(root.baiduClients ?? {}, 'baiduClients'), (name, value) => {
@@ -102,7 +111,28 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
     const env = mapEntries(object(fn.env ?? {}, `functions.${name}.env`), (key, v) => string(v, `functions.${name}.env.${key}`, substitute));
     return { name, app, env };
   });
-  return { source, apps, baiduClients, functions };
+  const permissions = object(root.permissions ?? {}, 'permissions');
+  if (permissions.strict !== undefined && typeof permissions.strict !== 'boolean') throw new ConfigError('permissions.strict', 'must be true or false');
+  return { source, apps, baiduClients, functions, strictPermissions: permissions.strict === true };
+}
+
+/** The shape only: rule expressions are parsed (with the position of any error) by whoever enforces them. */
+function appPermissions(value: unknown, where: string): AppPermissionSettings {
+  const settings = object(value, where);
+  const database = mapEntries(object(settings.database ?? {}, `${where}.database`), (name, setting) => permissionSetting(setting, `${where}.database.${name}`));
+  return { database, ...(settings.storage === undefined ? {} : { storage: permissionSetting(settings.storage, `${where}.storage`) }) };
+}
+
+function permissionSetting(value: unknown, where: string): PermissionSettingInput {
+  if (typeof value === 'string') {
+    if ((PERMISSION_MODES as readonly string[]).includes(value)) return value as PermissionSettingInput;
+    throw new ConfigError(where, `must be one of ${PERMISSION_MODES.join(', ')} or an object of security rules`);
+  }
+  const rules = object(value, where);
+  for (const [key, rule] of Object.entries(rules)) {
+    if (typeof rule !== 'boolean' && typeof rule !== 'string') throw new ConfigError(`${where}.${key}`, 'must be true, false or a rule expression');
+  }
+  return rules as Readonly<Record<string, boolean | string>>;
 }
 
 function object(value: unknown, where: string): Record<string, unknown> {

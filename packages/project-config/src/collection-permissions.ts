@@ -1,0 +1,71 @@
+import type { ProjectConfig } from './project-config';
+
+/**
+ * The four simple permission modes of a collection or of storage, by CloudBase's API names:
+ * READONLY = all users read, the creator writes; PRIVATE = creator only; ADMINWRITE = all users
+ * read, only functions write; ADMINONLY = pages can do nothing (functions can do everything).
+ */
+export const PERMISSION_MODES = ['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+/** A collection's (or storage's) setting as written in the configuration: a mode, or custom security rules. */
+export type PermissionSettingInput = PermissionMode | Readonly<Record<string, boolean | string>>;
+
+/** What an environment's permissions are set to (what the console shows), per app. */
+export interface AppPermissionSettings {
+  /** Collection name → its setting; a collection not listed has WeChat's default for new collections (PRIVATE). */
+  readonly database: Readonly<Record<string, PermissionSettingInput>>;
+  /** The storage bucket's setting; WeChat's default is READONLY. */
+  readonly storage?: PermissionSettingInput;
+}
+
+/** One of wxhub's own collections, with the permission it must have in the console. */
+export interface RequiredPermission {
+  readonly app: string;
+  readonly envId: string;
+  readonly collection: string;
+  readonly mode: PermissionMode;
+  /** What it holds, and so why. */
+  readonly holds: string;
+  /** The functions that use it. */
+  readonly usedBy: readonly string[];
+}
+
+interface ProductCollection {
+  readonly function: string;
+  /** The function's variable that renames the collection, if any. */
+  readonly variable?: string;
+  readonly name: string;
+  readonly mode: PermissionMode;
+  readonly holds: string;
+}
+
+/**
+ * wxhub's own collections. No page of ours reads any of them directly (pages go through
+ * functions), and two hold secrets: with "all users read", any user of B could read A's access
+ * token or the Baidu token from a page. So every one is admin only.
+ */
+const PRODUCT_COLLECTIONS: readonly ProductCollection[] = [
+  { function: 'api', variable: 'TOKEN_COLLECTION', name: 'token', mode: 'ADMINONLY', holds: "A's access token (the token cache's shared store)" },
+  { function: 'refresh_tokens', variable: 'SETCONFIG_COLLECTION', name: 'setconfig', mode: 'ADMINONLY', holds: 'third-party tokens (Baidu AI)' },
+  { function: 'token_status', variable: 'SETCONFIG_COLLECTION', name: 'setconfig', mode: 'ADMINONLY', holds: 'third-party tokens (Baidu AI)' },
+  { function: 'ocr', variable: 'SETCONFIG_COLLECTION', name: 'setconfig', mode: 'ADMINONLY', holds: 'third-party tokens (Baidu AI)' },
+  { function: 'users_add', name: 'users', mode: 'ADMINONLY', holds: "A's registered users (name, phone number); pages reach them only through users_add" },
+  { function: 'push_reply', name: 'push_dedupe', mode: 'ADMINONLY', holds: 'ids of message pushes already answered' },
+];
+
+/** The permissions wxhub's own collections need in each environment the configured functions are deployed to. */
+export function requiredPermissions(config: ProjectConfig): RequiredPermission[] {
+  const byKey = new Map<string, { required: Omit<RequiredPermission, 'usedBy'>; usedBy: string[] }>();
+  for (const product of PRODUCT_COLLECTIONS) {
+    const fn = config.functions[product.function];
+    const app = fn && config.apps[fn.app];
+    if (!fn || !app) continue;
+    const collection = (product.variable && fn.env[product.variable]) || product.name;
+    const key = `${app.envId}/${collection}`;
+    const entry = byKey.get(key) ?? { required: { app: app.name, envId: app.envId, collection, mode: product.mode, holds: product.holds }, usedBy: [] };
+    entry.usedBy.push(product.function);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()].map(({ required, usedBy }) => ({ ...required, usedBy }));
+}
