@@ -22,6 +22,7 @@ import { registerOpenApiAction } from './openapi/openapi-action';
 import { OpenApiService } from './openapi/openapi-service';
 import { customSendService } from './openapi/custom-send-http';
 import { TokenIssuingRuntime } from './openapi/token-issuing-runtime';
+import { PagePermissions, type PagePermissionsOptions } from './permissions';
 
 /**
  * A scripted failure of the cloud backend that wx-server-sdk calls (and of the storage URLs it
@@ -53,6 +54,12 @@ export interface LocalCloudOptions {
   readonly blobStoreFactory?: BlobStoreFactory;
   /** Lifetime of temp URLs asked for without max_age, and of upload credentials (seconds). */
   readonly storage?: { readonly defaultMaxAgeSeconds?: number; readonly uploadTicketTtlSeconds?: number };
+  /**
+   * What pages may do in each environment (collections' modes or security rules, storage), and
+   * wxhub's required settings with strict mode. By default every collection is PRIVATE and
+   * storage READONLY, WeChat's defaults. Functions are never limited by it.
+   */
+  readonly permissions?: Omit<PagePermissionsOptions, 'envIds'>;
 }
 
 /**
@@ -78,6 +85,8 @@ export class LocalCloud {
   readonly apiTokens: ApiTokens;
   /** Faults of the backend the SDK talks to; see injectBackendFault. */
   readonly backendFaults: FaultPlan;
+  /** What pages may do (the client database and storage endpoints check it; functions are not limited). */
+  readonly permissions: PagePermissions;
   private readonly databaseStores: ReadonlyMap<string, DatabaseStore>;
   private readonly closeStores: () => void;
 
@@ -99,8 +108,10 @@ export class LocalCloud {
       databaseStores: ReadonlyMap<string, DatabaseStore>;
       closeStores: () => void;
       backendFaults: FaultPlan;
+      permissions: PagePermissions;
     },
   ) {
+    this.permissions = parts.permissions;
     this.wechat = parts.wechat;
     this.login = parts.login;
     this.baidu = parts.baidu;
@@ -121,6 +132,8 @@ export class LocalCloud {
     const login = new LoginEmulator({ apps: options.apps, clock, wechat });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
     const envIds = options.apps.map((app) => app.envId);
+    // First: a permission setting that cannot be used (a rule that does not parse, strict mode) stops the start.
+    const permissions = new PagePermissions({ envIds, ...options.permissions });
     const persistence = options.dataDir === undefined ? undefined : sqliteStoreFactory({ dir: options.dataDir });
     const databaseStores = new Map<string, DatabaseStore>();
     const storeFactory = (envId: string): DatabaseStore => {
@@ -164,6 +177,7 @@ export class LocalCloud {
     publicUrl = listening.url;
     return new LocalCloud(listening.url, clock, options.apps, listening.server, router, {
       backendFaults,
+      permissions,
       wechat,
       login,
       baidu,

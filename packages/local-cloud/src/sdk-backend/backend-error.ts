@@ -16,6 +16,9 @@ export const BackendCode = {
   DATABASE_COLLECTION_ALREADY_EXIST: 'DATABASE_COLLECTION_ALREADY_EXIST',
   /** @cloudbase/database's runTransaction retries (up to 3 times) on exactly this code. */
   DATABASE_TRANSACTION_CONFLICT: 'DATABASE_TRANSACTION_CONFLICT',
+  /** A page's request refused by permissions (only the pages' client endpoint answers these). */
+  DATABASE_PERMISSION_DENIED: 'DATABASE_PERMISSION_DENIED',
+  STORAGE_PERMISSION_DENIED: 'STORAGE_PERMISSION_DENIED',
 } as const;
 
 export type BackendErrorCode = (typeof BackendCode)[keyof typeof BackendCode];
