@@ -94,14 +94,14 @@ export class PagePermissions {
 
   /** What one environment is set to (the admin API's answer). */
   describe(envId: string): {
-    readonly collections: Record<string, PermissionSetting>;
+    /** A list, not an object keyed by name: the admin API masks fields named like secrets (`token`). */
+    readonly collections: ReadonlyArray<{ readonly name: string; readonly setting: PermissionSetting }>;
     readonly defaultCollectionMode: PermissionMode;
     readonly storage: PermissionSetting;
     readonly strict: boolean;
     readonly required: ReadonlyArray<RequiredPermission & { readonly actual: PermissionSetting; readonly ok: boolean }>;
   } {
-    const collections: Record<string, PermissionSetting> = {};
-    for (const [name, permission] of this.env(envId)) collections[name] = permissionSource(permission);
+    const collections = [...this.env(envId)].map(([name, permission]) => ({ name, setting: permissionSource(permission) }));
     const required = this.required
       .filter((r) => r.envId === envId)
       .map((r) => {
