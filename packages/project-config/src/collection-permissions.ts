@@ -8,6 +8,14 @@ import type { ProjectConfig } from './project-config';
 export const PERMISSION_MODES = ['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY'] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
+/** What the console calls each mode (WeChat's words), to say what to set there. */
+export const PERMISSION_MODE_LABELS: Readonly<Record<PermissionMode, string>> = {
+  READONLY: '所有用户可读，仅创建者可读写 (all users read, creator writes)',
+  PRIVATE: '仅创建者可读写 (creator only)',
+  ADMINWRITE: '所有用户可读 (all users read, admin writes)',
+  ADMINONLY: '所有用户不可读写 (admin only)',
+};
+
 /** A collection's (or storage's) setting as written in the configuration: a mode, or custom security rules. */
 export type PermissionSettingInput = PermissionMode | Readonly<Record<string, boolean | string>>;
 
@@ -19,7 +27,7 @@ export interface AppPermissionSettings {
   readonly storage?: PermissionSettingInput;
 }
 
-/** One of wxhub's own collections, with the permission it must have in the console. */
+/** One of wxhub's own collections (or one a page of ours reads), with the permission it must have in the console. */
 export interface RequiredPermission {
   readonly app: string;
   readonly envId: string;
@@ -32,7 +40,10 @@ export interface RequiredPermission {
 }
 
 interface ProductCollection {
+  /** The function whose app's environment holds the collection. */
   readonly function: string;
+  /** Who uses it, when not that function (a page). */
+  readonly user?: string;
   /** The function's variable that renames the collection, if any. */
   readonly variable?: string;
   readonly name: string;
@@ -52,6 +63,14 @@ const PRODUCT_COLLECTIONS: readonly ProductCollection[] = [
   { function: 'ocr', variable: 'SETCONFIG_COLLECTION', name: 'setconfig', mode: 'ADMINONLY', holds: 'third-party tokens (Baidu AI)' },
   { function: 'users_add', name: 'users', mode: 'ADMINONLY', holds: "A's registered users (name, phone number); pages reach them only through users_add" },
   { function: 'push_reply', name: 'push_dedupe', mode: 'ADMINONLY', holds: 'ids of message pushes already answered' },
+  // Read and written by B's register page itself (wx.cloud.database()): each user sees only his own record.
+  {
+    function: 'api',
+    name: 'registrations',
+    mode: 'PRIVATE',
+    holds: "each user's own registration record, which B's register page reads and adds directly",
+    user: 'miniprogram/pages/register',
+  },
 ];
 
 /** The permissions wxhub's own collections need in each environment the configured functions are deployed to. */
@@ -64,7 +83,7 @@ export function requiredPermissions(config: ProjectConfig): RequiredPermission[]
     const collection = (product.variable && fn.env[product.variable]) || product.name;
     const key = `${app.envId}/${collection}`;
     const entry = byKey.get(key) ?? { required: { app: app.name, envId: app.envId, collection, mode: product.mode, holds: product.holds }, usedBy: [] };
-    entry.usedBy.push(product.function);
+    entry.usedBy.push(product.user ?? product.function);
     byKey.set(key, entry);
   }
   return [...byKey.values()].map(({ required, usedBy }) => ({ ...required, usedBy }));

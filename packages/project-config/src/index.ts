@@ -12,6 +12,7 @@ export {
 export { LOCAL_SECRETS_FILE, localSecretsEnv } from './local-secrets';
 export {
   PERMISSION_MODES,
+  PERMISSION_MODE_LABELS,
   requiredPermissions,
   type AppPermissionSettings,
   type PermissionMode,

@@ -1,15 +1,7 @@
-import { PERMISSION_MODES as SIMPLE_MODES, type PermissionMode as SimpleMode } from '@wxhub/project-config';
+import { PERMISSION_MODE_LABELS as SIMPLE_MODE_LABELS, PERMISSION_MODES as SIMPLE_MODES, type PermissionMode as SimpleMode } from '@wxhub/project-config';
 import { parseRule, RuleSyntaxError, type RuleExpression } from './rule-parser';
 
-export { SIMPLE_MODES, type SimpleMode };
-
-/** What the console shows for each mode (the words WeChat's docs use). */
-export const SIMPLE_MODE_LABELS: Readonly<Record<SimpleMode, string>> = {
-  READONLY: '所有用户可读，仅创建者可读写 (all users read, creator writes)',
-  PRIVATE: '仅创建者可读写 (creator only)',
-  ADMINWRITE: '所有用户可读 (all users read, admin writes)',
-  ADMINONLY: '所有用户不可读写 (admin only)',
-};
+export { SIMPLE_MODE_LABELS, SIMPLE_MODES, type SimpleMode };
 
 /** A custom rule document as written in the console: each key `true`, `false` or an expression. */
 export interface SecurityRules {
