@@ -12,6 +12,7 @@ const Y = 'oB_page_user_Y';
 interface PageDb {
   collection(name: string): {
     get(): Promise<{ data: Array<Record<string, unknown>> }>;
+    limit(n: number): { get(): Promise<{ data: Array<Record<string, unknown>> }> };
     where(query: Record<string, unknown>): { get(): Promise<{ data: Array<Record<string, unknown>> }> };
     doc(id: string): { get(): Promise<{ data: Record<string, unknown> }> };
     add(options: { data: Record<string, unknown> }): Promise<{ _id: unknown }>;
@@ -128,5 +129,35 @@ describe("B's pages and B's collections (permissions of the configuration, throu
     expect(other.data.previous).toBeNull();
     expect(other.querySelector('.previous')).toBeUndefined();
     expect(textOf(other, '.first-time')).toBe('首次登记');
+  });
+
+  it('through the page shim: add stamps _openid, get returns at most 20, creator only hides other users, a non-subset query is refused whole', async () => {
+    mp = await startMiniProgram(X);
+    const B = mp.project.cloud.backend.database(mp.B.envId);
+    B.createCollection('notes');
+    mp.project.cloud.permissions.setCollection(mp.B.envId, 'notes', { read: 'doc._openid == auth.openid', write: 'doc._openid == auth.openid' });
+
+    const added = await pageDatabase()
+      .collection('registrations')
+      .add({ data: { name: 'X' } });
+    expect(B.find('registrations', { _id: added._id })).toEqual([{ _id: added._id, name: 'X', _openid: X }]);
+    B.insert(
+      'registrations',
+      Array.from({ length: 30 }, (_, i) => ({ name: `X${i}`, _openid: X })),
+    );
+    B.insert('registrations', [{ _id: 'of-y', name: 'Y', _openid: Y }]);
+    const own = await pageDatabase().collection('registrations').get();
+    expect(own.data).toHaveLength(20);
+    expect((await pageDatabase().collection('registrations').limit(50).get()).data).toHaveLength(20);
+    expect(own.data.every((record) => record._openid === X)).toBe(true);
+    await expect(pageDatabase().collection('registrations').doc('of-y').get()).rejects.toMatchObject({ errMsg: expect.stringContaining('does not exist') });
+
+    B.insert('notes', [
+      { _id: 'nx', _openid: X, text: 'mine' },
+      { _id: 'ny', _openid: Y, text: 'theirs' },
+    ]);
+    await expect(pageDatabase().collection('notes').get()).rejects.toMatchObject({ errCode: -502003, errMsg: expect.stringContaining('not a subset') });
+    await expect(pageDatabase().collection('notes').doc('nx').get()).rejects.toMatchObject({ errCode: -502003 });
+    expect((await pageDatabase().collection('notes').where({ _openid: '{openid}' }).get()).data).toEqual([{ _id: 'nx', _openid: X, text: 'mine' }]);
   });
 });
