@@ -1,4 +1,4 @@
-import type { Expression } from 'jsep';
+import type { RuleNode as Expression } from './rule-parser';
 import type { CompiledRule } from './rule-set';
 import type { FieldFacts, QueryFacts } from './query-constraints';
 

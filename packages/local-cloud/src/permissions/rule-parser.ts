@@ -1,4 +1,15 @@
-import jsep, { type Expression } from 'jsep';
+import jsep from 'jsep';
+
+/**
+ * A node of a parsed rule (jsep's tree). Declared here rather than taken from jsep's typings,
+ * which do not compile in every consumer's module setting: the published declarations must not
+ * reference them.
+ */
+export interface RuleNode {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+type Expression = RuleNode;
 
 /**
  * Security-rule expressions (`doc._openid == auth.openid && doc.age >= 18`) parsed with jsep, a
@@ -34,14 +45,14 @@ export class RuleSyntaxError extends Error {
   }
 }
 
-export type RuleExpression = Expression;
+export type RuleExpression = RuleNode;
 
 /** The expression's tree, or a RuleSyntaxError naming the character where it goes wrong. */
 export function parseRule(text: string, globals: readonly string[] = RULE_GLOBALS): RuleExpression {
   if (text.length > MAX_RULE_LENGTH) throw new RuleSyntaxError(text, MAX_RULE_LENGTH, `longer than ${MAX_RULE_LENGTH} characters`);
   let tree: Expression;
   try {
-    tree = jsep(text);
+    tree = jsep(text) as unknown as RuleNode;
   } catch (error) {
     const { index, description } = error as { index?: number; description?: string };
     throw new RuleSyntaxError(text, typeof index === 'number' ? index : 0, description ?? String(error));
