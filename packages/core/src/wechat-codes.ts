@@ -64,6 +64,8 @@ export const CloudErrcode = {
   INVALID_REQUEST_SOURCE: -501008,
   DATABASE_REQUEST_FAILED: -502001,
   DATABASE_QUERY_REFUSED: -502002,
+  /** A page's request refused by the collection's permission or security rule. */
+  DATABASE_PERMISSION_DENIED: -502003,
   COLLECTION_NOT_EXIST: -502005,
   STORAGE_PERMISSION_DENIED: -503002,
   STORAGE_FILE_NOT_EXIST: -503003,
@@ -169,6 +171,10 @@ const CODES: Readonly<Record<number, WeChatCodeInfo>> = {
   },
   [CloudErrcode.DATABASE_REQUEST_FAILED]: { errmsg: 'database request fail', meaning: 'the database refused the operation (e.g. a duplicate _id)' },
   [CloudErrcode.DATABASE_QUERY_REFUSED]: { meaning: 'the query was refused (not a query the database language allows)' },
+  [CloudErrcode.DATABASE_PERMISSION_DENIED]: {
+    errmsg: 'database permission denied',
+    meaning: "the collection's permission (or security rule) does not let a page do this; functions are not limited",
+  },
   [CloudErrcode.COLLECTION_NOT_EXIST]: { errmsg: 'database collection not exists', meaning: 'the collection does not exist (create it first)' },
   [CloudErrcode.STORAGE_PERMISSION_DENIED]: { meaning: 'storage permission denied' },
   [CloudErrcode.STORAGE_FILE_NOT_EXIST]: { meaning: 'the cloud file does not exist' },
@@ -220,6 +226,9 @@ export const CloudBackendCode = {
   STORAGE_EXCEED_AUTHORITY: 'STORAGE_EXCEED_AUTHORITY',
   /** A cross-account credential the cloud does not honour (unknown, revoked, another env). UNCERTAIN which code WeChat uses. */
   INVALID_REQUEST_SOURCE: 'INVALID_REQUEST_SOURCE',
+  /** A page's request refused by permissions (only the pages' client endpoint answers these). */
+  DATABASE_PERMISSION_DENIED: 'DATABASE_PERMISSION_DENIED',
+  STORAGE_PERMISSION_DENIED: 'STORAGE_PERMISSION_DENIED',
 } as const;
 
 export type CloudBackendCodeValue = (typeof CloudBackendCode)[keyof typeof CloudBackendCode];
@@ -235,6 +244,8 @@ export const CLOUD_BACKEND_CODES: Readonly<Record<string, CloudErrcodeValue>> = 
   [CloudBackendCode.DATABASE_REQUEST_FAILED]: CloudErrcode.DATABASE_REQUEST_FAILED,
   [CloudBackendCode.DATABASE_COLLECTION_NOT_EXIST]: CloudErrcode.COLLECTION_NOT_EXIST,
   [CloudBackendCode.INVALID_REQUEST_SOURCE]: CloudErrcode.INVALID_REQUEST_SOURCE,
+  [CloudBackendCode.DATABASE_PERMISSION_DENIED]: CloudErrcode.DATABASE_PERMISSION_DENIED,
+  [CloudBackendCode.STORAGE_PERMISSION_DENIED]: CloudErrcode.STORAGE_PERMISSION_DENIED,
 };
 
 /** The numeric code of a backend string code (-501001 for one wx-server-sdk's table lacks). */

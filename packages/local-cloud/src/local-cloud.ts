@@ -26,6 +26,7 @@ import { ResourceSharing, type ShareGrantInput } from './sharing/share-grants';
 import { CrossAccountCredentials } from './sharing/cross-account-credentials';
 import { crossAccountTokenApi, type CrossAccountTokenRequest } from './sharing/cross-account-token';
 import { crossAccountGuard } from './sharing/cross-account-guard';
+import { PagePermissions, type PagePermissionsOptions } from './permissions';
 
 /**
  * A scripted failure of the cloud backend that wx-server-sdk calls (and of the storage URLs it
@@ -61,6 +62,12 @@ export interface LocalCloudOptions {
   readonly storage?: { readonly defaultMaxAgeSeconds?: number; readonly uploadTicketTtlSeconds?: number };
   /** Cross-account sharing (环境共享) grants at start: "A shares its env with B". */
   readonly sharing?: readonly ShareGrantInput[];
+  /**
+   * What pages may do in each environment (collections' modes or security rules, storage), and
+   * wxhub's required settings with strict mode. By default every collection is PRIVATE and
+   * storage READONLY, WeChat's defaults. Functions are never limited by it.
+   */
+  readonly permissions?: Omit<PagePermissionsOptions, 'envIds'>;
 }
 
 /**
@@ -90,6 +97,8 @@ export class LocalCloud {
   readonly sharing: ResourceSharing;
   /** Every getCrossAccountToken call (cloud.Cloud({resourceAppid, resourceEnv}).init()), oldest first. */
   readonly crossAccountTokenRequests: CrossAccountTokenRequest[];
+  /** What pages may do (the client database and storage endpoints check it; functions are not limited). */
+  readonly permissions: PagePermissions;
   private readonly databaseStores: ReadonlyMap<string, DatabaseStore>;
   private readonly closeStores: () => void;
 
@@ -113,8 +122,10 @@ export class LocalCloud {
       backendFaults: FaultPlan;
       sharing: ResourceSharing;
       crossAccountTokenRequests: CrossAccountTokenRequest[];
+      permissions: PagePermissions;
     },
   ) {
+    this.permissions = parts.permissions;
     this.wechat = parts.wechat;
     this.login = parts.login;
     this.baidu = parts.baidu;
@@ -137,6 +148,8 @@ export class LocalCloud {
     const login = new LoginEmulator({ apps: options.apps, clock, wechat });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
     const envIds = options.apps.map((app) => app.envId);
+    // First: a permission setting that cannot be used (a rule that does not parse, strict mode) stops the start.
+    const permissions = new PagePermissions({ envIds, ...options.permissions });
     const persistence = options.dataDir === undefined ? undefined : sqliteStoreFactory({ dir: options.dataDir });
     const databaseStores = new Map<string, DatabaseStore>();
     const storeFactory = (envId: string): DatabaseStore => {
@@ -185,6 +198,7 @@ export class LocalCloud {
     publicUrl = listening.url;
     return new LocalCloud(listening.url, clock, options.apps, listening.server, router, {
       backendFaults,
+      permissions,
       wechat,
       login,
       baidu,

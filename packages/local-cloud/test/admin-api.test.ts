@@ -236,3 +236,41 @@ describe('admin API', () => {
     expect((await http('/admin/sharing')).body.grants).toEqual([]);
   });
 });
+
+describe('admin API: page permissions', () => {
+  it('shows, sets and refuses settings (a rule that does not parse: 400 with the character)', async () => {
+    const cloud = await LocalCloud.start({
+      apps: [{ name: 'B', appid: 'wxb0000000000000b2', secret: 'b-secret', envId: 'b-env' }],
+      permissions: {
+        settings: { 'b-env': { database: { token: 'ADMINONLY' } } },
+        required: [{ app: 'B', envId: 'b-env', collection: 'token', mode: 'ADMINONLY', holds: "A's access token", usedBy: ['api'] }],
+      },
+    });
+    try {
+      cloud.mount(new AdminApi({ cloud }).service);
+      const call = async (method: string, body?: unknown) => {
+        const response = await fetch(`${cloud.url}/admin/permissions${method === 'GET' ? '?env=b-env' : ''}`, {
+          method,
+          ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const shown = await call('GET');
+      expect(shown.status).toBe(200);
+      expect(shown.body).toMatchObject({
+        envs: [{ envId: 'b-env', collections: [{ name: 'token', setting: 'ADMINONLY' }], storage: 'READONLY', required: [{ collection: 'token', ok: true }] }],
+        mismatches: [],
+      });
+      const bad = await call('PUT', { env: 'b-env', collection: 'notes', setting: { read: 'doc.a == ' } });
+      expect(bad).toEqual({
+        status: 400,
+        body: { error: { code: 'BAD_PERMISSION', message: expect.stringContaining('at character 10'), where: 'b-env/notes.read', index: 9 } },
+      });
+      const set = await call('PUT', { env: 'b-env', collection: 'token', setting: 'READONLY' });
+      expect(set.status).toBe(200);
+      expect((await call('GET')).body).toMatchObject({ mismatches: [{ required: { collection: 'token' }, actual: 'READONLY' }] });
+    } finally {
+      await cloud.stop();
+    }
+  });
+});

@@ -12,3 +12,16 @@ export {
   type SharingSettings,
 } from './project-config';
 export { LOCAL_SECRETS_FILE, localSecretsEnv } from './local-secrets';
+export {
+  PERMISSION_MODES,
+  PERMISSION_MODE_LABELS,
+  requiredPermissions,
+  planPermissions,
+  permissionMatches,
+  type PermissionStep,
+  type PermissionsPlan,
+  type AppPermissionSettings,
+  type PermissionMode,
+  type PermissionSettingInput,
+  type RequiredPermission,
+} from './collection-permissions';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Env } from '@wxhub/core';
+import { PERMISSION_MODES, type AppPermissionSettings, type PermissionSettingInput } from './collection-permissions';
 
 export interface AppSettings {
   readonly name: string;
@@ -13,6 +14,8 @@ export interface AppSettings {
    * account see one unionid per person.
    */
   readonly openPlatform?: string;
+  /** The page permissions its environment is set to (database collections, storage); see collection-permissions.ts. */
+  readonly permissions?: AppPermissionSettings;
 }
 
 /** Permissions a share can grant (the console's choices when adding a share). */
@@ -50,6 +53,11 @@ export interface ProjectConfig {
   readonly functions: Readonly<Record<string, FunctionSettings>>;
   /** Environment shares between the apps; none by default. */
   readonly sharing: readonly SharingSettings[];
+  /**
+   * `permissions.strict`: the local cloud refuses to run with, or be set to, a permission of
+   * wxhub's own collections other than the required one (requiredPermissions()).
+   */
+  readonly strictPermissions: boolean;
 }
 
 /**
@@ -106,6 +114,7 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
       secret: string(app.secret, `apps.${name}.secret`, substitute),
       envId: string(app.envId, `apps.${name}.envId`, substitute, /^[A-Za-z0-9-]{1,64}$/),
       ...(app.openPlatform === undefined ? {} : { openPlatform: string(app.openPlatform, `apps.${name}.openPlatform`, substitute) }),
+      ...(app.permissions === undefined ? {} : { permissions: appPermissions(app.permissions, `apps.${name}.permissions`) }),
     };
   });
   const baiduClients = mapEntries(object(root.baiduClients ?? {}, 'baiduClients'), (name, value) => {
@@ -124,7 +133,9 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
     return { name, app, env };
   });
   const sharing = parseSharing(root.sharing ?? [], apps, substitute);
-  return { source, apps, baiduClients, functions, sharing };
+  const permissions = object(root.permissions ?? {}, 'permissions');
+  if (permissions.strict !== undefined && typeof permissions.strict !== 'boolean') throw new ConfigError('permissions.strict', 'must be true or false');
+  return { source, apps, baiduClients, functions, sharing, strictPermissions: permissions.strict === true };
 }
 
 function parseSharing(raw: unknown, apps: Readonly<Record<string, AppSettings>>, substitute: Substitute): SharingSettings[] {
@@ -151,6 +162,25 @@ function parseSharing(raw: unknown, apps: Readonly<Record<string, AppSettings>>,
     });
     return { owner, with: grantee, permissions };
   });
+}
+
+/** The shape only: rule expressions are parsed (with the position of any error) by whoever enforces them. */
+function appPermissions(value: unknown, where: string): AppPermissionSettings {
+  const settings = object(value, where);
+  const database = mapEntries(object(settings.database ?? {}, `${where}.database`), (name, setting) => permissionSetting(setting, `${where}.database.${name}`));
+  return { database, ...(settings.storage === undefined ? {} : { storage: permissionSetting(settings.storage, `${where}.storage`) }) };
+}
+
+function permissionSetting(value: unknown, where: string): PermissionSettingInput {
+  if (typeof value === 'string') {
+    if ((PERMISSION_MODES as readonly string[]).includes(value)) return value as PermissionSettingInput;
+    throw new ConfigError(where, `must be one of ${PERMISSION_MODES.join(', ')} or an object of security rules`);
+  }
+  const rules = object(value, where);
+  for (const [key, rule] of Object.entries(rules)) {
+    if (typeof rule !== 'boolean' && typeof rule !== 'string') throw new ConfigError(`${where}.${key}`, 'must be true, false or a rule expression');
+  }
+  return rules as Readonly<Record<string, boolean | string>>;
 }
 
 function object(value: unknown, where: string): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
+import { planPermissions, type PermissionsPlan } from './permissions-plan';
 import { listFiles, totalBytes, type FileEntry } from './files';
 import { inspectBuiltFunction, type FunctionPlan } from './function-plan';
 import { envModuleSource, MINIPROGRAM_ROOT } from './miniprogram-env';
@@ -32,6 +33,8 @@ export interface FunctionsPlan {
   /** Problems of the functions and the selection; a deploy with any sends nothing. */
   readonly problems: readonly string[];
   readonly devtoolsCommand: string;
+  /** Collections' permissions to set by hand in the console (and any the configuration sets wrongly). */
+  readonly permissions: PermissionsPlan;
 }
 
 /**
@@ -67,7 +70,10 @@ export function planFunctionsDeploy(options: PlanOptions & { readonly names?: re
     functions.map((fn) => fn.name),
   );
   problems.push(...sharing.problems);
+  const permissions = planPermissions(options.config, options.app);
+  problems.push(...permissions.problems);
   return {
+    permissions,
     kind: 'functions',
     target,
     projectPath: options.root,

@@ -1,6 +1,7 @@
 import { mask } from '@wxhub/core';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, type Service } from '../http/router';
 import type { LocalCloud } from '../local-cloud';
+import { PermissionConfigError } from '../permissions';
 import { NoTimerTriggerError, type TriggerRun, type TriggerScheduler, type TriggerStatus } from '../triggers';
 import { ShareGrantError, type SharePermission } from '../sharing';
 import { parseFaultInput, type Upstream } from './fault-input';
@@ -34,6 +35,8 @@ const ENDPOINTS = [
   'GET    /admin/sharing                               cross-account sharing grants and getCrossAccountToken calls',
   "PUT    /admin/sharing {owner, with, permissions?}   share owner's environment with another app (环境共享)",
   'DELETE /admin/sharing?env=&with=                    stop sharing (credentials already issued stop working)',
+  "GET    /admin/permissions?env=                      what pages may do: collections, storage, wxhub's required settings",
+  'PUT    /admin/permissions {env, collection|storage, setting}  set a mode (READONLY, PRIVATE, ADMINWRITE, ADMINONLY) or rules',
 ];
 
 /**
@@ -69,6 +72,8 @@ export class AdminApi {
         route('GET', '/sharing', () => this.sharingState()),
         route('PUT', '/sharing', (request) => this.share(request)),
         route('DELETE', '/sharing', (request) => this.unshare(request)),
+        route('GET', '/permissions', (request) => this.permissions(request)),
+        route('PUT', '/permissions', (request) => this.setPermission(request)),
       ],
     };
   }
@@ -137,6 +142,39 @@ export class AdminApi {
         documents: maskSecretValues(name, database.find(name, {}, { skip: offset, limit })),
       },
     };
+  }
+
+  private permissions(request: EmulatorRequest): EmulatorReply {
+    const { permissions } = this.options.cloud;
+    const envId = request.query.get('env');
+    const envIds = envId ? [envId] : permissions.envIds;
+    if (envId && !permissions.envIds.includes(envId)) return failure(404, 'NO_ENV', `no environment ${envId}`);
+    return { body: { envs: envIds.map((id) => ({ envId: id, ...permissions.describe(id) })), mismatches: permissions.mismatches() } };
+  }
+
+  /** A setting the console would refuse (a rule that does not parse: its character) or strict mode refuses is 400, and nothing changes. */
+  private setPermission(request: EmulatorRequest): EmulatorReply {
+    const body = parseJsonBody(request);
+    if (typeof body !== 'object' || body === null) return failure(400, 'BAD_REQUEST', 'the body must be {env, collection | storage: true, setting}');
+    const { env, collection, storage, setting } = body as Record<string, unknown>;
+    if (typeof env !== 'string' || (typeof collection !== 'string' && storage !== true) || setting === undefined) {
+      return failure(400, 'BAD_REQUEST', 'the body must be {env, collection | storage: true, setting}');
+    }
+    const { permissions } = this.options.cloud;
+    if (!permissions.envIds.includes(env)) return failure(404, 'NO_ENV', `no environment ${env}`);
+    try {
+      if (typeof collection === 'string') permissions.setCollection(env, collection, setting);
+      else permissions.setStorage(env, setting);
+    } catch (error) {
+      if (error instanceof PermissionConfigError) {
+        return {
+          status: 400,
+          body: { error: { code: 'BAD_PERMISSION', message: error.message, where: error.where, ...(error.index !== undefined ? { index: error.index } : {}) } },
+        };
+      }
+      throw error;
+    }
+    return { body: { envId: env, ...permissions.describe(env) } };
   }
 
   private tokens(): EmulatorReply {

@@ -99,14 +99,33 @@ export class CloudBackend {
       };
       const raw = this.rawActions.get(action);
       if (raw) return await raw(context);
-      const handler = this.actions.get(action);
-      if (!handler) throw new CloudBackendError(BackendCode.INVALID_ACTION, `action ${action} is not supported by the local cloud`);
-      const reply = await handler(context);
-      return { body: { ...reply, requestId } };
+      return { body: { ...(await this.run(context)), requestId } };
     } catch (error) {
       if (error instanceof CloudBackendError) return { body: { requestId, code: error.code, message: error.message } };
       throw error;
     }
+  }
+
+  /**
+   * Runs one JSON action with admin rights, as a function's SDK call would: what another part
+   * of the local cloud (the pages' client endpoint, once it has checked permissions) calls.
+   * Answers the body the SDK would get: `{requestId, data}` or `{requestId, code, message}`.
+   */
+  async perform(envId: string, action: string, params: Readonly<PlainObject>, request: EmulatorRequest): Promise<PlainObject> {
+    const requestId = newRequestId();
+    try {
+      const context: ActionContext = { action, envId, params, request, database: this.database(this.resolveEnv(envId)), now: this.clock.now() };
+      return { ...(await this.run(context)), requestId };
+    } catch (error) {
+      if (error instanceof CloudBackendError) return { requestId, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  private async run(context: ActionContext): Promise<PlainObject> {
+    const handler = this.actions.get(context.action);
+    if (!handler) throw new CloudBackendError(BackendCode.INVALID_ACTION, `action ${context.action} is not supported by the local cloud`);
+    return handler(context);
   }
 
   /** An empty env means "the first environment created", as the real backend treats it. */
