@@ -5,7 +5,10 @@
  *   2. cold start: requiring each bundle in a fresh Node process, against requiring
  *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
  *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
- *      users_add directly, on the local cloud.
+ *      users_add directly, on the local cloud;
+ *   4, 5. the local cloud's database and function starts (bench/local-cloud.ts);
+ *   6. 200 concurrent cold `api` calls against a warm single one (bench/cold-storm.ts);
+ *   7./8. the token storm (bench/storm): crash, hang, outage, force budget.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -13,7 +16,9 @@ import { join } from 'node:path';
 import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
+import { benchColdStorm } from './cold-storm';
 import { benchLocalCloud } from './local-cloud';
+import { benchTokenStorm } from './storm/storm';
 
 const root = join(__dirname, '..');
 const built = join(root, 'build', 'cloudfunctions');
@@ -103,10 +108,18 @@ async function warmCall(calls: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`wxhub bench — ${new Date().toISOString()} — Node ${process.version}, ${process.platform} ${process.arch}`);
+  // BENCH_ONLY=storm: the token storm alone (sections 7 and 8).
+  if (process.env.BENCH_ONLY === 'storm') return benchTokenStorm();
   bundleSizes();
   coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
   await benchLocalCloud();
+  await benchColdStorm(
+    Number(process.env.BENCH_STORM_CALLS ?? 200),
+    Number(process.env.BENCH_STORM_WARM_CALLS ?? 21),
+    process.env.BENCH_STORM_CAP ? Number(process.env.BENCH_STORM_CAP) : undefined,
+  );
+  await benchTokenStorm();
 }
 
 main().catch((error: unknown) => {
