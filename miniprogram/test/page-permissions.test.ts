@@ -50,7 +50,7 @@ describe("B's pages and B's collections (permissions of the configuration, throu
     // A registration makes B's api store A's access token in B's `token` collection.
     await registerAs(openPage<RegisterPageData>('pages/register/index'), '李雷');
     const B = mp.project.cloud.backend.database(mp.B.envId);
-    expect(B.count('token')).toBe(1);
+    expect(B.find('token', { _id: mp.A.appid })).toHaveLength(1);
     B.createCollection('setconfig');
     B.insert('setconfig', [{ _id: 'baidu_ocr', config_name: 'baidu_ocr', access_token: 'baidu-token-value' }]);
 
@@ -60,9 +60,9 @@ describe("B's pages and B's collections (permissions of the configuration, throu
       await expect(db.collection(collection).where({ _openid: '{openid}' }).get()).rejects.toMatchObject({ errCode: -502003 });
       await expect(db.collection(collection).add({ data: { access_token: 'forged' } })).rejects.toMatchObject({ errCode: -502003 });
     }
-    const [stored] = B.find('token');
+    const [stored] = B.find('token', { _id: mp.A.appid });
     await expect(db.collection('token').doc(String(stored?._id)).get()).rejects.toMatchObject({ errCode: -502003 });
-    expect(B.count('token')).toBe(1);
+    expect(B.find('token', { _id: mp.A.appid })).toEqual([stored]);
   });
 
   it('with token misconfigured as "all users read" any user reads A\'s access token — and the dry run reports it', async () => {
@@ -79,8 +79,8 @@ describe("B's pages and B's collections (permissions of the configuration, throu
     await registerAs(openPage<RegisterPageData>('pages/register/index'), '李雷');
     mp.cloud.openid = Y; // another user, who never registered
     const { data } = await pageDatabase().collection('token').get();
-    expect(data).toHaveLength(1);
-    expect(String(data[0]?.access_token)).toMatch(/^\S{20,}$/); // A's access token, readable by anyone
+    const aToken = data.find((entry) => entry._id === mp.A.appid);
+    expect(String(aToken?.access_token)).toMatch(/^\S{20,}$/); // A's access token, readable by anyone
 
     const plan = planPermissions(mp.project.config, 'B');
     expect(plan.problems).toEqual([expect.stringMatching(/^permission of collection token .* sets "READONLY", but it must be ADMINONLY/)]);
