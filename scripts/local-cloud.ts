@@ -5,6 +5,7 @@
  *
  *   pnpm local-cloud [--port 8780] [--allow-host NAME ...] [--no-watch] [--node <binary>] [--weekday-zero sunday|monday]
  *                    [--data <dir>] [--seed <app|envId>=<file> ...] [--seed-replace] [--export <dir>]
+ *                    [--instances <n>] [--queue <n>]
  *
  * Seeds and exports are per environment in the local cloud's seed format. A seed is imported only
  * into an environment that holds no document (with --data, a restart keeps the previous session's
@@ -31,7 +32,8 @@ import type { TriggerRun } from '@wxhub/local-cloud';
 const root = join(__dirname, '..');
 
 const USAGE = `usage: pnpm local-cloud [--port N] [--allow-host NAME ...] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
-                        [--data DIR] [--seed APP|ENV=FILE ...] [--seed-replace] [--export DIR]`;
+                        [--data DIR] [--seed APP|ENV=FILE ...] [--seed-replace] [--export DIR]
+                        [--instances N (per function; default: the cores, at least 2)] [--queue N (calls waiting per function; default 1000)]`;
 
 function time(): string {
   return new Date().toISOString().slice(11, 19);
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', multiple: true },
       'seed-replace': { type: 'boolean' },
       export: { type: 'string' },
+      instances: { type: 'string' },
+      queue: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -77,6 +81,16 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number\n${USAGE}`);
   const weekdayZero = values['weekday-zero'];
   if (weekdayZero !== undefined && weekdayZero !== 'sunday' && weekdayZero !== 'monday') throw new Error(`--weekday-zero must be sunday or monday\n${USAGE}`);
+
+  const count = (flag: string, value: string | undefined, least: number): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < least) throw new Error(`--${flag} must be a whole number of at least ${least}\n${USAGE}`);
+    return n;
+  };
+  const maxInstancesPerFunction = count('instances', values.instances, 1);
+  // 0: no queue, every call beyond the instances is refused at once, as WeChat does past its quota.
+  const maxQueuedPerFunction = count('queue', values.queue, 0);
 
   const seeds = (values.seed ?? []).map((spec) => {
     const at = spec.indexOf('=');
@@ -97,6 +111,10 @@ async function main(): Promise<void> {
     port,
     allowedHosts: values['allow-host'],
     nodeBinary: values.node,
+    runtime: {
+      ...(maxInstancesPerFunction !== undefined ? { maxInstancesPerFunction } : {}),
+      ...(maxQueuedPerFunction !== undefined ? { maxQueuedPerFunction } : {}),
+    },
     triggers: { cron: weekdayZero ? { weekdayZero } : {} },
     watch: values['no-watch']
       ? undefined

@@ -455,3 +455,34 @@ describe('a real deploy, with miniprogram-ci recorded instead of reaching WeChat
     expect(readFileSync(join(root, 'miniprogram', 'env.js'), 'utf8')).toContain('"dev"');
   });
 });
+
+describe('deploy --dry-run: collection permissions (set by hand in the console)', () => {
+  it("lists what to set for wxhub's own collections, agreeing with the configuration", async () => {
+    const run = await deploy(['--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('database permissions to set in the console');
+    expect(run.out).toMatch(/\n {2}token: ADMINONLY — 所有用户不可读写 \(admin only\); holds A's access token .*; used by api \[configured so\]/);
+    expect(run.out).toMatch(/\n {2}setconfig: ADMINONLY — .*used by refresh_tokens, token_status, ocr \[configured so\]/);
+    expect(run.out).toMatch(/\n {2}registrations: PRIVATE — 仅创建者可读写 .*used by miniprogram\/pages\/register \[configured so\]/);
+    expect(run.out).toContain('checks: ok');
+    const a = await deploy(['--dry-run', '--app', 'A']);
+    expect(a.out).toMatch(/\n {2}users: ADMINONLY — .*used by users_add \[configured so\]/);
+  });
+
+  it('reports a misconfigured collection as a problem, and nothing is sent', () => {
+    const config = loadProjectConfig({ root: REPO_ROOT, mode: 'local', env: {} });
+    const B = config.apps.B;
+    if (!B?.permissions) throw new Error('the example configuration sets B.permissions');
+    const misconfigured = {
+      ...config,
+      apps: { ...config.apps, B: { ...B, permissions: { ...B.permissions, database: { ...B.permissions.database, token: 'READONLY' as const } } } },
+    };
+    const plan = planFunctionsDeploy({ root: REPO_ROOT, config: misconfigured, app: 'B', env: {} });
+    expect(plan.problems).toEqual([
+      expect.stringMatching(
+        /^permission of collection token \(B, b-env-3d4e5f\): the configuration sets "READONLY", but it must be ADMINONLY .* because it holds A's access token/,
+      ),
+    ]);
+    expect(plan.permissions.steps.find((step) => step.collection === 'token')).toMatchObject({ mode: 'ADMINONLY', configured: 'READONLY' });
+  });
+});

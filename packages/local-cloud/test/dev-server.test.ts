@@ -47,7 +47,7 @@ describe("dev server on the project's configuration", () => {
     expect(reply.result).toMatchObject({ errcode: 0, data: { errcode: 0 } });
     const A = server.cloud.app('A');
     const { body } = await requestJson(buildUrl(server.urls.root, '/admin/collection', { env: A.envId, name: 'users' }));
-    expect((body as { documents: unknown[] }).documents).toEqual([expect.objectContaining({ _id: 'oB_dev_1', name: '韩梅梅' })]);
+    expect((body as { documents: unknown[] }).documents).toEqual([expect.objectContaining({ _id: 'wxb0000000000000b2:oB_dev_1', name: '韩梅梅' })]);
   });
 
   it("fires refresh_tokens' hourly timer when the clock reaches it", async () => {
@@ -113,12 +113,12 @@ describe('dev server data options', () => {
     expect(added.result).toMatchObject({ errcode: 0, data: { errcode: 0 } });
     await first.stop();
     const exported = JSON.parse(readFileSync(join(exportDir, `${A.envId}.json`), 'utf8'));
-    expect(exported.collections.users.map((u: { _id: string }) => u._id)).toEqual(['u-seeded', 'oB_data_1']);
+    expect(exported.collections.users.map((u: { _id: string }) => u._id)).toEqual(['u-seeded', 'wxb0000000000000b2:oB_data_1']);
 
     const second = await startDevServer({ ...base, data: { dir: dataDir } });
     try {
       const users = second.cloud.backend.database(A.envId).find('users');
-      expect(users.map((u) => u._id)).toEqual(['u-seeded', 'oB_data_1']);
+      expect(users.map((u) => u._id)).toEqual(['u-seeded', 'wxb0000000000000b2:oB_data_1']);
       expect(users[0]?.at).toEqual(new Date('2026-01-01T00:00:00.000Z'));
     } finally {
       await second.stop();

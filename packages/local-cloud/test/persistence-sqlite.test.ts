@@ -147,6 +147,23 @@ describe('what survives a restart', () => {
 });
 
 describe('all or nothing', () => {
+  test('one collection’s write(batch) whose last document cannot be stored leaves nothing, in memory or on disk', () => {
+    const store = factory(ENV);
+    const todos = store.createCollection('todos');
+    todos.put({ _id: 'keep', v: 0 });
+    const kept = todos.get('keep');
+    const error = refusal(() =>
+      todos.write({
+        delete: ['keep'],
+        put: [...Array.from({ length: 50 }, (_unused, i) => ({ _id: `new-${i}` })), { _id: 'bad', when: new Date(NaN) }],
+      }),
+    );
+    expect(error.code).toBe(BackendCode.INVALID_PARAM);
+    expect(todos.get('keep')).toBe(kept);
+    expect(ids(store, 'todos')).toEqual(['keep']);
+    expect(ids(restart(), 'todos')).toEqual(['keep']);
+  });
+
   test('a batch whose second write cannot be stored leaves nothing, in memory or on disk', () => {
     const store = factory(ENV);
     const todos = store.createCollection('todos');

@@ -1,7 +1,9 @@
 import { mask } from '@wxhub/core';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, type Service } from '../http/router';
 import type { LocalCloud } from '../local-cloud';
+import { PermissionConfigError } from '../permissions';
 import { NoTimerTriggerError, type TriggerRun, type TriggerScheduler, type TriggerStatus } from '../triggers';
+import { ShareGrantError, type SharePermission } from '../sharing';
 import { parseFaultInput, type Upstream } from './fault-input';
 import { maskSecretValues, redact } from './redact';
 
@@ -30,6 +32,11 @@ const ENDPOINTS = [
   'POST   /admin/faults {upstream, fault}              arm a fault on a WeChat or Baidu endpoint',
   'DELETE /admin/faults[?upstream=wechat|baidu]        clear faults (and release held requests)',
   'POST   /admin/export                                write the --export folder now (as a set: temp folder, then renamed)',
+  'GET    /admin/sharing                               cross-account sharing grants and getCrossAccountToken calls',
+  "PUT    /admin/sharing {owner, with, permissions?}   share owner's environment with another app (环境共享)",
+  'DELETE /admin/sharing?env=&with=                    stop sharing (credentials already issued stop working)',
+  "GET    /admin/permissions?env=                      what pages may do: collections, storage, wxhub's required settings",
+  'PUT    /admin/permissions {env, collection|storage, setting}  set a mode (READONLY, PRIVATE, ADMINWRITE, ADMINONLY) or rules',
 ];
 
 /**
@@ -62,6 +69,11 @@ export class AdminApi {
         route('POST', '/faults', (request) => this.injectFault(request)),
         route('DELETE', '/faults', (request) => this.clearFaults(request)),
         route('POST', '/export', () => this.exportNow()),
+        route('GET', '/sharing', () => this.sharingState()),
+        route('PUT', '/sharing', (request) => this.share(request)),
+        route('DELETE', '/sharing', (request) => this.unshare(request)),
+        route('GET', '/permissions', (request) => this.permissions(request)),
+        route('PUT', '/permissions', (request) => this.setPermission(request)),
       ],
     };
   }
@@ -97,6 +109,8 @@ export class AdminApi {
             return {
               name: fn.name,
               instances: cloud.functions.instances(envId, fn.name),
+              // Calls waiting for an instance (the function is at its instance cap).
+              queued: cloud.functions.queued(envId, fn.name),
               ...(trigger ? { trigger: { name: trigger.triggerName, config: trigger.config } } : {}),
             };
           }),
@@ -128,6 +142,39 @@ export class AdminApi {
         documents: maskSecretValues(name, database.find(name, {}, { skip: offset, limit })),
       },
     };
+  }
+
+  private permissions(request: EmulatorRequest): EmulatorReply {
+    const { permissions } = this.options.cloud;
+    const envId = request.query.get('env');
+    const envIds = envId ? [envId] : permissions.envIds;
+    if (envId && !permissions.envIds.includes(envId)) return failure(404, 'NO_ENV', `no environment ${envId}`);
+    return { body: { envs: envIds.map((id) => ({ envId: id, ...permissions.describe(id) })), mismatches: permissions.mismatches() } };
+  }
+
+  /** A setting the console would refuse (a rule that does not parse: its character) or strict mode refuses is 400, and nothing changes. */
+  private setPermission(request: EmulatorRequest): EmulatorReply {
+    const body = parseJsonBody(request);
+    if (typeof body !== 'object' || body === null) return failure(400, 'BAD_REQUEST', 'the body must be {env, collection | storage: true, setting}');
+    const { env, collection, storage, setting } = body as Record<string, unknown>;
+    if (typeof env !== 'string' || (typeof collection !== 'string' && storage !== true) || setting === undefined) {
+      return failure(400, 'BAD_REQUEST', 'the body must be {env, collection | storage: true, setting}');
+    }
+    const { permissions } = this.options.cloud;
+    if (!permissions.envIds.includes(env)) return failure(404, 'NO_ENV', `no environment ${env}`);
+    try {
+      if (typeof collection === 'string') permissions.setCollection(env, collection, setting);
+      else permissions.setStorage(env, setting);
+    } catch (error) {
+      if (error instanceof PermissionConfigError) {
+        return {
+          status: 400,
+          body: { error: { code: 'BAD_PERMISSION', message: error.message, where: error.where, ...(error.index !== undefined ? { index: error.index } : {}) } },
+        };
+      }
+      throw error;
+    }
+    return { body: { envId: env, ...permissions.describe(env) } };
   }
 
   private tokens(): EmulatorReply {
@@ -180,6 +227,44 @@ export class AdminApi {
     if (parsed.upstream === 'wechat') this.options.cloud.wechat.inject(parsed.fault);
     else this.options.cloud.baidu.inject(parsed.fault);
     return { status: 201, body: { armed: parsed } };
+  }
+
+  private sharingState(): EmulatorReply {
+    const { sharing, crossAccountTokenRequests } = this.options.cloud;
+    return { body: { grants: sharing.list(), tokenRequests: crossAccountTokenRequests } };
+  }
+
+  private share(request: EmulatorRequest): EmulatorReply {
+    const body = parseJsonBody<{ owner?: unknown; with?: unknown; permissions?: unknown }>(request);
+    if (!body || typeof body.owner !== 'string' || typeof body.with !== 'string')
+      return failure(400, 'BAD_REQUEST', 'body must be {owner, with, permissions?}');
+    if (body.permissions !== undefined && !(Array.isArray(body.permissions) && body.permissions.every((p) => typeof p === 'string'))) {
+      return failure(400, 'BAD_REQUEST', 'permissions must be a list of names');
+    }
+    try {
+      const grant = this.options.cloud.sharing.share({
+        owner: body.owner,
+        with: body.with,
+        ...(body.permissions ? { permissions: body.permissions as SharePermission[] } : {}),
+      });
+      return { body: { grant } };
+    } catch (error) {
+      if (error instanceof ShareGrantError) return failure(400, 'BAD_SHARE', error.message);
+      throw error;
+    }
+  }
+
+  private unshare(request: EmulatorRequest): EmulatorReply {
+    const envId = request.query.get('env');
+    const grantee = request.query.get('with');
+    if (!envId || !grantee) return failure(400, 'BAD_REQUEST', 'env and with are required');
+    try {
+      if (!this.options.cloud.sharing.unshare(envId, grantee)) return failure(404, 'NOT_SHARED', `${envId} is not shared with ${grantee}`);
+    } catch (error) {
+      if (error instanceof ShareGrantError) return failure(400, 'BAD_SHARE', error.message);
+      throw error;
+    }
+    return { body: { unshared: { env: envId, with: grantee } } };
   }
 
   private clearFaults(request: EmulatorRequest): EmulatorReply {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
 import { AdminApi } from '../admin-api';
-import { ClientCallApi } from '../client-api';
+import { ClientCallApi, ClientDatabaseApi } from '../client-api';
 import type { LocalCloud } from '../local-cloud';
 import { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from '../project/project-cloud';
 import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
@@ -74,6 +74,8 @@ export interface DevServerUrls {
   readonly baiduApiBase: string;
   readonly sdkBackendUrl: string;
   readonly clientCall: string;
+  /** `POST` a page's database request here (the client SDK family's action and params, as a user): permissions apply. */
+  readonly clientDatabase: string;
   readonly admin: string;
 }
 
@@ -146,6 +148,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const exportDir = options.data?.exportDir;
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
+  cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
   cloud.mount(
     new AdminApi({
       cloud,
@@ -196,6 +199,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     baiduApiBase: cloud.baiduApiBase,
     sdkBackendUrl: cloud.sdkBackendUrl,
     clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
+    clientDatabase: `${cloud.url}${ClientCallApi.PREFIX}${ClientDatabaseApi.PATH}`,
     admin: `${cloud.url}${AdminApi.PREFIX}`,
   };
 

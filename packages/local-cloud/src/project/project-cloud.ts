@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
-import { loadProjectConfig, type ProjectConfig } from '@wxhub/project-config';
+import { loadProjectConfig, requiredPermissions, type ProjectConfig } from '@wxhub/project-config';
 import { LocalCloud } from '../local-cloud';
 import type { FunctionRuntimeOptions } from '../runtime/function-runtime';
 
@@ -50,6 +50,12 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
     runtime: { ...options.runtime, nodeBinary: options.nodeBinary },
     dataDir: options.dataDir,
     allowedHosts: options.allowedHosts,
+    sharing: config.sharing,
+    permissions: {
+      settings: Object.fromEntries(Object.values(config.apps).map((app) => [app.envId, app.permissions])),
+      required: requiredPermissions(config),
+      strict: config.strictPermissions,
+    },
   });
   const functionsDir = options.functionsDir ?? join(options.root, 'build', 'cloudfunctions');
   const deploy = (name: string, envOverrides: Readonly<Record<string, string>> = {}): void => {

@@ -1,10 +1,4 @@
-import { Context } from 'mingo';
-import * as accumulatorOperators from 'mingo/operators/accumulator';
-import * as expressionOperators from 'mingo/operators/expression';
-import * as pipelineOperators from 'mingo/operators/pipeline';
-import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
-import * as windowOperators from 'mingo/operators/window';
 import { RE2JS } from 're2js';
 import { invalidParam } from './backend-error';
 
@@ -89,26 +83,18 @@ function refused(name: string): () => never {
 const { $in, $nin, $regex } = queryOperators;
 
 /**
- * mingo's whole operator set with the regex operators replaced. It is passed as the `context`
- * of mingo's base Query and Aggregator (mingo/query, mingo/aggregator): the entry point's
- * wrappers merge a given context UNDER mingo's defaults (the first context's operator wins), so
- * they would keep V8's $regex.
+ * The query and expression operators whose regexes are replaced by RE2 ones (or refused), laid
+ * over mingo's in MONGO_CONTEXT (mongo-operators.ts), the one context every query, update and
+ * aggregation runs with.
  */
-export const LINEAR_REGEX_CONTEXT: Context = Context.init({
-  accumulator: accumulatorOperators,
-  pipeline: pipelineOperators,
-  projection: projectionOperators,
-  window: windowOperators,
-  query: {
-    ...queryOperators,
-    $regex: (selector: string, value: unknown, options: QueryOptions) => $regex(selector, linearValue(value), options),
-    $in: (selector: string, value: unknown, options: QueryOptions) => $in(selector, linearValue(value) as InValues, options),
-    $nin: (selector: string, value: unknown, options: QueryOptions) => $nin(selector, linearValue(value) as InValues, options),
-  },
-  expression: {
-    ...expressionOperators,
-    $regexMatch: refused('$regexMatch'),
-    $regexFind: refused('$regexFind'),
-    $regexFindAll: refused('$regexFindAll'),
-  },
-});
+export const LINEAR_REGEX_QUERY_OPERATORS = {
+  $regex: (selector: string, value: unknown, options: QueryOptions) => $regex(selector, linearValue(value), options),
+  $in: (selector: string, value: unknown, options: QueryOptions) => $in(selector, linearValue(value) as InValues, options),
+  $nin: (selector: string, value: unknown, options: QueryOptions) => $nin(selector, linearValue(value) as InValues, options),
+};
+
+export const LINEAR_REGEX_EXPRESSION_OPERATORS = {
+  $regexMatch: refused('$regexMatch'),
+  $regexFind: refused('$regexFind'),
+  $regexFindAll: refused('$regexFindAll'),
+};
