@@ -22,7 +22,7 @@ const LOCAL_CLOUD_LAYERS = [
   ['http', 'db-query'],
   ['faults', 'sdk-backend'],
   ['storage', 'runtime', 'wechat', 'baidu'],
-  ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project'],
+  ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project', 'wechat-project'],
   ['admin-api'],
   ['dev'],
 ];

@@ -11,7 +11,7 @@ import { CloudBackend } from './sdk-backend/cloud-backend';
 import { memoryStoreFactory, type DatabaseStore } from './sdk-backend/document-store';
 import { sqliteStoreFactory } from './persistence/sqlite-store-factory';
 import { registerFunctionActions } from './runtime/function-actions';
-import type { FunctionRuntime, FunctionRuntimeOptions } from './runtime/function-runtime';
+import type { FunctionRuntimeOptions } from './runtime/function-runtime';
 import { TcbHttpApi } from './tcb-http/tcb-http-api';
 import { CloudStorage } from './storage/cloud-storage';
 import { cosService } from './storage/cos-endpoints';
@@ -36,6 +36,11 @@ export type BackendFault = Omit<FaultTarget, 'path' | 'when'> & {
 export interface LocalCloudOptions {
   readonly apps: readonly AppConfig[];
   readonly baiduClients?: readonly BaiduClientConfig[];
+  /**
+   * Environments beyond the apps' own: env ids a WeChat project's code names
+   * (`cloud.init({env: 'prod-1a2b'})`), each with its own database and storage.
+   */
+  readonly extraEnvIds?: readonly string[];
   /** Loopback port; 0 (the default) picks a free one. */
   readonly port?: number;
   readonly host?: string;
@@ -69,7 +74,8 @@ export class LocalCloud {
   readonly login: LoginEmulator;
   readonly baidu: BaiduEmulator;
   readonly backend: CloudBackend;
-  readonly functions: FunctionRuntime;
+  /** The function runtime (it also tells of every invocation: `functions.onInvocation`). */
+  readonly functions: TokenIssuingRuntime;
   /** Cloud files of every environment (admin API: read, write, list). */
   readonly storage: CloudStorage;
   /** Cloud calls made by functions (what was sent), and canned answers. */
@@ -92,7 +98,7 @@ export class LocalCloud {
       login: LoginEmulator;
       baidu: BaiduEmulator;
       backend: CloudBackend;
-      functions: FunctionRuntime;
+      functions: TokenIssuingRuntime;
       storage: CloudStorage;
       openapi: OpenApiService;
       apiTokens: ApiTokens;
@@ -120,7 +126,7 @@ export class LocalCloud {
     const wechat = new WeChatEmulator({ apps: options.apps, clock, policy });
     const login = new LoginEmulator({ apps: options.apps, clock, wechat });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
-    const envIds = options.apps.map((app) => app.envId);
+    const envIds = [...new Set([...options.apps.map((app) => app.envId), ...(options.extraEnvIds ?? [])])];
     const persistence = options.dataDir === undefined ? undefined : sqliteStoreFactory({ dir: options.dataDir });
     const databaseStores = new Map<string, DatabaseStore>();
     const storeFactory = (envId: string): DatabaseStore => {

@@ -43,11 +43,20 @@ export interface FunctionRegistration {
   readonly name: string;
   /** The built function: index.js (+ config.json). */
   readonly dir: string;
+  /** The module to load when it is not `<dir>/index.js` (package.json's `main`). */
+  readonly entry?: string;
   /** The local cloud's SDK backend URL, for wx-server-sdk inside the function. */
   readonly backendUrl: string;
   /** The function's environment variables. */
   readonly env?: Readonly<Record<string, string>>;
   readonly nodeBinary?: string;
+  /**
+   * NODE_PATH of this function's instances, replacing the runtime's: a WeChat project's function
+   * gets its own root and node_modules (as SCF sets it), so it runs on its own wx-server-sdk.
+   */
+  readonly nodePath?: string;
+  /** Modules loaded with `--require` before the function (e.g. the fixed-host router of old SDKs). */
+  readonly preload?: readonly string[];
   /** Overrides config.json's `timeout` and the runtime default. */
   readonly timeoutMs?: number;
   readonly memoryMb?: number;
@@ -121,7 +130,7 @@ export class FunctionRuntime {
 
   /** Deploys a built function; registering a name again replaces it (its instances are stopped). */
   register(registration: FunctionRegistration): void {
-    const bundlePath = path.resolve(registration.dir, 'index.js');
+    const bundlePath = path.resolve(registration.dir, registration.entry ?? 'index.js');
     if (!existsSync(bundlePath)) throw new ConfigError(`function ${registration.name} dir`, `${bundlePath} does not exist`);
     if (registration.backendUrl.includes('?')) {
       throw new ConfigError(`function ${registration.name} backendUrl`, 'must not contain "?" (the SDK appends its own query)');
@@ -132,9 +141,10 @@ export class FunctionRuntime {
     const env = instanceEnv({
       backendUrl: registration.backendUrl,
       envId: registration.envId,
-      nodePath: this.settings.nodePath,
+      nodePath: registration.nodePath ?? this.settings.nodePath,
       functionEnv: registration.env,
     });
+    const execArgv = (registration.preload ?? []).flatMap((module) => ['--require', module]);
     const pool = new InstancePool({
       maxInstances: this.settings.maxInstancesPerFunction,
       now: () => this.clock.now(),
@@ -145,6 +155,7 @@ export class FunctionRuntime {
           functionName: registration.name,
           bundlePath,
           execPath,
+          execArgv,
           env,
           startTimeoutMs: this.settings.startTimeoutMs,
           onLog: (requestId, level, message) => this.logStore.add(key, { requestId, instanceId: id, level, message, at: this.clock.now() }),
@@ -223,6 +234,24 @@ export class FunctionRuntime {
     } finally {
       fn.pool.release(lease.instance);
     }
+  }
+
+  /**
+   * Starts one instance of the function in the background, so that its next call is warm (the dev
+   * loop does this at start and after each redeploy). Resolves once it is up; a failure to start
+   * is left for the next call to report, as that call would have hit it anyway.
+   */
+  async prewarm(envId: string, name: string): Promise<boolean> {
+    const fn = this.functions.get(functionKey(envId, name));
+    if (!fn || this.stopped || fn.pool.size > 0) return false;
+    let lease: Lease;
+    try {
+      lease = await fn.pool.acquire();
+    } catch {
+      return false;
+    }
+    fn.pool.release(lease.instance);
+    return true;
   }
 
   /** How many instances the function has (starting, busy or idle). */

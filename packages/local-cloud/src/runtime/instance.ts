@@ -14,6 +14,8 @@ export interface InstanceSpec {
   readonly bundlePath: string;
   /** The Node binary to run it on (WeChat's 16.13 / 18.15, or the local one). */
   readonly execPath: string;
+  /** Node options before the runner, e.g. `--require <preload>`; none by default. */
+  readonly execArgv?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** How long the process may take to come up before it counts as failed. */
   readonly startTimeoutMs: number;
@@ -95,8 +97,8 @@ export class FunctionInstance {
   static async start(spec: InstanceSpec): Promise<FunctionInstance> {
     const child = fork(RUNNER, [spec.bundlePath], {
       execPath: spec.execPath,
-      // The parent's flags (a test runner's, say) may not exist on an older Node.
-      execArgv: [],
+      // The parent's flags (a test runner's, say) may not exist on an older Node: only the function's own.
+      execArgv: [...(spec.execArgv ?? [])],
       env: { ...spec.env },
       cwd: path.dirname(spec.bundlePath),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
