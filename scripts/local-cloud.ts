@@ -13,13 +13,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_CONFIG_FILE, LOCAL_CONFIG_FILE, loadProjectConfig, localSecretsEnv } from '@wxhub/project-config';
 import { parseArgs } from 'node:util';
-import { childProcessBuilder, DEFAULT_DEV_PORT, describeDevServer, startDevServer, type DevServer } from '@wxhub/local-cloud';
+import { childProcessBuilder, DEFAULT_DEV_PORT, describeDevServer, formatInvocation, invocationFeed, startDevServer, type DevServer } from '@wxhub/local-cloud';
 import type { RebuildResult } from '@wxhub/local-cloud';
 import type { TriggerRun } from '@wxhub/local-cloud';
 
 const root = join(__dirname, '..');
 
-const USAGE = `usage: pnpm local-cloud [--port N] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
+const USAGE = `usage: pnpm local-cloud [--port N] [--no-watch] [--quiet] [--node BINARY] [--weekday-zero sunday|monday]
                         [--data DIR] [--seed APP|ENV=FILE ...] [--export DIR]`;
 
 function time(): string {
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string' },
       'no-watch': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
       node: { type: 'string' },
       'weekday-zero': { type: 'string' },
       data: { type: 'string' },
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
         },
     data: { dir: values.data, seeds, exportDir: values.export },
   });
+  // The same line per invocation as `wxhub dev` prints (time, app, function, openid masked, duration, cold/warm, errcode).
+  if (!values.quiet) invocationFeed(server.cloud, (invocation) => console.log(formatInvocation(invocation)));
   server.events.on('rebuild', onRebuild);
   server.events.on('trigger-run', onTriggerRun);
   server.events.on('warning', (message: string) => console.error(`[${time()}] warning: ${message}`));

@@ -198,6 +198,7 @@ export {
   formatInstall,
   formatInvocation,
   LOCAL_CLOUD_VARIABLE,
+  invocationFeed,
   type DevInvocation,
   type WechatDevServer,
   type WechatDevServerOptions,

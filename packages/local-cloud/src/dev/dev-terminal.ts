@@ -1,7 +1,8 @@
 import { mask } from '@wxhub/core';
 import { sdkProcessEnv } from '../sdk-backend/sdk-env';
 import type { InstallOutcome } from '../wechat-project/dependency-install';
-import type { DevInvocation, WechatDevServer } from './wechat-dev-server';
+import type { DevInvocation } from './invocation-feed';
+import type { WechatDevServer } from './wechat-dev-server';
 
 /** The one variable the toolkit's clients (the wxhub CLI, cloud-http) honour to reach a local cloud. */
 export const LOCAL_CLOUD_VARIABLE = 'WXHUB_LOCAL_CLOUD';

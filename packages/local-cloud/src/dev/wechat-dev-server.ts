@@ -2,11 +2,10 @@ import { EventEmitter } from 'node:events';
 import { AdminApi } from '../admin-api';
 import { ClientCallApi } from '../client-api';
 import type { LocalCloud } from '../local-cloud';
-import type { InvocationRecord } from '../openapi/token-issuing-runtime';
-import type { FunctionLogEntry } from '../runtime/function-logs';
 import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
 import { startWechatProjectCloud, type DeployedFunction, type WechatProjectCloud, type WechatProjectsOptions } from '../wechat-project/wechat-project-cloud';
 import type { DevServerUrls } from './dev-server';
+import { invocationFeed, type DevInvocation } from './invocation-feed';
 import { SourceWatcher } from './source-watcher';
 
 export interface WechatDevServerOptions extends WechatProjectsOptions {
@@ -16,13 +15,6 @@ export interface WechatDevServerOptions extends WechatProjectsOptions {
   /** Start one instance per function at start and after each redeploy, so the first call is warm (default true). */
   readonly prewarm?: boolean;
   readonly triggers?: { readonly intervalMs?: number; readonly cron?: CronOptions };
-}
-
-/** One answered or failed invocation with the console lines it printed. */
-export interface DevInvocation extends InvocationRecord {
-  readonly app: string;
-  readonly at: number;
-  readonly logs: readonly FunctionLogEntry[];
 }
 
 /**
@@ -68,11 +60,8 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
 
   const appOfEnv = new Map<string, string>();
   for (const loaded of project.projects) for (const envId of loaded.envIds) if (!appOfEnv.has(envId)) appOfEnv.set(envId, loaded.app.name);
-  cloud.functions.onInvocation((record) => {
-    const logs = record.requestId ? cloud.functions.logs(record.envId, record.name, record.requestId).filter((entry) => entry.level !== 'runtime') : [];
-    const invocation: DevInvocation = { ...record, app: appOfEnv.get(record.envId) ?? record.envId, at: cloud.clock.now(), logs };
-    events.emit('invocation', invocation);
-  });
+  // Environments named in the code belong to the project that names them, not to an app of their own.
+  invocationFeed(cloud, (invocation: DevInvocation) => events.emit('invocation', { ...invocation, app: appOfEnv.get(invocation.envId) ?? invocation.app }));
 
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
   cloud.mount(
