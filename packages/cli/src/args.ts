@@ -23,6 +23,7 @@ const OPTIONS = {
   follow: { type: 'boolean', short: 'f' },
   file: { type: 'string' },
   openid: { type: 'string' },
+  node: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

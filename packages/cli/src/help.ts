@@ -64,6 +64,7 @@ const PLACEHOLDERS: Readonly<Partial<Record<OptionName, string>>> = {
   env: ' <env-id>',
   file: ' <event.json>',
   openid: ' <openid>',
+  node: ' <binary>',
 };
 
 export function commandHelp(command: Command): string {

@@ -10,6 +10,18 @@ function localCloud(): typeof import('@wxhub/local-cloud') {
   return require('@wxhub/local-cloud') as typeof import('@wxhub/local-cloud');
 }
 
+/**
+ * `--node` for functions that name no runtime; WXHUB_NODE_16_13 / WXHUB_NODE_18_15 for those whose
+ * wxhub.dev.json names WeChat's runtimes (scripts/node-runtimes.mjs installs the exact binaries).
+ */
+function nodeBinaries(local: string | undefined, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const binaries: Record<string, string> = {};
+  if (local !== undefined) binaries.local = local;
+  if (env.WXHUB_NODE_16_13) binaries['16.13'] = env.WXHUB_NODE_16_13;
+  if (env.WXHUB_NODE_18_15) binaries['18.15'] = env.WXHUB_NODE_18_15;
+  return binaries;
+}
+
 /** Where `--open` points: the console (built separately) is served on the same port. */
 export const CONSOLE_PATH = '/console';
 
@@ -31,6 +43,7 @@ export const devCommand: Command = {
     ['env', 'the environment of projects whose code names none (DYNAMIC_CURRENT_ENV); default <appid>-local'],
     ['quiet', 'no line per invocation'],
     ['no-watch', 'do not redeploy functions when their files change'],
+    ['node', "the Node binary functions run on (e.g. WeChat's 16.13); the local Node by default"],
     ['open', `open the console (${CONSOLE_PATH}) in a browser once started`],
   ],
   examples: ['wxhub dev examples/shop-project', 'wxhub dev ./shop ./admin --port 8781', 'wxhub dev -e prod-1a2b --quiet'],
@@ -45,6 +58,7 @@ export const devCommand: Command = {
       port,
       ...(stringOption(args, 'env') !== undefined ? { envId: stringOption(args, 'env') } : {}),
       watch: !flag(args, 'no-watch'),
+      nodeBinaries: nodeBinaries(stringOption(args, 'node'), io.env),
       onInstall: (app, outcome) => {
         if (outcome.status === 'none' || outcome.status === 'present' || outcome.status === 'cached') return;
         write(lc.formatInstall(app, outcome) ?? '');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
 import type { AppConfig } from '../config';
@@ -129,7 +130,7 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
         dir: fn.dir,
         memoryMb: DEFAULT_MEMORY_MB,
         timeoutSeconds: timeoutMs / 1000,
-        nodeVersion: nodeBinary === process.execPath ? process.version : runtimeName,
+        nodeVersion: nodeVersion(nodeBinary),
       }),
       ...variables,
     };
@@ -186,6 +187,23 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
       return deploy(source.project, devConfig, fresh);
     },
   };
+}
+
+const versions = new Map<string, string>();
+
+/** `v16.13.0` of a Node binary (asked once per binary). */
+function nodeVersion(binary: string): string {
+  if (binary === process.execPath) return process.version;
+  let version = versions.get(binary);
+  if (version === undefined) {
+    try {
+      version = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+    } catch (error) {
+      throw new ConfigError(`the Node binary ${binary}`, `does not run: ${(error as Error).message}`);
+    }
+    versions.set(binary, version);
+  }
+  return version;
 }
 
 /** Projects named by their projectname, made unique with the appid when two share one. */
