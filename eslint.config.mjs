@@ -23,6 +23,7 @@ const LOCAL_CLOUD_LAYERS = [
   ['faults', 'sdk-backend'],
   ['storage', 'runtime', 'wechat', 'baidu'],
   ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project', 'wechat-project'],
+  ['sdk-protocols'],
   ['admin-api'],
   ['dev'],
 ];

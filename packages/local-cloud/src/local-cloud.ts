@@ -11,6 +11,7 @@ import { CloudBackend } from './sdk-backend/cloud-backend';
 import { memoryStoreFactory, type DatabaseStore } from './sdk-backend/document-store';
 import { sqliteStoreFactory } from './persistence/sqlite-store-factory';
 import { registerFunctionActions } from './runtime/function-actions';
+import { registerLegacyDatabaseActions } from './sdk-protocols/legacy-database';
 import type { FunctionRuntimeOptions } from './runtime/function-runtime';
 import { TcbHttpApi } from './tcb-http/tcb-http-api';
 import { CloudStorage } from './storage/cloud-storage';
@@ -152,6 +153,7 @@ export class LocalCloud {
     });
     const openapi = new OpenApiService({ apps: options.apps, clock });
     registerStorageActions(backend, storage);
+    registerLegacyDatabaseActions(backend);
     registerFunctionActions(backend, functions, { tokens: apiTokens });
     registerOpenApiAction(backend, openapi, apiTokens);
     const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage, backend });

@@ -68,6 +68,9 @@ export interface WechatProjectCloud {
 
 const DEFAULT_MEMORY_MB = 256;
 
+/** The `--require` module that routes old SDKs' fixed hosts to the local cloud (plain JS, shipped as is). */
+const FIXED_HOSTS_PRELOAD = path.join(__dirname, '..', 'sdk-protocols', 'fixed-hosts-preload.js');
+
 /**
  * WeChat devtools projects on one local cloud, each as WeChat would run it: every function
  * folder of its cloudfunctionRoot, its own dependencies (installed when missing), its own
@@ -123,6 +126,8 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
     const timeoutMs = config.timeoutSeconds !== undefined ? config.timeoutSeconds * 1000 : DEFAULT_FUNCTION_TIMEOUT_MS;
     const variables = { ...devConfig.env, ...devConfig.functions[fn.name]?.env, ...readFunctionEnvFile(fn.dir) };
     const env = {
+      // Where the fixed-host preload sends the requests of wx-server-sdk 0.x/1.x (tcb-admin-node).
+      WXHUB_SDK_BACKEND: cloud.sdkBackendUrl,
       WECHAT_API_BASE: cloud.wechatApiBase,
       BAIDU_API_BASE: cloud.baiduApiBase,
       ...scfRuntimeEnv({
@@ -145,7 +150,7 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
         nodeBinary,
         nodePath: scfNodePath(fn.dir),
         memoryMb: DEFAULT_MEMORY_MB,
-        ...(options.preload ? { preload: options.preload } : {}),
+        preload: [FIXED_HOSTS_PRELOAD, ...(options.preload ?? [])],
       });
     }
     const unsetVariables = scanSource(fn.dir).variables.filter((name) => !(name in env) && !isPlatformVariable(name));
