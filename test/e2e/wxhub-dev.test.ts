@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,9 +32,13 @@ interface Dev {
   readonly exited: Promise<number | null>;
 }
 
-/** `wxhub dev <project>` from the packed CLI, up once it prints `ready:`. */
+/**
+ * `wxhub dev <project>` from the packed CLI (the `wxhub` bin npm installed, run by this Node so
+ * that SIGINT reaches it, not an npx in between), up once it prints `ready:`.
+ */
 async function startDev(extra: readonly string[]): Promise<Dev> {
-  const child = spawn('npx', ['--no-install', 'wxhub', 'dev', project, '--port', '0', ...extra], {
+  const bin = realpathSync(join(consumer, 'node_modules', '.bin', 'wxhub'));
+  const child = spawn(process.execPath, [bin, 'dev', project, '--port', '0', ...extra], {
     cwd: consumer,
     env: consumerEnv(),
     stdio: ['ignore', 'pipe', 'inherit'],

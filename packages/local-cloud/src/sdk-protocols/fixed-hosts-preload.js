@@ -13,6 +13,7 @@ const https = require('https');
 const { URL } = require('url');
 
 /** Node's own http.request, before any patch: where redirected requests go. */
+/** @type {(...args: any[]) => import('http').ClientRequest} */
 const plainRequest = http.request;
 
 const FIXED_HOSTS = ['tcb-admin.tencentyun.com', 'tcb-open.tencentyun.com', 'tcb-admin.tencentcloudapi.com', 'tcb-open.tencentcloudapi.com'];
@@ -58,6 +59,7 @@ function redirected(options, target) {
  * @param {URL} target
  */
 function patch(module, target) {
+  /** @type {(...args: any[]) => import('http').ClientRequest} */
   const originalRequest = module.request;
   /** @type {any} */
   const wrapped = function (/** @type {any[]} */ ...args) {
