@@ -5,7 +5,8 @@
  *   2. cold start: requiring each bundle in a fresh Node process, against requiring
  *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
  *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
- *      users_add directly, on the local cloud.
+ *      users_add directly, on the local cloud;
+ *   4.–5. the local cloud (bench/local-cloud.ts); 6. `wxhub dev` (bench/wxhub-dev.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } f
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
 import { benchLocalCloud } from './local-cloud';
+import { benchWxhubDev } from './wxhub-dev';
 
 const root = join(__dirname, '..');
 const built = join(root, 'build', 'cloudfunctions');
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
   coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
   await benchLocalCloud();
+  await benchWxhubDev(Number(process.env.BENCH_DEV_RUNS ?? 3));
 }
 
 main().catch((error: unknown) => {
