@@ -186,3 +186,32 @@ describe('a project on the local cloud as SCF runs it', () => {
     }
   });
 });
+
+describe('a function whose dependencies are not there', () => {
+  it('reports the missing module by name to the caller, with the install failure named at start', async () => {
+    const root = join(scratch, 'broken');
+    write(join(root, 'project.config.json'), JSON.stringify({ appid: 'wxbroken00000001', cloudfunctionRoot: 'cf/' }));
+    const dir = join(root, 'cf', 'needsDayjs');
+    write(join(dir, 'package.json'), JSON.stringify({ name: 'needsDayjs', dependencies: { dayjs: '1.11.10' } }));
+    write(join(dir, 'index.js'), "const dayjs = require('dayjs');\nexports.main = async () => dayjs(0).year();");
+    const port = await closedPort();
+    const project = await startWechatProjectCloud({
+      projects: [root],
+      port: 0,
+      runtime: { idleCheckIntervalMs: 0 },
+      install: { env: npmEnv(`http://127.0.0.1:${port}/`, join(scratch, 'npm-cache')) },
+    });
+    try {
+      expect(project.functions()[0]?.install).toMatchObject({
+        functionName: 'needsDayjs',
+        status: 'failed',
+        message: `the registry 127.0.0.1:${port} is unreachable`,
+      });
+      const envId = project.projects[0]?.app.envId as string;
+      await project.cloud.functions.prewarm(envId, 'needsDayjs');
+      await expect(project.cloud.functions.invoke({ envId, name: 'needsDayjs', event: {} })).rejects.toThrow(/Cannot find module 'dayjs'/);
+    } finally {
+      await project.cloud.stop();
+    }
+  });
+});

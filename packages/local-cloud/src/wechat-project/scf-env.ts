@@ -38,7 +38,7 @@ export function scfNodePath(dir: string): string {
 
 /** Names WeChat's runtime sets, which a function reading them does not need from a .env file. */
 export function isPlatformVariable(name: string): boolean {
-  return /^(WX_|TCB_|SCF_|TENCENTCLOUD_|USER_CODE_ROOT$|NODE_|TZ$|PATH$|HOME$|TMPDIR$|LANG$|WECHAT_API_BASE$|BAIDU_API_BASE$|TRIGGER_SRC$|WXHUB_SDK_BACKEND$)/.test(
+  return /^(WX_|TCB_|SCF_|TENCENTCLOUD_|USER_CODE_ROOT$|NODE_|TZ$|PATH$|HOME$|TMPDIR$|LANG$|WECHAT_API_BASE$|BAIDU_API_BASE$|TRIGGER_SRC$|WXHUB_SDK_BACKEND$|WXHUB_FUNCTION_ENTRY$)/.test(
     name,
   );
 }

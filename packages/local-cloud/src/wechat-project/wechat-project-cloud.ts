@@ -70,6 +70,8 @@ const DEFAULT_MEMORY_MB = 256;
 
 /** The `--require` module that routes old SDKs' fixed hosts to the local cloud (plain JS, shipped as is). */
 const FIXED_HOSTS_PRELOAD = path.join(__dirname, '..', 'sdk-protocols', 'fixed-hosts-preload.js');
+/** The `--require` module that loads the function's own module as its instance starts (a warm first call). */
+const ENTRY_PRELOAD = path.join(__dirname, 'entry-preload.js');
 
 /**
  * WeChat devtools projects on one local cloud, each as WeChat would run it: every function
@@ -128,6 +130,7 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
     const env = {
       // Where the fixed-host preload sends the requests of wx-server-sdk 0.x/1.x (tcb-admin-node).
       WXHUB_SDK_BACKEND: cloud.sdkBackendUrl,
+      WXHUB_FUNCTION_ENTRY: fn.entry,
       WECHAT_API_BASE: cloud.wechatApiBase,
       BAIDU_API_BASE: cloud.baiduApiBase,
       ...scfRuntimeEnv({
@@ -150,9 +153,8 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
         nodeBinary,
         nodePath: scfNodePath(fn.dir),
         memoryMb: DEFAULT_MEMORY_MB,
-        // The function's own module last: an instance loads it as it starts (its cold start), so a
-        // prewarmed instance answers its first call without loading anything.
-        preload: [FIXED_HOSTS_PRELOAD, ...(options.preload ?? []), fn.entry],
+        // The function's own module last (entry-preload.js): loaded as the instance starts.
+        preload: [FIXED_HOSTS_PRELOAD, ...(options.preload ?? []), ENTRY_PRELOAD],
       });
     }
     const unsetVariables = scanSource(fn.dir).variables.filter((name) => !(name in env) && !isPlatformVariable(name));
