@@ -105,7 +105,9 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
     extraEnvIds: projects.flatMap((project) => project.envIds),
     port: options.port,
     clock: options.clock,
-    runtime: { ...options.runtime, nodeBinary: options.nodeBinaries?.local },
+    // An instance loads the function's module (and its wx-server-sdk) as it starts: on a busy
+    // machine that takes seconds, which must not count as an instance that failed to start.
+    runtime: { startTimeoutMs: 60_000, ...options.runtime, nodeBinary: options.nodeBinaries?.local },
     dataDir: options.dataDir,
   });
   for (const [index, { devConfig }] of discovered.entries()) {
