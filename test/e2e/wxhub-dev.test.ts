@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,14 @@ const run = promisify(execFile);
 jest.setTimeout(600_000);
 
 const SAMPLE = join(REPO_ROOT, 'examples', 'shop-project');
+
+/** The `wxhub ...` lines of the README's "Use it on your own project" block of commands for another terminal. */
+function readmeExamples(): string[] {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Use it on your own project'), readme.indexOf("### This repository's project"));
+  const block = /From another terminal[\s\S]*?```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block.split('\n').filter((line) => line.startsWith('wxhub '));
+}
 const APPID = 'wx5e1f0000000a0001';
 
 let consumer: string;
@@ -153,5 +161,20 @@ describe.each(testedNodeRuntimes())('wxhub dev on a copy of examples/shop-projec
       },
     );
     expect(JSON.parse(stdout)).toMatchObject({ result: { total: 2500, notified: true } });
+  });
+
+  it("runs the README's examples as written", async () => {
+    const examples = readmeExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    writeFileSync(join(project, 'event.json'), JSON.stringify({ item: 'tea', quantity: 1 }));
+    const bin = realpathSync(join(consumer, 'node_modules', '.bin', 'wxhub'));
+    for (const example of examples) {
+      // The line as a shell runs it, `wxhub` being the installed CLI.
+      const { stdout } = await run('bash', ['-c', `wxhub() { ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} "$@"; }; ${example}`], {
+        cwd: project,
+        env: { ...consumerEnv(), WXHUB_LOCAL_CLOUD: dev.url },
+      });
+      expect(stdout.length).toBeGreaterThan(0);
+    }
   });
 });
