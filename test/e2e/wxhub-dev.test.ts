@@ -35,7 +35,7 @@ interface Dev {
   readonly url: string;
   /** Every stdout line so far. */
   readonly lines: string[];
-  /** Resolves once stdout has a line matching `pattern` (after those already seen). */
+  /** Resolves once stdout has (or had) a line matching `pattern`. */
   waitFor(pattern: RegExp): Promise<string>;
   readonly exited: Promise<number | null>;
 }
@@ -52,7 +52,7 @@ async function startDev(extra: readonly string[]): Promise<Dev> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
-  const waiters: Array<{ pattern: RegExp; from: number; resolve: (line: string) => void }> = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   createInterface({ input: child.stdout! }).on('line', (line) => {
     lines.push(line);
@@ -63,10 +63,13 @@ async function startDev(extra: readonly string[]): Promise<Dev> {
       }
     }
   });
+  // Lines already printed count too: the line of a call may arrive before its answer does.
   const waitFor = (pattern: RegExp): Promise<string> =>
     new Promise((resolve, reject) => {
+      const seen = lines.find((line) => pattern.test(line));
+      if (seen !== undefined) return resolve(seen);
       void exited.then((code) => reject(new Error(`wxhub dev exited (${code}) before printing ${pattern}:\n${lines.join('\n')}`)));
-      waiters.push({ pattern, from: lines.length, resolve });
+      waiters.push({ pattern, resolve });
     });
   await waitFor(/^ready: /);
   const url = /export WXHUB_LOCAL_CLOUD=(\S+)/.exec(lines.join('\n'))?.[1];
