@@ -6,7 +6,10 @@
  *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
  *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
  *      users_add directly, on the local cloud;
- *   4.–5. the local cloud (bench/local-cloud.ts); 6. `wxhub dev` (bench/wxhub-dev.ts).
+ *   4, 5. the local cloud's database and function starts (bench/local-cloud.ts);
+ *   6. 200 concurrent cold `api` calls against a warm single one (bench/cold-storm.ts);
+ *   7./8. the token storm (bench/storm): crash, hang, outage, force budget;
+ *   9. `wxhub dev` on a WeChat project (bench/wxhub-dev.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -14,7 +17,9 @@ import { join } from 'node:path';
 import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
+import { benchColdStorm } from './cold-storm';
 import { benchLocalCloud } from './local-cloud';
+import { benchTokenStorm } from './storm/storm';
 import { benchWxhubDev } from './wxhub-dev';
 
 const root = join(__dirname, '..');
@@ -105,10 +110,18 @@ async function warmCall(calls: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`wxhub bench — ${new Date().toISOString()} — Node ${process.version}, ${process.platform} ${process.arch}`);
+  // BENCH_ONLY=storm: the token storm alone (sections 7 and 8).
+  if (process.env.BENCH_ONLY === 'storm') return benchTokenStorm();
   bundleSizes();
   coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
   await benchLocalCloud();
+  await benchColdStorm(
+    Number(process.env.BENCH_STORM_CALLS ?? 200),
+    Number(process.env.BENCH_STORM_WARM_CALLS ?? 21),
+    process.env.BENCH_STORM_CAP ? Number(process.env.BENCH_STORM_CAP) : undefined,
+  );
+  await benchTokenStorm();
   await benchWxhubDev(Number(process.env.BENCH_DEV_RUNS ?? 3));
 }
 

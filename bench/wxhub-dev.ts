@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`, section 6: `wxhub dev` on a WeChat devtools project (a copy of
+ * `pnpm bench`, section 9: `wxhub dev` on a WeChat devtools project (a copy of
  * examples/shop-project, its dependencies installed once before timing), each figure next to a
  * baseline measured in the same run:
  *   a. start → first answered call (a user's call through the client-call endpoint, sent as soon
@@ -81,7 +81,7 @@ export async function benchWxhubDev(runs: number): Promise<void> {
       await ensureDependencies({ name, dir, entry: join(dir, 'index.js'), dependencies: { 'wx-server-sdk': '4.0.2' } });
     }
 
-    console.log(`\n6. wxhub dev on a copy of examples/shop-project (median of ${runs})`);
+    console.log(`\n9. wxhub dev on a copy of examples/shop-project (median of ${runs})`);
     const start: number[] = [];
     const bare: number[] = [];
     const warm: number[] = [];

@@ -167,15 +167,42 @@ export function isTransientErrcode(errcode: number): boolean {
 }
 
 /**
+ * The cloud backend's string codes: the `code` of its `{requestId, code, message}` refusals (and of
+ * each entry of a storage batch answer), as @cloudbase/node-sdk's own tests expect them of the
+ * real backend (settled in docs/wechat-facts.md, Corrections 7).
+ */
+export const CloudBackendCode = {
+  INVALID_PARAM: 'INVALID_PARAM',
+  /** wx-server-sdk's table spells its entry INVALIID_ENV, so a real invalid env shows as -501001. */
+  INVALID_ENV: 'INVALID_ENV',
+  INVALID_ACTION: 'INVALID_ACTION',
+  DATABASE_REQUEST_FAILED: 'DATABASE_REQUEST_FAILED',
+  DATABASE_COLLECTION_NOT_EXIST: 'DATABASE_COLLECTION_NOT_EXIST',
+  DATABASE_COLLECTION_ALREADY_EXIST: 'DATABASE_COLLECTION_ALREADY_EXIST',
+  /** @cloudbase/database's runTransaction retries (up to 3 times) on exactly this code. */
+  DATABASE_TRANSACTION_CONFLICT: 'DATABASE_TRANSACTION_CONFLICT',
+  /** A transaction that no longer exists (committed, aborted, or expired) was used. */
+  DATABASE_TRANSACTION_FAIL: 'DATABASE_TRANSACTION_FAIL',
+  /** callFunction of a function the environment does not have. */
+  FUNCTION_NOT_FOUND: 'FUNCTION_NOT_FOUND',
+  /** The function ran and failed: threw, timed out, crashed, returned something that is not JSON. */
+  FUNCTIONS_EXECUTE_FAIL: 'FUNCTIONS_EXECUTE_FAIL',
+  STORAGE_FILE_NONEXIST: 'STORAGE_FILE_NONEXIST',
+  STORAGE_EXCEED_AUTHORITY: 'STORAGE_EXCEED_AUTHORITY',
+} as const;
+
+export type CloudBackendCodeValue = (typeof CloudBackendCode)[keyof typeof CloudBackendCode];
+
+/**
  * The cloud backend's string codes as wx-server-sdk numbers them (its own table), so a refusal
  * reads the same through `tcb/database*` as through `db.collection(…)` in a function. Codes that
  * table lacks (an invalid env, a collection that already exists, a transaction conflict…)
  * surface as -501001, as they do against the real backend.
  */
 export const CLOUD_BACKEND_CODES: Readonly<Record<string, CloudErrcodeValue>> = {
-  INVALID_PARAM: CloudErrcode.INVALID_PARAMETERS,
-  DATABASE_REQUEST_FAILED: CloudErrcode.DATABASE_REQUEST_FAILED,
-  DATABASE_COLLECTION_NOT_EXIST: CloudErrcode.COLLECTION_NOT_EXIST,
+  [CloudBackendCode.INVALID_PARAM]: CloudErrcode.INVALID_PARAMETERS,
+  [CloudBackendCode.DATABASE_REQUEST_FAILED]: CloudErrcode.DATABASE_REQUEST_FAILED,
+  [CloudBackendCode.DATABASE_COLLECTION_NOT_EXIST]: CloudErrcode.COLLECTION_NOT_EXIST,
 };
 
 /** The numeric code of a backend string code (-501001 for one wx-server-sdk's table lacks). */

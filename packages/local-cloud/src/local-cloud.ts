@@ -45,6 +45,8 @@ export interface LocalCloudOptions {
   /** Loopback port; 0 (the default) picks a free one. */
   readonly port?: number;
   readonly host?: string;
+  /** Host names (besides loopback ones and `host`) whose `Host` header is answered; see http/request-guard.ts. */
+  readonly allowedHosts?: readonly string[];
   /** The emulator's notion of now (token expiry, server dates); tests pass a ManualClock. */
   readonly clock?: Clock;
   readonly tokenPolicy?: Partial<TokenPolicy>;
@@ -164,7 +166,7 @@ export class LocalCloud {
     router.mount(customSendService({ wechat, openapi, apps: options.apps, clock }));
     let listening: { server: Server; url: string };
     try {
-      listening = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');
+      listening = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1', { allowedHosts: options.allowedHosts });
     } catch (error) {
       persistence?.close();
       throw error;

@@ -71,9 +71,9 @@ describe('admin API', () => {
     expect(envA).toMatchObject({
       app: { name: 'A', appid: A.appid },
       collections: [{ name: 'users', count: 2 }],
-      functions: [{ name: 'talker', instances: 0 }],
+      functions: [{ name: 'talker', instances: 0, queued: 0 }],
     });
-    expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
+    expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, queued: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 
@@ -130,6 +130,18 @@ describe('admin API', () => {
     const all = await http(`/admin/logs?env=${A.envId}&name=talker`);
     expect(all.body.logs.length).toBeGreaterThan(body.logs.length);
     expect((await http('/admin/logs?env=x')).status).toBe(400);
+  });
+
+  it("masks setconfig's value (the Baidu access token) and token-named string fields: a masked display only (issue 10, item 7)", async () => {
+    const BAIDU_TOKEN = '24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1767225600.282335-11111111';
+    const database = cloud.backend.database(B.envId);
+    database.createCollection('setconfig');
+    database.insert('setconfig', { _id: 'baidu_ocr', value: BAIDU_TOKEN, expires_at: 1767225600000, baidu_token: BAIDU_TOKEN, refreshes: 3 });
+    const { status, body } = await http(`/admin/collection?env=${B.envId}&name=setconfig`);
+    expect(status).toBe(200);
+    expect(JSON.stringify(body)).not.toContain(BAIDU_TOKEN);
+    expect(body.documents).toEqual([{ _id: 'baidu_ocr', value: '24.***11', expires_at: 1767225600000, baidu_token: '24.***11', refreshes: 3 }]);
+    database.dropCollection('setconfig');
   });
 
   it('shows trigger status and fires a trigger on demand', async () => {

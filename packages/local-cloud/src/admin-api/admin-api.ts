@@ -3,7 +3,7 @@ import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, 
 import type { LocalCloud } from '../local-cloud';
 import { NoTimerTriggerError, type TriggerRun, type TriggerScheduler, type TriggerStatus } from '../triggers';
 import { parseFaultInput, type Upstream } from './fault-input';
-import { redact } from './redact';
+import { maskSecretValues, redact } from './redact';
 
 export interface AdminApiOptions {
   readonly cloud: LocalCloud;
@@ -13,6 +13,8 @@ export interface AdminApiOptions {
   readonly functions?: () => ReadonlyArray<{ readonly envId: string; readonly name: string }>;
   /** Baidu clients by name, for the token counters (client ids are masked in answers). */
   readonly baiduClients?: ReadonlyArray<{ readonly name: string; readonly clientId: string; readonly clientSecret?: string }>;
+  /** Writes the export now (the dev server's `--export DIR`); absent, POST /admin/export answers 409. */
+  readonly exportNow?: () => Promise<readonly string[]>;
 }
 
 const DEFAULT_DOCUMENT_LIMIT = 100;
@@ -27,6 +29,7 @@ const ENDPOINTS = [
   'POST   /admin/triggers/fire {env, name}             run a timer trigger now',
   'POST   /admin/faults {upstream, fault}              arm a fault on a WeChat or Baidu endpoint',
   'DELETE /admin/faults[?upstream=wechat|baidu]        clear faults (and release held requests)',
+  'POST   /admin/export                                write the --export folder now (as a set: temp folder, then renamed)',
 ];
 
 /**
@@ -58,6 +61,7 @@ export class AdminApi {
         route('POST', '/triggers/fire', (request) => this.fire(request)),
         route('POST', '/faults', (request) => this.injectFault(request)),
         route('DELETE', '/faults', (request) => this.clearFaults(request)),
+        route('POST', '/export', () => this.exportNow()),
       ],
     };
   }
@@ -68,6 +72,11 @@ export class AdminApi {
       const reply = await handler(request);
       return { ...reply, body: redact(reply.body, this.secrets) };
     };
+  }
+
+  private async exportNow(): Promise<EmulatorReply> {
+    if (!this.options.exportNow) return failure(409, 'NO_EXPORT_DIR', 'this local cloud was started without an export folder (--export DIR)');
+    return { body: { exported: await this.options.exportNow() } };
   }
 
   private envs(): EmulatorReply {
@@ -88,6 +97,8 @@ export class AdminApi {
             return {
               name: fn.name,
               instances: cloud.functions.instances(envId, fn.name),
+              // Calls waiting for an instance (the function is at its instance cap).
+              queued: cloud.functions.queued(envId, fn.name),
               ...(trigger ? { trigger: { name: trigger.triggerName, config: trigger.config } } : {}),
             };
           }),
@@ -115,7 +126,8 @@ export class AdminApi {
         total: database.count(name),
         offset,
         limit,
-        documents: database.find(name, {}, { skip: offset, limit }),
+        // A masked display only: setconfig's `value` is the Baidu access token (issue 10, item 7).
+        documents: maskSecretValues(name, database.find(name, {}, { skip: offset, limit })),
       },
     };
   }

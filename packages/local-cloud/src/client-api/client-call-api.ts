@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Service } from '../http/router';
-import { CloudFunctionError, FunctionNotFoundError } from '../runtime/errors';
+import { CloudFunctionError, FunctionNotFoundError, FunctionPayloadError } from '../runtime/errors';
 import type { FunctionRuntime } from '../runtime/function-runtime';
 import { requestFailure, serviceFailure } from './client-failures';
 import { clientInvocation } from './client-invocation';
@@ -61,6 +61,8 @@ export class ClientCallApi {
       return { body };
     } catch (error) {
       if (error instanceof FunctionNotFoundError) return serviceFailure(502, error.errCode, error.errMsg);
+      // The page's data was refused before the function ran: the request's fault, not the service's.
+      if (error instanceof FunctionPayloadError) return serviceFailure(400, error.errCode, error.errMsg);
       if (error instanceof CloudFunctionError) return serviceFailure(502, error.errCode, error.errMsg, error.requestId);
       throw error;
     }

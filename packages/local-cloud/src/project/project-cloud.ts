@@ -19,6 +19,8 @@ export interface ProjectCloudOptions {
   readonly runtime?: Omit<FunctionRuntimeOptions, 'clock' | 'nodeBinary'>;
   /** Keep databases and cloud files in this folder across restarts (see LocalCloudOptions.dataDir). */
   readonly dataDir?: string;
+  /** Host names answered besides loopback ones (LocalCloudOptions.allowedHosts). */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface ProjectCloud {
@@ -47,6 +49,7 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
     clock: options.clock,
     runtime: { ...options.runtime, nodeBinary: options.nodeBinary },
     dataDir: options.dataDir,
+    allowedHosts: options.allowedHosts,
   });
   const functionsDir = options.functionsDir ?? join(options.root, 'build', 'cloudfunctions');
   const deploy = (name: string, envOverrides: Readonly<Record<string, string>> = {}): void => {

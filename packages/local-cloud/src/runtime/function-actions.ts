@@ -1,10 +1,11 @@
+import { CloudBackendCode } from '@wxhub/core';
 import type { EmulatorRequest } from '../http/router';
 import { requiredString } from '../sdk-backend/action-params';
 import type { ActionContext, ActionReply } from '../sdk-backend/action-types';
 import { invalidParam } from '../sdk-backend/backend-error';
 import type { CloudBackend } from '../sdk-backend/cloud-backend';
 import type { CallerIdentity } from '../sdk-backend/sdk-env';
-import { CloudFunctionError, FunctionNotFoundError } from './errors';
+import { CloudFunctionError, FunctionNotFoundError, FunctionPayloadError } from './errors';
 import type { FunctionRuntime } from './function-runtime';
 
 /**
@@ -34,10 +35,9 @@ export interface FunctionActionsOptions {
  * maps these to -504001 / -504002, is only reached when the SDK does not throw).
  */
 export const FunctionsCode = {
-  /** The call could not be made: no such function in the environment. UNCERTAIN which code WeChat uses. */
-  REQUEST_FAIL: 'FUNCTIONS_REQUEST_FAIL',
-  /** The function ran and failed: threw, timed out, crashed, returned something that is not JSON. */
-  EXECUTE_FAIL: 'FUNCTIONS_EXECUTE_FAIL',
+  /** No such function in the environment: FUNCTION_NOT_FOUND, as node-sdk's own tests expect of the real backend. */
+  NOT_FOUND: CloudBackendCode.FUNCTION_NOT_FOUND,
+  EXECUTE_FAIL: CloudBackendCode.FUNCTIONS_EXECUTE_FAIL,
 } as const;
 
 /**
@@ -67,7 +67,8 @@ async function invokeFunction(ctx: ActionContext, runtime: FunctionRuntime, opti
   } catch (error) {
     // The refusal shape is the backend's `{requestId, code, message}`; the message carries the
     // function's error name and text, never its stack (that stays in the function's logs).
-    if (error instanceof FunctionNotFoundError) return { code: FunctionsCode.REQUEST_FAIL, message: error.errMsg };
+    if (error instanceof FunctionNotFoundError) return { code: FunctionsCode.NOT_FOUND, message: error.errMsg };
+    if (error instanceof FunctionPayloadError) throw invalidParam(error.errMsg);
     if (error instanceof CloudFunctionError) return { code: FunctionsCode.EXECUTE_FAIL, message: error.errMsg };
     throw error;
   }

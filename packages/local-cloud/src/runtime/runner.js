@@ -11,7 +11,9 @@ const util = require('util');
 /** @typedef {import('./protocol').RunnerMessage} RunnerMessage */
 
 const bundlePath = process.argv[2];
-/** The bundle's exports, loaded by the first invocation (its load is part of the cold start). */
+/** Bytes of JSON a result may take (the runtime passes its limit; its depth it checks itself). */
+const maxResultBytes = Number(process.argv[3]) || 6 * 1024 * 1024;
+/** The bundle's exports, loaded before the runner reports ready (the cold start). */
 /** @type {{ main?: unknown } | null} */
 let handlerModule = null;
 /** The request id of the invocation in progress, null between invocations. */
@@ -141,6 +143,9 @@ async function invoke(message) {
     } catch (e) {
       throw new TypeError('the result is not JSON: ' + (e instanceof Error ? e.message : String(e)), { cause: e });
     }
+    // Refused here rather than pushed through the channel: the platform answers 6 MB at most.
+    const bytes = resultJson === undefined ? 0 : Buffer.byteLength(resultJson, 'utf8');
+    if (bytes > maxResultBytes) throw new RangeError('the result is ' + bytes + ' bytes of JSON, more than the ' + maxResultBytes + ' allowed');
     reply =
       resultJson === undefined ? { type: 'result', requestId: message.requestId } : { type: 'result', requestId: message.requestId, resultJson: resultJson };
   } catch (thrown) {
@@ -174,4 +179,13 @@ process.on('disconnect', function () {
   process.exit(0);
 });
 
-send({ type: 'ready', pid: process.pid, node: process.version });
+// Initialisation: the module is loaded before the instance counts as started, so its load time
+// is the platform's (the cold start), not the first invocation's time limit.
+try {
+  loadHandler();
+  send({ type: 'ready', pid: process.pid, node: process.version });
+} catch (thrown) {
+  send(Object.assign({ type: /** @type {const} */ ('init-error') }, describe(thrown)), function () {
+    process.exit(1);
+  });
+}

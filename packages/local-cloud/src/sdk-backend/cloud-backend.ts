@@ -42,7 +42,7 @@ export class CloudBackend {
     const factory = options.storeFactory ?? memoryStoreFactory;
     for (const envId of options.envIds) {
       if (!envId) throw new Error('CloudBackend: an environment id must not be empty');
-      if (!this.databases.has(envId)) this.databases.set(envId, new LocalDatabase(envId, factory(envId)));
+      if (!this.databases.has(envId)) this.databases.set(envId, new LocalDatabase(envId, factory(envId), undefined, () => this.clock.now()));
     }
     this.service = {
       prefix: CloudBackend.PREFIX,
