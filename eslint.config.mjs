@@ -22,8 +22,8 @@ const LOCAL_CLOUD_LAYERS = [
   ['http', 'db-query', 'permissions'],
   ['faults', 'sdk-backend'],
   ['storage', 'runtime', 'wechat', 'baidu'],
-  ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project'],
-  ['sharing'],
+  ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project', 'wechat-project'],
+  ['sharing', 'sdk-protocols'],
   ['admin-api'],
   ['dev'],
 ];

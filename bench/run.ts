@@ -8,7 +8,8 @@
  *      sharing → A's users_add) against calling A's users_add directly, on the local cloud;
  *   4, 5. the local cloud's database and function starts (bench/local-cloud.ts);
  *   6. 200 concurrent cold `api` calls against a warm single one (bench/cold-storm.ts);
- *   7./8. the token storm (bench/storm): crash, hang, outage, force budget.
+ *   7./8. the token storm (bench/storm): crash, hang, outage, force budget;
+ *   9. `wxhub dev` on a WeChat project (bench/wxhub-dev.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { median, table } from './lib/stats';
 import { benchColdStorm } from './cold-storm';
 import { benchLocalCloud } from './local-cloud';
 import { benchTokenStorm } from './storm/storm';
+import { benchWxhubDev } from './wxhub-dev';
 
 const root = join(__dirname, '..');
 const built = join(root, 'build', 'cloudfunctions');
@@ -125,8 +127,8 @@ async function warmCall(calls: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`wxhub bench — ${new Date().toISOString()} — Node ${process.version}, ${process.platform} ${process.arch}`);
-  // BENCH_ONLY=sizes,cold,warm,local,cold-storm,storm runs some sections (all by default).
-  const only = new Set((process.env.BENCH_ONLY ?? 'sizes,cold,warm,local,cold-storm,storm').split(',').map((part) => part.trim()));
+  // BENCH_ONLY=sizes,cold,warm,local,cold-storm,storm,dev runs some sections (all by default).
+  const only = new Set((process.env.BENCH_ONLY ?? 'sizes,cold,warm,local,cold-storm,storm,dev').split(',').map((part) => part.trim()));
   if (only.has('sizes')) bundleSizes();
   if (only.has('cold')) coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   if (only.has('warm')) await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
       process.env.BENCH_STORM_CAP ? Number(process.env.BENCH_STORM_CAP) : undefined,
     );
   if (only.has('storm')) await benchTokenStorm();
+  if (only.has('dev')) await benchWxhubDev(Number(process.env.BENCH_DEV_RUNS ?? 3));
 }
 
 main().catch((error: unknown) => {

@@ -22,6 +22,8 @@ import {
   DEFAULT_DEV_PORT,
   describeDevServer,
   exportEnvironments,
+  formatInvocation,
+  invocationFeed,
   persistenceTools,
   startDevServer,
   type DevServer,
@@ -31,7 +33,7 @@ import type { TriggerRun } from '@wxhub/local-cloud';
 
 const root = join(__dirname, '..');
 
-const USAGE = `usage: pnpm local-cloud [--port N] [--allow-host NAME ...] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
+const USAGE = `usage: pnpm local-cloud [--port N] [--allow-host NAME ...] [--no-watch] [--quiet] [--node BINARY] [--weekday-zero sunday|monday]
                         [--data DIR] [--seed APP|ENV=FILE ...] [--seed-replace] [--export DIR]
                         [--instances N (per function; default: the cores, at least 2)] [--queue N (calls waiting per function; default 1000)]`;
 
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'no-watch': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
       node: { type: 'string' },
       'weekday-zero': { type: 'string' },
       data: { type: 'string' },
@@ -127,6 +130,8 @@ async function main(): Promise<void> {
         },
     data: { dir: values.data, seeds, seedReplace: values['seed-replace'] ?? false, exportDir: values.export },
   });
+  // The same line per invocation as `wxhub dev` prints (time, app, function, openid masked, duration, cold/warm, errcode).
+  if (!values.quiet) invocationFeed(server.cloud, (invocation) => console.log(formatInvocation(invocation)));
   server.events.on('rebuild', onRebuild);
   server.events.on('trigger-run', onTriggerRun);
   server.events.on('warning', (message: string) => console.error(`[${time()}] warning: ${message}`));

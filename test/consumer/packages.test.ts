@@ -1,20 +1,18 @@
-import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@wxhub/test-support';
+import { consumerEnv, packedConsumer, PUBLIC_PACKAGES, REPO_ROOT } from '@wxhub/test-support';
 
-// The published packages as a user gets them: every package under packages/ is built (tsc -b),
-// packed with `pnpm pack` (publishConfig turns exports/main/types/bin to dist/), installed with
-// npm from the tarballs into a folder outside the workspace, and used through its public entries
-// only: a TypeScript program compiled there and run, and the `wxhub` command through npx.
+// The published packages as a user gets them (see test/support/consumer.ts: built, packed, installed
+// with npm from the tarballs outside the workspace), used through their public entries only: a
+// TypeScript program compiled there and run, and the `wxhub` command through npx.
 
 const run = promisify(execFile);
 // Installing from the npm registry (undici, ioredis, mingo…) takes the longest; the budget is for a loaded machine.
 jest.setTimeout(300_000);
 
+// New public packages must be listed here (and in test/support/consumer.ts's PUBLIC_PACKAGES, which packs them).
 const PUBLIC = [
   'baidu',
   'cli',
@@ -30,92 +28,21 @@ const PUBLIC = [
   'wechat-crypto',
 ];
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const TYPES_NODE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).devDependencies['@types/node'] as string;
-/**
- * Installed consumers, by the hash of the tarballs they were installed from. Identical tarballs
- * install identically, so a second run with unchanged packages reuses the install (npm still ran
- * once for exactly these bytes); any change to any package makes a new key and a fresh install.
- */
-const CACHE = join(tmpdir(), 'wxhub-consumer-installs');
 
 let consumer: string;
-let scratch: string;
 
-/**
- * The environment of a process in the consumer's folder: without NODE_PATH, which pnpm's bin
- * shims (jest's included) point into the workspace's node_modules/.pnpm, where every package of
- * the workspace would resolve, and without npm's workspace settings.
- */
-function consumerEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key === 'NODE_PATH' || key.startsWith('npm_') || key.startsWith('PNPM_')) delete env[key];
-  return env;
-}
-
-/** pnpm as the test command runs it (npx -y pnpm@10 sets npm_execpath), else the one on PATH. */
-function pnpm(args: string[], cwd: string) {
-  const execpath = process.env.npm_execpath;
-  return execpath && /pnpm/.test(execpath) ? run(process.execPath, [execpath, ...args], { cwd }) : run('pnpm', args, { cwd });
-}
-
-async function packAll(dir: string): Promise<Record<string, string>> {
-  await run(process.execPath, [TSC, '-b', 'tsconfig.build.json'], { cwd: REPO_ROOT });
-  await pnpm(['-r', ...PUBLIC.flatMap((name) => ['--filter', `./packages/${name}`]), 'pack', '--pack-destination', dir], REPO_ROOT);
-  const tarballs: Record<string, string> = {};
-  for (const name of PUBLIC) {
-    const file = readdirSync(dir).find((entry) => entry === `wxhub-${name}-0.1.0.tgz`);
-    if (!file) throw new Error(`pnpm pack wrote no tarball for @wxhub/${name}`);
-    tarballs[`@wxhub/${name}`] = join(dir, file);
-  }
-  return tarballs;
-}
-
-/** A fresh project depending on every tarball, installed with npm; reused only for identical tarballs. */
-async function install(tarballs: Record<string, string>): Promise<string> {
-  const hash = createHash('sha256');
-  for (const [name, file] of Object.entries(tarballs)) hash.update(name).update(readFileSync(file));
-  hash.update(readFileSync(join(__dirname, 'fixture', 'index.ts')));
-  const done = join(CACHE, hash.digest('hex').slice(0, 24));
-  if (existsSync(join(done, 'node_modules', '.package-lock.json'))) return done;
-  mkdirSync(CACHE, { recursive: true });
-  const dir = mkdtempSync(join(CACHE, 'installing-'));
+beforeAll(async () => {
+  expect([...PUBLIC_PACKAGES]).toEqual(PUBLIC);
+  consumer = await packedConsumer();
+  // The program under test, written into the (cached) install each run: the install depends only on the tarballs.
+  cpSync(join(__dirname, 'fixture', 'index.ts'), join(consumer, 'index.ts'));
   writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'wxhub-consumer',
-      private: true,
-      // The tarballs name each other by version (0.1.0): the overrides make npm take those from the tarballs too.
-      dependencies: Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`])),
-      overrides: Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`])),
-      devDependencies: { '@types/node': TYPES_NODE },
-    }),
-  );
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: consumerEnv() });
-  cpSync(join(__dirname, 'fixture', 'index.ts'), join(dir, 'index.ts'));
-  writeFileSync(
-    join(dir, 'tsconfig.json'),
+    join(consumer, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' },
       files: ['index.ts'],
     }),
   );
-  try {
-    renameSync(dir, done);
-  } catch (error) {
-    // Another run installed the same tarballs first; its copy is as good as ours.
-    if (!existsSync(done)) throw error;
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return done;
-}
-
-beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'wxhub-packs-'));
-  consumer = await install(await packAll(scratch));
-});
-
-afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('the packed packages, installed with npm outside the workspace', () => {

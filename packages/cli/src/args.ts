@@ -15,6 +15,15 @@ const OPTIONS = {
   'content-type': { type: 'string' },
   limit: { type: 'string' },
   offset: { type: 'string' },
+  port: { type: 'string' },
+  env: { type: 'string', short: 'e' },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-watch': { type: 'boolean' },
+  open: { type: 'boolean' },
+  follow: { type: 'boolean', short: 'f' },
+  file: { type: 'string' },
+  openid: { type: 'string' },
+  node: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -1,6 +1,10 @@
 import { allowOnly, flag, parseCommandLine, type ParsedArgs } from './args';
 import type { Command } from './command';
+import { distance } from 'fastest-levenshtein';
 import { callCommand } from './commands/call';
+import { devCommand } from './commands/dev';
+import { logsCommand } from './commands/logs';
+import { useCommand } from './commands/use';
 import { dbCommands } from './commands/db';
 import { storageCommands } from './commands/storage';
 import { tokenCommand } from './commands/token';
@@ -13,7 +17,7 @@ import { reportError } from './report-error';
 import { resolveTarget, type Target } from './target';
 import { cliVersion } from './version';
 
-export const COMMANDS: readonly Command[] = [tokenCommand, callCommand, ...dbCommands, ...storageCommands];
+export const COMMANDS: readonly Command[] = [devCommand, useCommand, logsCommand, tokenCommand, callCommand, ...dbCommands, ...storageCommands];
 
 /** Words that only group commands (`wxhub db query`). */
 const GROUPS: ReadonlySet<string> = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string));
@@ -90,11 +94,20 @@ function select(args: ParsedArgs): Selection {
     if (second === undefined)
       return help ? { kind: 'help', text: groupHelp(first, members) } : { kind: 'usage', message: `wxhub ${first} needs a command: ${names(members)}` };
     const command = members.find((c) => c.name === `${first} ${second}`);
-    if (!command) return { kind: 'usage', message: `unknown command: ${first} ${second} (${names(members)})` };
+    if (!command)
+      return {
+        kind: 'usage',
+        message: `unknown command: ${first} ${second}${didYouMean(
+          second,
+          members.map((c) => c.name.split(' ')[1] as string),
+          `${first} `,
+        )} (${names(members)})`,
+      };
     return help ? { kind: 'help', text: commandHelp(command) } : { kind: 'command', command, operands: rest };
   }
   const command = COMMANDS.find((c) => c.name === first);
-  if (!command) return { kind: 'usage', message: `unknown command: ${first}` };
+  if (!command)
+    return { kind: 'usage', message: `unknown command: ${first}${didYouMean(first, [...COMMANDS.map((c) => c.name.split(' ')[0] as string), 'help'])}` };
   return help ? { kind: 'help', text: commandHelp(command) } : { kind: 'command', command, operands: args.positionals.slice(1) };
 }
 
@@ -107,6 +120,17 @@ function helpFor(words: readonly string[]): Selection {
   const members = COMMANDS.filter((c) => c.name.startsWith(`${name} `));
   if (members.length > 0) return { kind: 'help', text: groupHelp(name, members) };
   return { kind: 'usage', message: `no such command: ${name}` };
+}
+
+/** `; did you mean dev?` for a word within two edits of a known one (the closest), else nothing. */
+export function didYouMean(word: string, known: readonly string[], prefix = ''): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of new Set(known)) {
+    const d = distance(word.toLowerCase(), candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best === undefined ? '' : `; did you mean ${prefix}${best}?`;
 }
 
 function names(commands: readonly Command[]): string {

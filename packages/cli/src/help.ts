@@ -55,7 +55,17 @@ export function groupHelp(group: string, commands: readonly Command[]): string {
 }
 
 /** What each command-specific option takes, for its help line. */
-const PLACEHOLDERS: Readonly<Partial<Record<OptionName, string>>> = { 'max-age': ' <seconds>', 'content-type': ' <type>', limit: ' <n>', offset: ' <n>' };
+const PLACEHOLDERS: Readonly<Partial<Record<OptionName, string>>> = {
+  'max-age': ' <seconds>',
+  'content-type': ' <type>',
+  limit: ' <n>',
+  offset: ' <n>',
+  port: ' <n>',
+  env: ' <env-id>',
+  file: ' <event.json>',
+  openid: ' <openid>',
+  node: ' <binary>',
+};
 
 export function commandHelp(command: Command): string {
   const options = [...command.options.map(([name, text]) => [`--${name}${PLACEHOLDERS[name] ?? ''}`, text] as const), ...COMMON_HELP];

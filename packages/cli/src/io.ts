@@ -8,4 +8,9 @@ export interface CliIo {
   readonly cwd: string;
   /** All of standard input, for `-` arguments. */
   readStdin(): Promise<string>;
+  /**
+   * Resolves when a long-running command (`wxhub dev`, `wxhub logs -f`) should stop: on SIGINT or
+   * SIGTERM in main.ts, when a test says so in tests. Absent: such commands run until killed.
+   */
+  stopRequested?(): Promise<string>;
 }

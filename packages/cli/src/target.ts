@@ -42,6 +42,17 @@ export function resolveTarget(args: ParsedArgs, io: CliIo, command: string): Tar
   return { mode: real ? 'real' : 'local', baseUrl: baseUrl.replace(/\/+$/, ''), app, configFile };
 }
 
+/** Whether a wxhub configuration applies here (`--config`, or one in this folder or above). */
+export function hasConfigFile(explicit: string | undefined, cwd: string): boolean {
+  if (explicit !== undefined) return true;
+  try {
+    findConfigFile(undefined, cwd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `--config`, else wxhub.config.local.json or the example, in the working directory or the nearest parent that has one. */
 function findConfigFile(explicit: string | undefined, cwd: string): string {
   if (explicit !== undefined) {

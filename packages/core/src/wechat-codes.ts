@@ -46,6 +46,8 @@ export const WeChatErrcode = {
   MINUTE_QUOTA: 45011,
   REPLY_WINDOW_CLOSED: 45015,
   DATA_FORMAT_ERROR: 47001,
+  /** security.msgSecCheck / imgSecCheck: the content was judged risky. */
+  RISKY_CONTENT: 87014,
   ADMIN_CONFIRMATION_NEEDED: 89503,
 } as const;
 
@@ -139,6 +141,10 @@ const CODES: Readonly<Record<number, WeChatCodeInfo>> = {
     meaning: 'the user has not written within 48 hours: no customer-service message can be sent',
   },
   [WeChatErrcode.DATA_FORMAT_ERROR]: { errmsg: 'data format error', meaning: 'malformed request body (WeChat expects JSON)' },
+  [WeChatErrcode.RISKY_CONTENT]: {
+    errmsg: 'risky content',
+    meaning: "WeChat's content security check judged the text or image risky: do not publish it",
+  },
   [WeChatErrcode.ADMIN_CONFIRMATION_NEEDED]: {
     errmsg: 'this call from the ip needs the admin to confirm it',
     meaning: "calls from this IP need the administrator's confirmation{app} (approve it in the WeChat notification)",

@@ -11,7 +11,8 @@ import { CloudBackend } from './sdk-backend/cloud-backend';
 import { memoryStoreFactory, type DatabaseStore } from './sdk-backend/document-store';
 import { sqliteStoreFactory } from './persistence/sqlite-store-factory';
 import { registerFunctionActions } from './runtime/function-actions';
-import type { FunctionRuntime, FunctionRuntimeOptions } from './runtime/function-runtime';
+import { registerLegacyDatabaseActions } from './sdk-protocols/legacy-database';
+import type { FunctionRuntimeOptions } from './runtime/function-runtime';
 import { TcbHttpApi } from './tcb-http/tcb-http-api';
 import { CloudStorage } from './storage/cloud-storage';
 import { cosService } from './storage/cos-endpoints';
@@ -41,6 +42,11 @@ export type BackendFault = Omit<FaultTarget, 'path' | 'when'> & {
 export interface LocalCloudOptions {
   readonly apps: readonly AppConfig[];
   readonly baiduClients?: readonly BaiduClientConfig[];
+  /**
+   * Environments beyond the apps' own: env ids a WeChat project's code names
+   * (`cloud.init({env: 'prod-1a2b'})`), each with its own database and storage.
+   */
+  readonly extraEnvIds?: readonly string[];
   /** Loopback port; 0 (the default) picks a free one. */
   readonly port?: number;
   readonly host?: string;
@@ -84,7 +90,8 @@ export class LocalCloud {
   readonly login: LoginEmulator;
   readonly baidu: BaiduEmulator;
   readonly backend: CloudBackend;
-  readonly functions: FunctionRuntime;
+  /** The function runtime (it also tells of every invocation: `functions.onInvocation`). */
+  readonly functions: TokenIssuingRuntime;
   /** Cloud files of every environment (admin API: read, write, list). */
   readonly storage: CloudStorage;
   /** Cloud calls made by functions (what was sent), and canned answers. */
@@ -113,7 +120,7 @@ export class LocalCloud {
       login: LoginEmulator;
       baidu: BaiduEmulator;
       backend: CloudBackend;
-      functions: FunctionRuntime;
+      functions: TokenIssuingRuntime;
       storage: CloudStorage;
       openapi: OpenApiService;
       apiTokens: ApiTokens;
@@ -147,7 +154,7 @@ export class LocalCloud {
     const wechat = new WeChatEmulator({ apps: options.apps, clock, policy });
     const login = new LoginEmulator({ apps: options.apps, clock, wechat });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
-    const envIds = options.apps.map((app) => app.envId);
+    const envIds = [...new Set([...options.apps.map((app) => app.envId), ...(options.extraEnvIds ?? [])])];
     // First: a permission setting that cannot be used (a rule that does not parse, strict mode) stops the start.
     const permissions = new PagePermissions({ envIds, ...options.permissions });
     const persistence = options.dataDir === undefined ? undefined : sqliteStoreFactory({ dir: options.dataDir });
@@ -175,6 +182,7 @@ export class LocalCloud {
     });
     const openapi = new OpenApiService({ apps: options.apps, clock });
     registerStorageActions(backend, storage);
+    registerLegacyDatabaseActions(backend);
     registerFunctionActions(backend, functions, { tokens: apiTokens });
     const sharing = new ResourceSharing(options.apps, options.sharing);
     const credentials = new CrossAccountCredentials(clock);

@@ -70,6 +70,7 @@ describe("dev server on the project's configuration", () => {
     for (const url of Object.values(server.urls)) expect(text).toContain(url);
     expect(text).toContain(`export TCB_CONTEXT_CNFG='{"URL":"${server.urls.sdkBackendUrl}"}'`);
     expect(text).toContain(`export TCB_ENV='${server.cloud.app('B').envId}'`);
+    expect(text).toContain(`export WXHUB_LOCAL_CLOUD=${server.urls.root}`);
     expect(text).toMatch(/function refresh_tokens +timer refresh_third_party_tokens "0 0 \* \* \* \* \*"/);
     for (const app of server.cloud.apps) expect(text).not.toContain(app.secret);
   });

@@ -82,9 +82,9 @@ describe('customerServiceMessage.send from a function that declares it', () => {
 });
 
 describe('any other API', () => {
-  test('is recorded and answered ok by default, or with a canned answer the SDK camelCases', async () => {
+  test('is recorded and answered by its built-in verdict, or with a canned answer the SDK camelCases', async () => {
     const plain = await send('sender', 'security.msgSecCheck', { content: 'hello', version: 2, scene: 1, openid: 'o-user-9' });
-    expect(plain).toEqual({ result: { errMsg: 'openapi.security.msgSecCheck:ok', errCode: 0 } });
+    expect(plain).toMatchObject({ result: { errMsg: 'openapi.security.msgSecCheck:ok', errCode: 0, result: { suggest: 'pass', label: 100 } } });
     env.cloud.openapi.respond('security.msgSecCheck', (call) => ({
       errcode: 0,
       errmsg: 'ok',
@@ -167,5 +167,40 @@ describe('the wire', () => {
       body: '--abc\r\nContent-Disposition: form-data; name="action"\r\n\r\nwx.openApi',
     });
     expect(await broken.json()).toMatchObject({ code: 'INVALID_PARAM', message: expect.stringContaining('multipart') });
+  });
+});
+
+describe('realistic payloads', () => {
+  beforeAll(() => {
+    env.cloud.functions.register({ envId: ENV_A, name: 'code-maker', dir: path.join(FIXTURES, 'code-maker'), backendUrl: env.cloud.sdkBackendUrl });
+  });
+
+  test('wxacode.getUnlimited answers a PNG of a QR code as wide as asked, which the project can upload', async () => {
+    const { result } = await env.cloud.functions.invoke({ envId: ENV_A, name: 'code-maker', event: { scene: 'order-42', width: 300 }, caller: USER });
+    const { errCode, contentType, bytes, fileID } = result as { errCode: number; contentType: string; bytes: number; fileID: string };
+    expect({ errCode, contentType }).toEqual({ errCode: 0, contentType: 'image/png' });
+    const stored = env.cloud.storage.read(fileID)?.content ?? Buffer.alloc(0);
+    expect(stored.length).toBe(bytes);
+    // PNG signature, then the IHDR chunk's width (big-endian at offset 16).
+    expect(stored.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(stored.readUInt32BE(16)).toBe(300);
+    expect(env.cloud.openapi.calls(ENV_A, 'wxacode.getUnlimited')).toEqual([
+      expect.objectContaining({ functionName: 'code-maker', request: { scene: 'order-42', page: 'pages/index/index', width: 300 } }),
+    ]);
+  });
+
+  test('security.msgSecCheck gives a verdict: ok, or 87014 for risky content; version 2 a suggestion', async () => {
+    expect(await send('sender', 'security.msgSecCheck', { content: '今天天气不错' })).toEqual({
+      result: { errCode: 0, errMsg: 'openapi.security.msgSecCheck:ok' },
+    });
+    const risky = await send('sender', 'security.msgSecCheck', { content: '这是[risky]内容' });
+    expect(risky.error?.errCode).toBe(87014);
+    const v2 = await send('sender', 'security.msgSecCheck', { content: '赌博', version: 2, scene: 1, openid: 'o-user-9' });
+    expect(v2.result).toMatchObject({ errCode: 0, result: { suggest: 'risky', label: 20006 } });
+  });
+
+  test('a code image for a function whose config.json does not declare it: -604101', async () => {
+    const outcome = await send('sender', 'wxacode.getUnlimited', { scene: 'x' });
+    expect(outcome.error?.errCode).toBe(-604101);
   });
 });

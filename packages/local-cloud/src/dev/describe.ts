@@ -1,5 +1,6 @@
 import { sdkProcessEnv } from '../sdk-backend/sdk-env';
 import type { DevServer } from './dev-server';
+import { LOCAL_CLOUD_VARIABLE } from './dev-terminal';
 
 /** A shell-safe single-quoted value. */
 function quote(value: string): string {
@@ -42,6 +43,8 @@ export function describeDevServer(server: DevServer): string {
   }
   for (const warning of server.warnings) lines.push(`warning: ${warning}`);
   const example = cloud.apps[cloud.apps.length - 1];
+  lines.push(`for scripts and servers outside the cloud (the wxhub CLI and the toolkit clients read it):`);
+  lines.push(`  export ${LOCAL_CLOUD_VARIABLE}=${urls.root}`);
   if (example) lines.push(`try: WXHUB_LOCAL_CLOUD_URL=${urls.root} pnpm call --app ${example.name} --openid oUser1 <function> '{"key":"value"}'`);
   return lines.join('\n');
 }

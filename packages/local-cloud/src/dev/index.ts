@@ -13,3 +13,6 @@ export { RebuildQueue, type RebuildResult, type RebuildQueueOptions } from './re
 export { SourceWatcher, projectWatchTargets, type WatchTarget, type SourceWatcherOptions } from './source-watcher';
 export { persistenceTools, type DataTools } from './data-wiring';
 export { workspaceDependencies } from './workspace-deps';
+export { startWechatDevServer, type WechatDevServer, type WechatDevServerOptions } from './wechat-dev-server';
+export { invocationFeed, type DevInvocation } from './invocation-feed';
+export { describeWechatDevServer, formatInstall, formatInvocation, LOCAL_CLOUD_VARIABLE } from './dev-terminal';

@@ -1,6 +1,6 @@
 export { ApiTokens, type InvocationContext } from './api-tokens';
 export { readOpenApiPermissions } from './function-permissions';
-export { TokenIssuingRuntime } from './token-issuing-runtime';
+export { TokenIssuingRuntime, type InvocationRecord } from './token-issuing-runtime';
 export { OpenApiService, type OpenApiAnswer, type OpenApiCall, type OpenApiMedia, type OpenApiRequest } from './openapi-service';
 export { OPENAPI_ERROR, registerOpenApiAction } from './openapi-action';
 export { customSendService, HTTP_API_CALLER } from './custom-send-http';

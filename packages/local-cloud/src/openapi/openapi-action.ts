@@ -4,6 +4,7 @@ import type { ActionContext } from '../sdk-backend/action-types';
 import { invalidParam } from '../sdk-backend/backend-error';
 import type { CloudBackend } from '../sdk-backend/cloud-backend';
 import type { ApiTokens, InvocationContext } from './api-tokens';
+import { CODE_IMAGE_APIS, codeImage } from './code-image';
 import { API_TYPE, decodeCommApiData, encodeCommOpenApiResp, type CommApiData, type CommOpenApiResp, type TokenApiData } from './comm-api';
 import type { OpenApiMedia, OpenApiService } from './openapi-service';
 import { ProtoError } from './proto-wire';
@@ -70,15 +71,20 @@ async function openApi(ctx: ActionContext, service: OpenApiService, tokens: ApiT
     if (pair.contentType !== undefined || pair.filename !== undefined) media[pair.key] = { value: pair.value, ...optional(pair) };
     else request[pair.key] = parseJsonValue(pair.value);
   }
+  const appid = data.appid || service.appidOf(ctx.envId) || invocation.caller.appid || '';
   const response = service.call({
     envId: ctx.envId,
-    appid: data.appid || service.appidOf(ctx.envId) || invocation.caller.appid || '',
+    appid,
     functionName: invocation.functionName,
     caller: invocation.caller,
     apiName,
     request,
     media,
   });
+  // A code image answers its bytes (wx-server-sdk hands them back as `buffer`), unless a canned answer refused it.
+  if (CODE_IMAGE_APIS.has(apiName) && response.errcode === 0 && response.contentType === 'image/png') {
+    return protobufReply({ respData: await codeImage(apiName, appid, request), contentType: 'image/png', httpCode: 200 });
+  }
   return protobufReply({ respData: Buffer.from(JSON.stringify(response)), contentType: WECHAT_JSON, httpCode: 200 });
 }
 

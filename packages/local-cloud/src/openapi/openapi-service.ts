@@ -1,6 +1,8 @@
 import type { Clock } from '@wxhub/core';
 import type { AppConfig } from '../config';
 import type { CallerIdentity } from '../sdk-backend/sdk-env';
+import { CODE_IMAGE_APIS } from './code-image';
+import { msgSecCheck } from './content-check';
 import { sendCustomerServiceMessage } from './customer-service';
 
 /** A media field of a cloud call (an image to upload...), as the SDK sent it. */
@@ -38,6 +40,9 @@ export type OpenApiAnswer = Readonly<Record<string, unknown>> | ((call: OpenApiR
 /** Built-in behaviour of APIs the local cloud knows; any other answers `{errcode: 0, errmsg: 'ok'}`. */
 const BUILT_IN: Readonly<Record<string, (request: Readonly<Record<string, unknown>>, nowMs: number) => Record<string, unknown>>> = {
   'customerServiceMessage.send': sendCustomerServiceMessage,
+  'security.msgSecCheck': msgSecCheck,
+  // Recorded as JSON; the image itself is made by the wx.openApi action (code-image.ts).
+  ...Object.fromEntries([...CODE_IMAGE_APIS].map((name) => [name, () => ({ errcode: 0, errmsg: 'ok', contentType: 'image/png' })])),
 };
 
 /**

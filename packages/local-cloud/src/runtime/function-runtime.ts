@@ -64,11 +64,20 @@ export interface FunctionRegistration {
   readonly name: string;
   /** The built function: index.js (+ config.json). */
   readonly dir: string;
+  /** The module to load when it is not `<dir>/index.js` (package.json's `main`). */
+  readonly entry?: string;
   /** The local cloud's SDK backend URL, for wx-server-sdk inside the function. */
   readonly backendUrl: string;
   /** The function's environment variables. */
   readonly env?: Readonly<Record<string, string>>;
   readonly nodeBinary?: string;
+  /**
+   * NODE_PATH of this function's instances, replacing the runtime's: a WeChat project's function
+   * gets its own root and node_modules (as SCF sets it), so it runs on its own wx-server-sdk.
+   */
+  readonly nodePath?: string;
+  /** Modules loaded with `--require` before the function (e.g. the fixed-host router of old SDKs). */
+  readonly preload?: readonly string[];
   /** Overrides config.json's `timeout` and the runtime default. */
   readonly timeoutMs?: number;
   readonly memoryMb?: number;
@@ -162,7 +171,7 @@ export class FunctionRuntime {
 
   /** Deploys a built function; registering a name again replaces it (its instances are stopped). */
   register(registration: FunctionRegistration): void {
-    const bundlePath = path.resolve(registration.dir, 'index.js');
+    const bundlePath = path.resolve(registration.dir, registration.entry ?? 'index.js');
     if (!existsSync(bundlePath)) throw new ConfigError(`function ${registration.name} dir`, `${bundlePath} does not exist`);
     if (registration.backendUrl.includes('?')) {
       throw new ConfigError(`function ${registration.name} backendUrl`, 'must not contain "?" (the SDK appends its own query)');
@@ -339,6 +348,19 @@ export class FunctionRuntime {
    * Starts instances of a function until it has `count` (at most its instance cap), so calls
    * find them warm: SCF's provisioned concurrency. Resolves with how many were started.
    */
+  /**
+   * One warm instance of the function, started in the background (the dev loop does this at start
+   * and after each redeploy). A failure to start is left for the next call to report, as that call
+   * would have hit it anyway; resolves with whether one was started.
+   */
+  async prewarm(envId: string, name: string): Promise<boolean> {
+    if (this.stopped || !this.functions.has(functionKey(envId, name))) return false;
+    return this.provision(envId, name, 1).then(
+      (started) => started > 0,
+      () => false,
+    );
+  }
+
   async provision(envId: string, name: string, count: number): Promise<number> {
     const fn = this.functions.get(functionKey(envId, name));
     if (!fn) throw new FunctionNotFoundError(name, envId);

@@ -14,6 +14,8 @@ export interface InstanceLaunch {
   /** The function's built index.js, loaded before the instance counts as started. */
   readonly bundlePath: string;
   readonly cwd: string;
+  /** Node options before the runner, e.g. `--require <preload>` (none by default). */
+  readonly execArgv: readonly string[];
   /** The whole environment of the process (nothing else is inherited). */
   readonly env: Readonly<Record<string, string>>;
   /**
@@ -41,16 +43,24 @@ export interface LaunchTarget {
   readonly nodeBinary?: string;
   /** The function's own environment variables. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The module to load when it is not `<dir>/index.js`. */
+  readonly entry?: string;
+  /** NODE_PATH for this function, replacing the runtime's (a WeChat project's own node_modules). */
+  readonly nodePath?: string;
+  /** Modules loaded with `--require` before the runner. */
+  readonly preload?: readonly string[];
 }
 
 /** The launch of `target`'s instances under the runtime's `settings`. */
 export function instanceLaunch(target: LaunchTarget, settings: LaunchSettings): InstanceLaunch {
-  const bundlePath = path.resolve(target.dir, 'index.js');
+  const bundlePath = path.resolve(target.dir, target.entry ?? 'index.js');
   return {
     execPath: target.nodeBinary ?? settings.nodeBinary,
     bundlePath,
-    cwd: path.dirname(bundlePath),
-    env: instanceEnv({ backendUrl: target.backendUrl, envId: target.envId, nodePath: settings.nodePath, functionEnv: target.env }),
+    // SCF runs a function in its code root, which is its folder even when `main` is in a subfolder.
+    cwd: path.resolve(target.dir),
+    execArgv: (target.preload ?? []).flatMap((module) => ['--require', module]),
+    env: instanceEnv({ backendUrl: target.backendUrl, envId: target.envId, nodePath: target.nodePath ?? settings.nodePath, functionEnv: target.env }),
     initTimeoutMs: settings.initTimeoutMs,
     resultLimits: settings.resultLimits,
   };

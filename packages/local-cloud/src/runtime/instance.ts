@@ -101,8 +101,8 @@ export class FunctionInstance implements PooledInstance {
     const { launch } = spec;
     const child = fork(RUNNER, [launch.bundlePath, String(launch.resultLimits.maxBytes)], {
       execPath: launch.execPath,
-      // The parent's flags (a test runner's, say) may not exist on an older Node.
-      execArgv: [],
+      // The parent's flags (a test runner's, say) may not exist on an older Node: only the function's own.
+      execArgv: [...launch.execArgv],
       env: { ...launch.env },
       cwd: launch.cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

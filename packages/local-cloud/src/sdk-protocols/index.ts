@@ -1,0 +1,1 @@
+export { LEGACY_DATABASE_ACTION_NAMES, registerLegacyDatabaseActions } from './legacy-database';

@@ -1,0 +1,82 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseEnv } from 'node:util';
+import { ConfigError } from '@wxhub/core';
+
+/** One file beside the project for what WeChat's console would hold: variables per function, a Node runtime. */
+export const DEV_CONFIG_FILE = 'wxhub.dev.json';
+/** A function's own variables (WeChat console: 环境变量), beside its index.js; never committed. */
+export const FUNCTION_ENV_FILE = '.env.local';
+
+export interface DevConfig {
+  /** Variables every function of the project gets. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Per function: its variables, and the Node runtime it runs on ('16.13', '18.15' or 'local'). */
+  readonly functions: Readonly<Record<string, { readonly env: Readonly<Record<string, string>>; readonly runtime?: string }>>;
+  /** The project's Node runtime, unless a function names its own. */
+  readonly runtime?: string;
+  /**
+   * Collections that exist in the project's environments, as created in WeChat's console (where
+   * functions cannot create them: an add to a missing collection fails with -502005).
+   */
+  readonly collections: readonly string[];
+}
+
+/** `<root>/wxhub.dev.json` if there is one; a malformed file is an error naming the field. */
+export function readDevConfig(root: string): DevConfig {
+  const file = path.join(root, DEV_CONFIG_FILE);
+  if (!existsSync(file)) return { env: {}, functions: {}, collections: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(file, 'not a JSON object');
+  const { env, functions, runtime, collections } = parsed as Record<string, unknown>;
+  if (collections !== undefined && (!Array.isArray(collections) || !collections.every((name) => typeof name === 'string' && name !== ''))) {
+    throw new ConfigError(`${file} collections`, 'must be an array of collection names');
+  }
+  const result: {
+    env: Record<string, string>;
+    functions: Record<string, { env: Record<string, string>; runtime?: string }>;
+    runtime?: string;
+    collections: string[];
+  } = {
+    env: stringMap(env, `${file} env`),
+    functions: {},
+    collections: [...((collections as string[] | undefined) ?? [])],
+  };
+  if (runtime !== undefined) result.runtime = runtimeName(runtime, `${file} runtime`);
+  if (functions !== undefined) {
+    if (typeof functions !== 'object' || functions === null) throw new ConfigError(`${file} functions`, 'must be an object keyed by function name');
+    for (const [name, value] of Object.entries(functions)) {
+      const entry = (value ?? {}) as Record<string, unknown>;
+      result.functions[name] = {
+        env: stringMap(entry.env, `${file} functions.${name}.env`),
+        ...(entry.runtime !== undefined ? { runtime: runtimeName(entry.runtime, `${file} functions.${name}.runtime`) } : {}),
+      };
+    }
+  }
+  return result;
+}
+
+/** `<functionDir>/.env.local` (dotenv syntax, read with Node's own parser), or nothing. */
+export function readFunctionEnvFile(functionDir: string): Record<string, string> {
+  const file = path.join(functionDir, FUNCTION_ENV_FILE);
+  if (!existsSync(file)) return {};
+  return { ...parseEnv(readFileSync(file, 'utf8')) } as Record<string, string>;
+}
+
+function stringMap(value: unknown, where: string): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+    throw new ConfigError(where, 'must map variable names to strings');
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+function runtimeName(value: unknown, where: string): string {
+  if (value !== '16.13' && value !== '18.15' && value !== 'local') throw new ConfigError(where, "must be '16.13', '18.15' or 'local'");
+  return value;
+}
