@@ -193,15 +193,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const intervalMs = options.triggers?.intervalMs ?? 1000;
   if (intervalMs > 0) scheduler.start(intervalMs);
 
-  const urls: DevServerUrls = {
-    root: cloud.url,
-    wechatApiBase: cloud.wechatApiBase,
-    baiduApiBase: cloud.baiduApiBase,
-    sdkBackendUrl: cloud.sdkBackendUrl,
-    clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
-    clientDatabase: `${cloud.url}${ClientCallApi.PREFIX}${ClientDatabaseApi.PATH}`,
-    admin: `${cloud.url}${AdminApi.PREFIX}`,
-  };
+  const urls = devServerUrls(cloud);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -322,4 +314,17 @@ export async function exportEnvironments(tools: DataTools, cloud: LocalCloud, di
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Where a running local cloud serves each surface (the same for the repository's and a WeChat project's dev server). */
+export function devServerUrls(cloud: LocalCloud): DevServerUrls {
+  return {
+    root: cloud.url,
+    wechatApiBase: cloud.wechatApiBase,
+    baiduApiBase: cloud.baiduApiBase,
+    sdkBackendUrl: cloud.sdkBackendUrl,
+    clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
+    clientDatabase: `${cloud.url}${ClientCallApi.PREFIX}${ClientDatabaseApi.PATH}`,
+    admin: `${cloud.url}${AdminApi.PREFIX}`,
+  };
 }

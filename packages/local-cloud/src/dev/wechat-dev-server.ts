@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { AdminApi } from '../admin-api';
-import { ClientCallApi } from '../client-api';
+import { ClientCallApi, ClientDatabaseApi } from '../client-api';
 import type { LocalCloud } from '../local-cloud';
 import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
 import { startWechatProjectCloud, type DeployedFunction, type WechatProjectCloud, type WechatProjectsOptions } from '../wechat-project/wechat-project-cloud';
-import type { DevServerUrls } from './dev-server';
+import { devServerUrls, type DevServerUrls } from './dev-server';
 import { invocationFeed, type DevInvocation } from './invocation-feed';
 import { SourceWatcher } from './source-watcher';
 
@@ -64,6 +64,8 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
   invocationFeed(cloud, (invocation: DevInvocation) => events.emit('invocation', { ...invocation, app: appOfEnv.get(invocation.envId) ?? invocation.app }));
 
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
+  // Pages' database requests, under the permissions of each environment (default: the cloud's defaults).
+  cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
   cloud.mount(
     new AdminApi({
       cloud,
@@ -103,14 +105,7 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
 
   const intervalMs = options.triggers?.intervalMs ?? 1000;
   if (intervalMs > 0) scheduler.start(intervalMs);
-  const urls: DevServerUrls = {
-    root: cloud.url,
-    wechatApiBase: cloud.wechatApiBase,
-    baiduApiBase: cloud.baiduApiBase,
-    sdkBackendUrl: cloud.sdkBackendUrl,
-    clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
-    admin: `${cloud.url}${AdminApi.PREFIX}`,
-  };
+  const urls = devServerUrls(cloud);
   let stopping: Promise<void> | undefined;
   return {
     project,
