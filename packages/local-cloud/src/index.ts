@@ -193,4 +193,4 @@ export {
   type SourceWatcherOptions,
   type WatchTarget,
 } from './dev';
-export { AdminApi, parseFaultInput, redact, type AdminApiOptions, type ParsedFault, type Upstream } from './admin-api';
+export { ADMIN_PREFIX, AdminApi, CONSOLE_PATH, parseFaultInput, redact, type AdminApiOptions, type ParsedFault, type Upstream } from './admin-api';

@@ -31,6 +31,11 @@ export class InstancePool {
     return this.idle.length + this.busy.size + this.starting;
   }
 
+  /** Instances by state: serving a call, waiting for one, coming up. */
+  get counts(): { readonly busy: number; readonly idle: number; readonly starting: number } {
+    return { busy: this.busy.size, idle: this.idle.length, starting: this.starting };
+  }
+
   async acquire(): Promise<Lease> {
     for (;;) {
       if (this.closed) throw new Error('the pool is closed');
