@@ -24,6 +24,7 @@ const LOCAL_CLOUD_LAYERS = [
   ['storage', 'runtime', 'wechat', 'baidu'],
   ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project'],
   ['admin-api'],
+  ['console'],
   ['dev'],
 ];
 const LOCAL_CLOUD_ZONES = LOCAL_CLOUD_LAYERS.flatMap((layer, level) =>

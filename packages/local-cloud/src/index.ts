@@ -193,4 +193,5 @@ export {
   type SourceWatcherOptions,
   type WatchTarget,
 } from './dev';
+export { CONSOLE_DIST_DIR, consoleService, consoleUrl } from './console';
 export { ADMIN_PREFIX, AdminApi, CONSOLE_PATH, parseFaultInput, redact, type AdminApiOptions, type ParsedFault, type Upstream } from './admin-api';

@@ -5,6 +5,7 @@ import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
 import { AdminApi } from '../admin-api';
 import { ClientCallApi } from '../client-api';
+import { consoleService, consoleUrl } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from '../project/project-cloud';
 import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
@@ -59,6 +60,8 @@ export interface DevServerUrls {
   readonly sdkBackendUrl: string;
   readonly clientCall: string;
   readonly admin: string;
+  /** The browser console (`wxhub dev --open` opens it). */
+  readonly console: string;
 }
 
 /**
@@ -134,6 +137,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       baiduClients: Object.values(config.baiduClients),
     }).service,
   );
+  cloud.mount(consoleService());
 
   // Seeds go in before any trigger fires or rebuild redeploys.
   try {
@@ -175,6 +179,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     sdkBackendUrl: cloud.sdkBackendUrl,
     clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
     admin: `${cloud.url}${AdminApi.PREFIX}`,
+    console: consoleUrl(cloud.url),
   };
 
   let stopping: Promise<void> | undefined;
