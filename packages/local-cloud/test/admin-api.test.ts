@@ -295,11 +295,11 @@ describe('admin API', () => {
     it('arms a backend fault that the next SDK call meets, lists it and clears it', async () => {
       const armed = await http('/admin/faults', {
         method: 'POST',
-        json: { upstream: 'backend', fault: { action: 'database.queryDocument', status: 503, times: 1 } },
+        json: { upstream: 'backend', fault: { action: 'database.getDocument', status: 503, times: 1 } },
       });
       expect(armed.status).toBe(201);
       expect((await http('/admin/faults')).body.armed).toEqual([
-        { upstream: 'backend', path: '', action: 'database.queryDocument', remaining: 1, effect: 'HTTP 503' },
+        { upstream: 'backend', path: '', action: 'database.getDocument', remaining: 1, effect: 'HTTP 503' },
       ]);
       await http('/admin/faults?upstream=backend', { method: del });
       expect((await http('/admin/faults')).body.armed).toEqual([]);

@@ -139,7 +139,7 @@ export function TokensView() {
 }
 
 const EXAMPLES: Record<Upstream, string> = {
-  backend: '{\n  "action": "database.queryDocument",\n  "status": 503,\n  "times": 1\n}',
+  backend: '{\n  "action": "database.getDocument",\n  "status": 503,\n  "times": 1\n}',
   wechat: '{\n  "path": "/cgi-bin/token",\n  "errcode": -1,\n  "times": 1\n}',
   baidu: '{\n  "path": "/oauth/2.0/token",\n  "status": 502\n}',
 };

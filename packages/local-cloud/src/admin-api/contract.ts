@@ -281,7 +281,7 @@ export type Upstream = 'wechat' | 'baidu' | 'backend';
 /**
  * POST /admin/faults `{upstream, fault}`. `wechat`/`baidu`: the emulators' endpoints (`path`
  * below the upstream's prefix). `backend`: the SDK's backend — `action` (e.g.
- * `database.queryDocument`) or every call, with `status`, `delayMs` or `hang`.
+ * `database.getDocument`) or every call, with `status`, `delayMs` or `hang`.
  */
 export interface ArmFaultRequest {
   readonly upstream: Upstream;

@@ -41,14 +41,14 @@ export function parseFaultInput(input: unknown): ParsedFault | string {
 }
 
 /**
- * A fault of the backend wx-server-sdk talks to: `action` (e.g. `database.queryDocument`) or
+ * A fault of the backend wx-server-sdk talks to: `action` (e.g. `database.getDocument`) or
  * every call, optional `path` (`/upload`, `/download` for the storage URLs) and `times`, and one
  * transport effect (`status`, `delayMs`, `hang`).
  */
 function parseBackendFault(fault: Fields): ParsedFault | string {
   const { action, path, times } = fault;
   if (action !== undefined && (typeof action !== 'string' || !/^[A-Za-z]+\.[A-Za-z]+$/.test(action)))
-    return 'fault.action must name an SDK action, e.g. database.queryDocument';
+    return 'fault.action must name an SDK action, e.g. database.getDocument';
   if (path !== undefined && path !== '' && (typeof path !== 'string' || !path.startsWith('/')))
     return 'fault.path must be empty (the backend) or start with "/"';
   if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) return 'fault.times must be a positive integer';
