@@ -180,20 +180,47 @@ describe('the local cloud console in chromium', () => {
   it('never shows a token or a secret: every page and every response scanned', async () => {
     const { cloud, project } = session.server;
     const pages: string[] = [];
-    for (const view of ['database', 'storage', 'functions', 'timers', 'tokens', 'faults']) {
-      await open(view);
-      if (view === 'database' || view === 'storage' || view === 'functions') await pickEnv(envB);
-      if (view === 'database') {
-        await session.page.getByRole('button', { name: /^setconfig/ }).click();
-        await session.page.locator('table.documents tbody tr').first().waitFor();
-      }
-      if (view === 'tokens') await session.page.locator('table.setconfig tbody tr').first().waitFor();
+    const shoot = async (view: string) => {
       pages.push(await session.page.content());
-      if (SCREENSHOTS) {
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await session.page.screenshot({ path: join(SCREENSHOTS, `${view}.png`), fullPage: true });
-      }
+      if (!SCREENSHOTS) return;
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await session.page.screenshot({ path: join(SCREENSHOTS, `${view}.png`), fullPage: true });
+    };
+    // Where the tokens live: B's token cache and setconfig, shown as the database view shows them.
+    await open('database');
+    await pickEnv(envB);
+    for (const collection of ['token', 'setconfig']) {
+      await session.page.getByRole('button', { name: new RegExp(`^${collection}`) }).click();
+      await session.page.locator('table.documents tbody tr').first().waitFor();
+      pages.push(await session.page.content());
     }
+    await pickEnv(envA);
+    await session.page.getByRole('button', { name: /^users/ }).click();
+    await session.page.locator('table.documents tbody tr', { hasText: '王芳' }).waitFor();
+    await shoot('database');
+    await open('storage');
+    await pickEnv(envB);
+    await session.page.locator('tr[data-file="hello.txt"]').getByRole('button', { name: '预览' }).click();
+    await session.page.locator('.preview pre', { hasText: '你好' }).waitFor();
+    await shoot('storage');
+    await open('functions');
+    await pickEnv(envB);
+    await session.page.locator('select[name="function"]').selectOption('token_status');
+    await session.page.locator('input[name="openid"]').fill('oB_demo_lilei');
+    await session.page.getByRole('button', { name: '运行' }).click();
+    await session.page.locator('table.log tbody tr', { hasText: 'END RequestId' }).waitFor();
+    await shoot('functions');
+    await open('timers');
+    await session.page.locator('tr[data-trigger] td.last-run', { hasText: '成功' }).first().waitFor();
+    await shoot('timers');
+    await open('tokens');
+    await session.page.locator('table.setconfig tbody tr').first().waitFor();
+    await shoot('tokens');
+    await open('faults');
+    await session.page.locator('select[name="upstream"]').selectOption('wechat');
+    await session.page.getByRole('button', { name: '注入' }).click();
+    await session.page.locator('table.armed tbody tr', { hasText: '/cgi-bin/token' }).waitFor();
+    await shoot('faults');
     await session.settle();
     const secrets = [
       ...Object.values(project.config.apps).map((app) => app.secret),
@@ -205,11 +232,14 @@ describe('the local cloud console in chromium', () => {
     expect(cloud.wechat.tokenValues().length).toBeGreaterThan(0);
     expect(cloud.baidu.tokenValues().length).toBeGreaterThan(0);
     expect(session.responses.length).toBeGreaterThan(20);
-    const texts = [...pages, ...session.responses.map((r) => r.text), streamed.join('')];
+    const texts = [
+      ...pages.map((text, i) => ({ where: `page ${i + 1}`, text })),
+      ...session.responses.map((r) => ({ where: r.url, text: r.text })),
+      { where: 'the live log stream', text: streamed.join('') },
+    ];
     expect(streamed.join('')).toContain('event: log');
-    for (const secret of secrets) {
-      const leaks = texts.filter((text) => text.includes(secret));
-      expect(leaks).toEqual([]);
-    }
+    // Named by where they leaked (never printed: a failure must not put the secret in the test log).
+    const leaks = secrets.flatMap((secret, i) => texts.filter((entry) => entry.text.includes(secret)).map((entry) => `secret #${i} in ${entry.where}`));
+    expect(leaks).toEqual([]);
   });
 });
