@@ -5,7 +5,9 @@
  *   2. cold start: requiring each bundle in a fresh Node process, against requiring
  *      wx-server-sdk alone, on WeChat's runtimes (16.13, 18.15) and the local Node;
  *   3. a warm `api` call (B → invokecloudfunction → A's users_add) against calling A's
- *      users_add directly, on the local cloud.
+ *      users_add directly, on the local cloud;
+ *   4-5. the local cloud (bench/local-cloud.ts);
+ *   6. the console: first load (ms, bytes) and a page switch in a 10,000-document collection (bench/console.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
+import { benchConsole } from './console';
 import { benchLocalCloud } from './local-cloud';
 
 const root = join(__dirname, '..');
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
   coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
   await benchLocalCloud();
+  await benchConsole();
 }
 
 main().catch((error: unknown) => {
