@@ -177,6 +177,29 @@ describe('the local cloud console in chromium', () => {
     await session.page.locator('h2#view-title', { hasText: '故障注入' }).waitFor();
   });
 
+  it('adds a document and deletes it only after confirming', async () => {
+    await open('database');
+    await pickEnv(envA);
+    await session.page.getByRole('button', { name: /^users\s/ }).click();
+    await session.page.getByRole('button', { name: '添加记录' }).click();
+    await session.page
+      .locator('textarea[name="document"]')
+      .fill(JSON.stringify({ _id: 'console_added', name: '临时', born: { $date: '2000-01-02T03:04:05Z' } }));
+    await session.page.getByRole('button', { name: '保存' }).click();
+    const row = session.page.locator('table.documents tbody tr[data-id="console_added"]');
+    await row.waitFor();
+    expect(session.server.cloud.backend.database(envA).find('users', { _id: 'console_added' })[0]?.born).toEqual(new Date('2000-01-02T03:04:05Z'));
+    await row.getByRole('button', { name: '删除' }).click();
+    const dialog = session.page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(session.server.cloud.backend.database(envA).count('users', { _id: 'console_added' })).toBe(1);
+    await row.getByRole('button', { name: '删除' }).click();
+    await session.page.getByRole('alertdialog').getByRole('button', { name: '确定' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(session.server.cloud.backend.database(envA).count('users', { _id: 'console_added' })).toBe(0);
+  });
+
   it('never shows a token or a secret: every page and every response scanned', async () => {
     const { cloud, project } = session.server;
     const pages: string[] = [];

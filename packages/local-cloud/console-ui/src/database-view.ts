@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DocumentJson, DocumentsResponse } from '../../src/admin-api/contract';
 import { call, describeError } from './api';
-import { EnvPicker, ErrorLine, Notice, cellText, html, useEnvs, useT } from './ui';
+import { Confirm, EnvPicker, ErrorLine, Notice, cellText, html, useEnvs, useT } from './ui';
 
 const PAGE_SIZE = 20;
 
@@ -159,11 +159,11 @@ export function DatabaseView() {
         }
         ${
           confirming &&
-          html`<div class="confirm" role="alertdialog" aria-label=${t('confirmDelete', { what: confirming.what })}>
-            <p>${t('confirmDelete', { what: confirming.what })}</p>
-            <button class="danger" autofocus onClick=${() => attempt(async () => (await confirming.run(), setConfirming(null)))}>${t('confirm')}</button>
-            <button onClick=${() => setConfirming(null)}>${t('cancel')}</button>
-          </div>`
+          html`<${Confirm}
+            what=${confirming.what}
+            onConfirm=${() => attempt(async () => (await confirming.run(), setConfirming(null)))}
+            onCancel=${() => setConfirming(null)}
+          />`
         }
         ${
           editing &&

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ADMIN_PREFIX, STORAGE_DOWNLOAD_PATH, type StoredFileInfo } from '../../src/admin-api/contract';
 import { call, callWithProgress, describeError } from './api';
-import { EnvPicker, ErrorLine, Notice, beijing, formatBytes, html, useEnvs, useT } from './ui';
+import { Confirm, EnvPicker, ErrorLine, Notice, beijing, formatBytes, html, useEnvs, useT } from './ui';
 
 const downloadUrl = (fileId: string) => `${ADMIN_PREFIX}${STORAGE_DOWNLOAD_PATH}?fileId=${encodeURIComponent(fileId)}`;
 
@@ -18,6 +18,7 @@ export function StorageView() {
   const [preview, setPreview] = useState<StoredFileInfo | null>(null);
   const [previewText, setPreviewText] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const [deleting, setDeleting] = useState<StoredFileInfo | null>(null);
   const envId = env || envs[0]?.envId || '';
 
   useEffect(() => {
@@ -72,6 +73,19 @@ export function StorageView() {
       ${progress !== null && html`<progress max="1" value=${progress} aria-label=${t('uploading', { percent: Math.round(progress * 100) })}></progress>`}
     </div>
     <${ErrorLine} error=${error} />
+    ${
+      deleting &&
+      html`<${Confirm}
+        what=${deleting.path}
+        onCancel=${() => setDeleting(null)}
+        onConfirm=${() =>
+          act(async () => {
+            await call('DELETE /storage', { query: { env: envId, fileId: deleting.fileId } });
+            setDeleting(null);
+            setTick((n) => n + 1);
+          })}
+      />`
+    }
     <${Notice} text=${notice} />
     ${tempUrl && html`<p class="temp-url">${t('tempUrl')}: <a href=${tempUrl.url} target="_blank" rel="noreferrer">${tempUrl.url}</a></p>`}
     <table class="files">
@@ -107,17 +121,7 @@ export function StorageView() {
                 >
                   ${t('tempUrl')}
                 </button>
-                <button
-                  class="danger"
-                  onClick=${() =>
-                    act(async () => {
-                      if (!window.confirm(t('confirmDelete', { what: file.path }))) return;
-                      await call('DELETE /storage', { query: { env: envId, fileId: file.fileId } });
-                      setTick((n) => n + 1);
-                    })}
-                >
-                  ${t('delete')}
-                </button>
+                <button class="danger" onClick=${() => setDeleting(file)}>${t('delete')}</button>
               </td>
             </tr>`,
         )}

@@ -66,3 +66,13 @@ export function beijing(iso: string | null | undefined): string {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : iso;
 }
+
+/** An in-page confirmation (keyboard-reachable, focus on the confirm button), not window.confirm. */
+export function Confirm(props: { what: string; onConfirm: () => void; onCancel: () => void }) {
+  const t = useT();
+  return html`<div class="confirm" role="alertdialog" aria-label=${t('confirmDelete', { what: props.what })}>
+    <p>${t('confirmDelete', { what: props.what })}</p>
+    <button class="danger" autofocus onClick=${props.onConfirm}>${t('confirm')}</button>
+    <button onClick=${props.onCancel}>${t('cancel')}</button>
+  </div>`;
+}
