@@ -19,10 +19,11 @@ const OTHER_PACKAGES_SRC = {
  * folders free of cycles, type-only imports included, which import-x/no-cycle does not follow.
  */
 const LOCAL_CLOUD_LAYERS = [
-  ['http', 'db-query'],
+  ['http', 'db-query', 'permissions'],
   ['faults', 'sdk-backend'],
   ['storage', 'runtime', 'wechat', 'baidu'],
   ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project'],
+  ['sharing'],
   ['admin-api'],
   ['console'],
   ['dev'],

@@ -3,24 +3,37 @@
  * runs `pnpm build`), then serves apps A and B with their built functions on 127.0.0.1, fires
  * timer triggers on schedule, and rebuilds + redeploys a function when its sources change.
  *
- *   pnpm local-cloud [--port 8780] [--no-watch] [--node <binary>] [--weekday-zero sunday|monday]
- *                    [--data <dir>] [--seed <app|envId>=<file> ...] [--export <dir>]
+ *   pnpm local-cloud [--port 8780] [--allow-host NAME ...] [--no-watch] [--node <binary>] [--weekday-zero sunday|monday]
+ *                    [--data <dir>] [--seed <app|envId>=<file> ...] [--seed-replace] [--export <dir>]
+ *                    [--instances <n>] [--queue <n>]
  *
- * Seeds and exports are per environment in the local cloud's seed format; `--export` writes
+ * Seeds and exports are per environment in the local cloud's seed format. A seed is imported only
+ * into an environment that holds no document (with --data, a restart keeps the previous session's
+ * data) unless --seed-replace; each start says what it did. `--export` writes
  * `<dir>/<envId>.json` for every environment when the server stops (Ctrl-C / SIGTERM).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_CONFIG_FILE, LOCAL_CONFIG_FILE, loadProjectConfig, localSecretsEnv } from '@wxhub/project-config';
 import { parseArgs } from 'node:util';
-import { childProcessBuilder, DEFAULT_DEV_PORT, describeDevServer, startDevServer, type DevServer } from '@wxhub/local-cloud';
+import { createInterface } from 'node:readline';
+import {
+  childProcessBuilder,
+  DEFAULT_DEV_PORT,
+  describeDevServer,
+  exportEnvironments,
+  persistenceTools,
+  startDevServer,
+  type DevServer,
+} from '@wxhub/local-cloud';
 import type { RebuildResult } from '@wxhub/local-cloud';
 import type { TriggerRun } from '@wxhub/local-cloud';
 
 const root = join(__dirname, '..');
 
-const USAGE = `usage: pnpm local-cloud [--port N] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
-                        [--data DIR] [--seed APP|ENV=FILE ...] [--export DIR]`;
+const USAGE = `usage: pnpm local-cloud [--port N] [--allow-host NAME ...] [--no-watch] [--node BINARY] [--weekday-zero sunday|monday]
+                        [--data DIR] [--seed APP|ENV=FILE ...] [--seed-replace] [--export DIR]
+                        [--instances N (per function; default: the cores, at least 2)] [--queue N (calls waiting per function; default 1000)]`;
 
 function time(): string {
   return new Date().toISOString().slice(11, 19);
@@ -46,12 +59,16 @@ async function main(): Promise<void> {
     args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
     options: {
       port: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       'no-watch': { type: 'boolean' },
       node: { type: 'string' },
       'weekday-zero': { type: 'string' },
       data: { type: 'string' },
       seed: { type: 'string', multiple: true },
+      'seed-replace': { type: 'boolean' },
       export: { type: 'string' },
+      instances: { type: 'string' },
+      queue: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -64,6 +81,16 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number\n${USAGE}`);
   const weekdayZero = values['weekday-zero'];
   if (weekdayZero !== undefined && weekdayZero !== 'sunday' && weekdayZero !== 'monday') throw new Error(`--weekday-zero must be sunday or monday\n${USAGE}`);
+
+  const count = (flag: string, value: string | undefined, least: number): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < least) throw new Error(`--${flag} must be a whole number of at least ${least}\n${USAGE}`);
+    return n;
+  };
+  const maxInstancesPerFunction = count('instances', values.instances, 1);
+  // 0: no queue, every call beyond the instances is refused at once, as WeChat does past its quota.
+  const maxQueuedPerFunction = count('queue', values.queue, 0);
 
   const seeds = (values.seed ?? []).map((spec) => {
     const at = spec.indexOf('=');
@@ -82,7 +109,12 @@ async function main(): Promise<void> {
     root,
     config,
     port,
+    allowedHosts: values['allow-host'],
     nodeBinary: values.node,
+    runtime: {
+      ...(maxInstancesPerFunction !== undefined ? { maxInstancesPerFunction } : {}),
+      ...(maxQueuedPerFunction !== undefined ? { maxQueuedPerFunction } : {}),
+    },
     triggers: { cron: weekdayZero ? { weekdayZero } : {} },
     watch: values['no-watch']
       ? undefined
@@ -93,19 +125,35 @@ async function main(): Promise<void> {
             outRoot: join(root, 'build', 'cloudfunctions'),
           }),
         },
-    data: { dir: values.data, seeds, exportDir: values.export },
+    data: { dir: values.data, seeds, seedReplace: values['seed-replace'] ?? false, exportDir: values.export },
   });
   server.events.on('rebuild', onRebuild);
   server.events.on('trigger-run', onTriggerRun);
   server.events.on('warning', (message: string) => console.error(`[${time()}] warning: ${message}`));
   console.log(describeDevServer(server));
+  for (const outcome of server.seedReport) (outcome.action === 'skipped' ? console.error : console.log)(outcome.message);
   console.log(values['no-watch'] ? '\nnot watching sources (--no-watch)' : '\nwatching cloudfunctions/*/src and packages/*/src; Ctrl-C stops');
+
+  // On demand: `export` + Enter here, or POST /admin/export.
+  const exportDir = values.export;
+  if (exportDir && process.stdin.isTTY) {
+    console.log(`type "export" and Enter to write ${exportDir} now (or POST ${server.urls.admin}/export)`);
+    createInterface({ input: process.stdin }).on('line', (line) => {
+      if (line.trim() !== 'export') return;
+      exportEnvironments(persistenceTools(), server.cloud, exportDir).then(
+        (files) => console.log(`[${time()}] exported ${files.length} environment(s) to ${exportDir}`),
+        (error: unknown) => console.error(`[${time()}] export FAILED (the previous export is kept): ${error instanceof Error ? error.message : String(error)}`),
+      );
+    });
+  }
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals > 1) {
-      console.error(`${signal} again: exiting without waiting`);
+      console.error(
+        `${signal} again: exiting without waiting${values.export ? ` — the export was abandoned: ${values.export} keeps the previous export whole (the new one was being written to a temporary folder beside it)` : ''}`,
+      );
       process.exit(1);
     }
     console.log(`\n${signal}: stopping${values.export ? ` (exporting to ${values.export})` : ''}...`);

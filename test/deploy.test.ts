@@ -346,6 +346,57 @@ describe('deploy refuses before anything is sent', () => {
   });
 });
 
+/** The example configuration made the user's own: real-looking appids, for `--config`. */
+const OWN_APPIDS: Readonly<Record<string, string>> = { wxa0000000000000a1: 'wx1a2b3c4d5e6f7a8b', wxb0000000000000b2: 'wx9f8e7d6c5b4a3f2e' };
+const SECRETS_SET = { WXHUB_A_SECRET: 'set-in-ci-a', WXHUB_B_SECRET: 'set-in-ci-b', WXHUB_BAIDU_OCR_AK: 'set-in-ci-ak', WXHUB_BAIDU_OCR_SK: 'set-in-ci-sk' };
+function ownConfig(dir: string): string {
+  let text = readFileSync(join(REPO_ROOT, 'wxhub.config.example.json'), 'utf8');
+  for (const [placeholder, own] of Object.entries(OWN_APPIDS)) text = text.split(placeholder).join(own);
+  const file = join(dir, 'wxhub.config.own.json');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('a real deploy refuses before anything is sent (issue 10, item 14)', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'wxhub-deploy-refuse-'));
+    writeFileSync(join(root, 'upload.key'), FAKE_KEY);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("the example's placeholder appid and its unset ${…} secrets: refused, miniprogram-ci never loaded", async () => {
+    const { ci, calls } = recordingCi();
+    const run = await deploy(['--app', 'B'], { env: { WXHUB_B_PRIVATE_KEY_PATH: join(root, 'upload.key') }, ci });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('nothing was sent');
+    expect(run.err).toContain('appid wxb0000000000000b2 is the placeholder');
+    expect(run.err).toContain('WXHUB_A_SECRET, WXHUB_BAIDU_OCR_AK, WXHUB_BAIDU_OCR_SK, WXHUB_B_SECRET');
+    expect([run.ciLoaded, calls]).toEqual([false, []]);
+  });
+
+  it("a missing key and one unset secret are refused too, even with the appid made the user's own", async () => {
+    const { ci } = recordingCi();
+    const { WXHUB_BAIDU_OCR_SK: _unset, ...someSecrets } = SECRETS_SET;
+    void _unset;
+    const run = await deploy(['--app', 'B', '--config', ownConfig(root)], { env: someSecrets, ci });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('unset in the environment (the configuration refers to them): WXHUB_BAIDU_OCR_SK');
+    expect(run.err).toContain('no private key');
+    expect(run.err).not.toContain('placeholder');
+    expect(run.ciLoaded).toBe(false);
+  });
+
+  it("the openapi scan finds push_reply's customerServiceMessage.send (read through a variable) in the built bundle", () => {
+    expect(openapiCalls(readFileSync(join(BUILT, 'push_reply', 'index.js'), 'utf8'))).toContain('customerServiceMessage.send');
+    expect(openapiCalls('const cs = cloud.openapi.customerServiceMessage;\nawait cs.send(x);')).toEqual(['customerServiceMessage.send']);
+    expect(openapiCalls('const { security, wxacode: code } = cloud.openapi;\nsecurity.msgSecCheck(a); code.getUnlimited(b);')).toEqual([
+      'security.msgSecCheck',
+      'wxacode.getUnlimited',
+    ]);
+  });
+});
+
 describe('a real deploy, with miniprogram-ci recorded instead of reaching WeChat', () => {
   let root: string;
 
@@ -359,12 +410,14 @@ describe('a real deploy, with miniprogram-ci recorded instead of reaching WeChat
 
   it('uploads every function of the app with remote npm install, then creates the timer trigger', async () => {
     const { ci, calls } = recordingCi();
-    const env = { WXHUB_B_PRIVATE_KEY_PATH: join(root, 'upload.key') };
-    const run = await deploy(['--env', 'b-env-staging'], { env, ci });
+    const env = { WXHUB_B_PRIVATE_KEY_PATH: join(root, 'upload.key'), ...SECRETS_SET };
+    const configFile = ownConfig(root);
+    const run = await deploy(['--env', 'b-env-staging', '--config', configFile], { env, ci });
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     const names = configuredFunctions('B');
-    const appid = loadProjectConfig({ root: REPO_ROOT, mode: 'local', env: {} }).apps.B?.appid;
+    const appid = loadProjectConfig({ root: REPO_ROOT, mode: 'local', env: {}, file: configFile }).apps.B?.appid;
+    expect(appid).toBe('wx9f8e7d6c5b4a3f2e');
     expect(calls[0]).toEqual({
       api: 'Project',
       options: expect.objectContaining({ appid, type: 'miniProgram', projectPath: REPO_ROOT, privateKeyPath: join(root, 'upload.key') }),
@@ -384,9 +437,9 @@ describe('a real deploy, with miniprogram-ci recorded instead of reaching WeChat
     cpSync(join(REPO_ROOT, 'wxhub.config.example.json'), join(root, 'wxhub.config.example.json'));
     writeFileSync(join(root, 'miniprogram', 'env.js'), 'module.exports = { CLOUD_ENV: "dev" };\n');
     const { ci, calls } = recordingCi();
-    const run = await deploy(['upload', '--version', '2.0.1', '--desc', 'pages', '--env', 'b-env-prod-9z'], {
+    const run = await deploy(['upload', '--version', '2.0.1', '--desc', 'pages', '--env', 'b-env-prod-9z', '--config', ownConfig(root)], {
       root,
-      env: { WXHUB_PRIVATE_KEY_PATH: join(root, 'upload.key') },
+      env: { WXHUB_PRIVATE_KEY_PATH: join(root, 'upload.key'), ...SECRETS_SET },
       ci,
     });
     expect(run.err).toBe('');
@@ -400,5 +453,36 @@ describe('a real deploy, with miniprogram-ci recorded instead of reaching WeChat
     });
     expect(calls[0]?.options).toMatchObject({ projectPath: root, ignores: expect.arrayContaining(['miniprogram/test/**/*']) });
     expect(readFileSync(join(root, 'miniprogram', 'env.js'), 'utf8')).toContain('"dev"');
+  });
+});
+
+describe('deploy --dry-run: collection permissions (set by hand in the console)', () => {
+  it("lists what to set for wxhub's own collections, agreeing with the configuration", async () => {
+    const run = await deploy(['--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('database permissions to set in the console');
+    expect(run.out).toMatch(/\n {2}token: ADMINONLY — 所有用户不可读写 \(admin only\); holds A's access token .*; used by api \[configured so\]/);
+    expect(run.out).toMatch(/\n {2}setconfig: ADMINONLY — .*used by refresh_tokens, token_status, ocr \[configured so\]/);
+    expect(run.out).toMatch(/\n {2}registrations: PRIVATE — 仅创建者可读写 .*used by miniprogram\/pages\/register \[configured so\]/);
+    expect(run.out).toContain('checks: ok');
+    const a = await deploy(['--dry-run', '--app', 'A']);
+    expect(a.out).toMatch(/\n {2}users: ADMINONLY — .*used by users_add \[configured so\]/);
+  });
+
+  it('reports a misconfigured collection as a problem, and nothing is sent', () => {
+    const config = loadProjectConfig({ root: REPO_ROOT, mode: 'local', env: {} });
+    const B = config.apps.B;
+    if (!B?.permissions) throw new Error('the example configuration sets B.permissions');
+    const misconfigured = {
+      ...config,
+      apps: { ...config.apps, B: { ...B, permissions: { ...B.permissions, database: { ...B.permissions.database, token: 'READONLY' as const } } } },
+    };
+    const plan = planFunctionsDeploy({ root: REPO_ROOT, config: misconfigured, app: 'B', env: {} });
+    expect(plan.problems).toEqual([
+      expect.stringMatching(
+        /^permission of collection token \(B, b-env-3d4e5f\): the configuration sets "READONLY", but it must be ADMINONLY .* because it holds A's access token/,
+      ),
+    ]);
+    expect(plan.permissions.steps.find((step) => step.collection === 'token')).toMatchObject({ mode: 'ADMINONLY', configured: 'READONLY' });
   });
 });

@@ -67,7 +67,9 @@ describe('register page (miniprogram-simulate, B → api → A on the local clou
     expect(page.querySelector('.progress')).toBeUndefined();
     expect(page.data.submitting).toBe(false);
     const stored = usersOfA();
-    expect(stored).toEqual([expect.objectContaining({ _id: OPENID, openid: OPENID, name: '李雷', age: 28, sex: 'male', tel: '13800138000' })]);
+    expect(stored).toEqual([
+      expect.objectContaining({ _id: `${mp.B.appid}:${OPENID}`, openid: OPENID, name: '李雷', age: 28, sex: 'male', tel: '13800138000' }),
+    ]);
   });
 
   it("says 'already registered' (-2001) when this user registers twice, and stores one user", async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '@wxhub/core';
-import { clientInvocation, startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
+import { clientInvocation, startProjectCloud, type ClientUser, type ProjectCloud } from '@wxhub/local-cloud';
 import type { AppSettings } from '@wxhub/project-config';
 import { REPO_ROOT } from './node-runtimes';
 
@@ -11,8 +11,11 @@ export interface TestProject extends ProjectCloud {
   readonly A: AppSettings;
   readonly B: AppSettings;
   readonly clock: ManualClock;
-  /** `wx.cloud.callFunction` from a page of `app`, by the user `openid` (none: a call without user). */
-  call(app: AppSettings, name: string, data: unknown, openid?: string): Promise<unknown>;
+  /**
+   * `wx.cloud.callFunction` from a page of `app`, by the user `openid` or `{openid, unionid}`
+   * (none: a call without user). `project.cloud.login.identity(app, person)` gives a person's ids.
+   */
+  call(app: AppSettings, name: string, data: unknown, user?: string | ClientUser): Promise<unknown>;
 }
 
 /**
@@ -33,11 +36,11 @@ export async function startTestProject(nodeBinary?: string): Promise<TestProject
     A,
     B,
     clock,
-    async call(app, name, data, openid) {
+    async call(app, name, data, user) {
       const { result } = await project.cloud.functions.invoke({
         envId: app.envId,
         name,
-        ...clientInvocation(app.appid, data as Record<string, unknown>, { openid }),
+        ...clientInvocation(app.appid, data as Record<string, unknown>, typeof user === 'string' ? { openid: user } : (user ?? {})),
       });
       return result;
     },

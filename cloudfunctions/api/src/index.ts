@@ -1,15 +1,16 @@
 import cloud from 'wx-server-sdk';
 import { ErrorCode, handler, ok, ReplyError } from '@wxhub/function-kit';
-import type { CloudDatabase } from '@wxhub/token-cache';
-import { Forwarder } from './forward';
+import { callerEvent } from './caller-event';
 import { parseForwardRequest } from './request';
-import { readApiSettings } from './settings';
+import { readRequestSettings } from './request-settings';
+import { createTransport, type Transport } from './transport';
+import type { CrossAccountSdk } from './shared-transport';
 
 // The typings declare `env` as a string, but the SDK documents the symbol for "this function's env".
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 
-// Kept across warm invocations: its token cache answers from memory while the token is fresh.
-let forwarder: Forwarder | undefined;
+// Kept across warm invocations: the http transport's token cache answers from memory while the token is fresh.
+let transport: Transport | undefined;
 
 /**
  * `wx.cloud.callFunction({name: 'api', data: {func, data}})` from B's pages: calls A's `func`
@@ -17,12 +18,15 @@ let forwarder: Forwarder | undefined;
  * act as another user) and answers `{errcode: 0, errmsg: 'success', data: <A's result>}`.
  */
 export const main = handler<unknown>(async (event) => {
-  const settings = readApiSettings(process.env);
-  const { OPENID } = cloud.getWXContext();
+  // The budget counts from here: the platform's own time (queue, cold start) is not the function's.
+  const startedAt = Date.now();
+  const settings = readRequestSettings(process.env);
+  const { OPENID, UNIONID } = cloud.getWXContext() as { OPENID?: unknown; UNIONID?: unknown };
   if (typeof OPENID !== 'string' || OPENID === '') {
     throw new ReplyError(ErrorCode.NO_CALLER, 'api must be called from the mini program by a user (no caller OPENID)');
   }
   const request = parseForwardRequest(event, settings.allowed, settings.maxEventBytes);
-  forwarder ??= new Forwarder(settings, cloud.database() as unknown as CloudDatabase);
-  return ok(await forwarder.invoke(request.func, { ...request.data, openid: OPENID }));
+  transport ??= createTransport(process.env, cloud as unknown as CrossAccountSdk & { database(): unknown }, __dirname);
+  const caller = { openid: OPENID, ...(typeof UNIONID === 'string' && UNIONID !== '' ? { unionid: UNIONID } : {}) };
+  return ok(await transport.invoke(request.func, callerEvent(request.data, caller), startedAt));
 });

@@ -1,4 +1,4 @@
-import { retry, scrub, WxhubError, type Clock } from '@wxhub/core';
+import { mask, retry, scrub, WxhubError, type Clock } from '@wxhub/core';
 import type { Token } from '@wxhub/token-cache';
 import type { SetconfigCollection } from './setconfig';
 import type { ThirdPartyToken } from './settings';
@@ -14,6 +14,13 @@ export interface RefreshDeps {
   readonly fetchToken: (entry: ThirdPartyToken) => Promise<Token>;
   readonly clock: Clock;
   readonly marginMs: number;
+  /** Where the one structured line per token event goes; console.log by default. */
+  readonly log?: (line: string) => void;
+}
+
+/** One JSON line per token event, which WeChat's cloud log shows; token values masked, messages scrubbed. */
+function logEvent(deps: RefreshDeps, event: Record<string, unknown>): void {
+  (deps.log ?? ((line: string) => console.log(line)))(JSON.stringify({ log: 'token', fn: 'refresh_tokens', ...event }));
 }
 
 /**
@@ -32,6 +39,7 @@ async function refreshOne(entry: ThirdPartyToken, deps: RefreshDeps, summary: Re
   const existing = await deps.setconfig.find(name);
   if (existing?.value && typeof existing.expires_at === 'number' && existing.expires_at - deps.clock.now() > deps.marginMs) {
     summary.fresh.push(name);
+    logEvent(deps, { type: 'fresh', key: name, expiresAt: existing.expires_at });
     return;
   }
   let token: Token;
@@ -40,11 +48,12 @@ async function refreshOne(entry: ThirdPartyToken, deps: RefreshDeps, summary: Re
   } catch (error) {
     const message = scrub(error instanceof Error ? error.message : String(error), [entry.clientSecret, entry.clientId]);
     const code = error instanceof WxhubError ? error.code : 'UNKNOWN';
-    console.error(`refresh_tokens: ${name} not refreshed: ${message}`);
+    logEvent(deps, { type: 'refresh-failed', key: name, code, message });
     await deps.setconfig.saveError(existing, name, message, code);
     summary.failed.push({ config_name: name, error: message, code });
     return;
   }
   await deps.setconfig.saveToken(existing, name, token.value, token.expiresAt);
   summary.refreshed.push(name);
+  logEvent(deps, { type: 'fetched', key: name, token: mask(token.value), expiresAt: token.expiresAt });
 }

@@ -10,6 +10,10 @@ export interface NewUser {
   /** Mainland mobile number, 11 digits, no country code. */
   readonly tel: string;
   readonly openid: string;
+  /** The mini program the user registered from (its appid). */
+  readonly app: string;
+  /** The person across the apps of one open-platform account, when WeChat gave it. */
+  readonly unionid?: string;
 }
 
 export const LIMITS = { nameMaxLength: 32, ageMin: 0, ageMax: 150 } as const;
@@ -32,6 +36,9 @@ const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
 // Control characters and zero-width characters make a name look empty or different from what it is.
 const INVISIBLE = /[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202f\ufeff]/;
 
+const APPID = /^wx[0-9a-f]{16}$/;
+const UNIONID = /^[A-Za-z0-9_-]{6,64}$/;
+
 function invalid(field: keyof NewUser, reason: string): never {
   throw new ReplyError(ErrorCode.INVALID_INPUT, `invalid ${field}: ${reason}`, { field, reason });
 }
@@ -44,7 +51,19 @@ export function parseNewUser(input: Record<string, unknown>): NewUser {
     sex: parseSex(input.sex),
     tel: parseTel(input.tel),
     openid: parseOpenid(input.openid),
+    app: parseApp(input.app),
+    ...(input.unionid === undefined ? {} : { unionid: parseUnionid(input.unionid) }),
   };
+}
+
+function parseApp(value: unknown): string {
+  if (typeof value !== 'string' || !APPID.test(value)) return invalid('app', 'is missing or not an appid: the caller context names no mini program');
+  return value;
+}
+
+function parseUnionid(value: unknown): string {
+  if (typeof value !== 'string' || !UNIONID.test(value)) return invalid('unionid', 'is malformed');
+  return value;
 }
 
 function parseName(value: unknown): string {

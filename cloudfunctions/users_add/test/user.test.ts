@@ -1,7 +1,7 @@
 import { ErrorCode, ReplyError } from '@wxhub/function-kit';
 import { parseNewUser } from '../src/user';
 
-const valid = { name: '张三', age: 30, sex: 'male', tel: '13800138000', openid: 'oAbCdEfGhIjKlMnOpQrStUvWxYz1' };
+const valid = { name: '张三', age: 30, sex: 'male', tel: '13800138000', openid: 'oAbCdEfGhIjKlMnOpQrStUvWxYz1', app: 'wxa0000000000000a1' };
 
 function failure(input: Record<string, unknown>): ReplyError {
   try {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProjectCloud, type ProjectCloud } from '@wxhub/local-cloud';
-import type { AppSettings, ProjectConfig } from '@wxhub/project-config';
+import { loadProjectConfig, requiredPermissions, type AppSettings, type ProjectConfig } from '@wxhub/project-config';
 import { MINIPROGRAM_ROOT, simulatedWx } from './simulate';
 import { LocalWxCloud } from './wx-cloud';
 
@@ -30,10 +30,20 @@ interface AppOptions {
  * app.ts ran (so `wx.cloud.init` got the environment the build wrote into env.js) and every
  * page's `wx.cloud.callFunction` reaches the local cloud as user `openid` of B.
  */
-export async function startMiniProgram(openid: string): Promise<MiniProgramUnderTest> {
+export async function startMiniProgram(
+  openid: string,
+  options: { readonly config?: (config: ProjectConfig) => ProjectConfig } = {},
+): Promise<MiniProgramUnderTest> {
   const missing = PAGE_FUNCTIONS.filter((name) => !existsSync(join(BUILT_FUNCTIONS, name, 'index.js')));
   if (missing.length > 0) throw new Error(`cloud functions not built (${missing.join(', ')}): run \`pnpm build\` (pnpm test does it first)`);
-  const project = await startProjectCloud({ root: REPO_ROOT, runtime: { idleCheckIntervalMs: 0 } });
+  const loaded = loadProjectConfig({ root: REPO_ROOT, mode: 'local' });
+  const project = await startProjectCloud({ root: REPO_ROOT, config: options.config ? options.config(loaded) : loaded, runtime: { idleCheckIntervalMs: 0 } });
+  // The collections pages use directly exist, as after the console step the deploy lists (create, then set the permission).
+  for (const required of requiredPermissions(project.config)) {
+    const database = project.cloud.backend.database(required.envId);
+    if (required.usedBy.some((user) => user.startsWith('miniprogram/')) && !database.hasCollection(required.collection))
+      database.createCollection(required.collection);
+  }
   const A = project.config.apps.A;
   const app = builtEnvApp(project.config);
   const B = project.config.apps[app];

@@ -2,9 +2,12 @@
  * `wx.cloud` for page tests, answered by the local cloud through its client-call endpoint
  * (`POST /client/callFunction` with the user's openid), which runs the function as WeChat's
  * client would have it run: caller identity, `userInfo` in the event, the client SDK's
- * answer and failure shapes. This is the ONE place that knows how a page's call travels.
+ * answer and failure shapes. `wx.cloud.database()` is the client SDK family's query builder
+ * (@cloudbase/database) sending to the local cloud's client database endpoint as the same user,
+ * where the collections' permissions apply. This is the ONE place that knows how a page's call travels.
  */
 import { callFunction, CallFunctionError, ClientCallApi, type ProjectCloud } from '@wxhub/local-cloud';
+import { mountClientDatabase, PageDatabase } from '@wxhub/local-cloud/testing';
 
 export interface CloudInitOptions {
   readonly env?: string | { readonly functions?: string; readonly database?: string; readonly storage?: string };
@@ -76,6 +79,7 @@ export class LocalWxCloud {
     this.envIds = new Set([app.envId]);
     this.openid = options.openid;
     project.cloud.mount(new ClientCallApi({ apps: project.cloud.apps, runtime: project.cloud.functions }).service);
+    mountClientDatabase(project.cloud);
   }
 
   /** Puts this client at `wx.cloud`. */
@@ -85,7 +89,15 @@ export class LocalWxCloud {
         this.initOptions = options ?? {};
       },
       callFunction: (options: CallFunctionOptions) => this.callFunction(options),
+      database: (options?: { env?: string }) => this.database(options),
     };
+  }
+
+  /** `wx.cloud.database()`: as this client's current user, in the environment init chose (or `options.env`). */
+  database(options: { env?: string } = {}): PageDatabase {
+    const init = this.initOptions?.env;
+    const env = options.env ?? (typeof init === 'string' ? init : init?.database);
+    return new PageDatabase({ url: this.project.cloud.url, appid: this.appid, ...(env ? { env } : {}), openid: () => this.openid });
   }
 
   /** Calls made from now on wait until the returned function is called (to see a page mid-call). */

@@ -15,6 +15,8 @@ export {
   isTransientErrcode,
   wechatCode,
   WeChatErrcode,
+  CloudBackendCode,
+  type CloudBackendCodeValue,
   type CloudErrcodeValue,
   type WeChatCodeInfo,
   type WeChatErrcodeValue,

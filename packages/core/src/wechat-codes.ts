@@ -60,14 +60,28 @@ export const CloudErrcode = {
   INVALID_ENV_OR_CALLER: -501000,
   RESOURCE_SYSTEM_ERROR: -501001,
   INVALID_PARAMETERS: -501007,
+  /** A backend request whose origin the cloud does not accept (e.g. a cross-account credential it no longer honours). */
+  INVALID_REQUEST_SOURCE: -501008,
   DATABASE_REQUEST_FAILED: -502001,
   DATABASE_QUERY_REFUSED: -502002,
+  /** A page's request refused by the collection's permission or security rule. */
+  DATABASE_PERMISSION_DENIED: -502003,
   COLLECTION_NOT_EXIST: -502005,
   STORAGE_PERMISSION_DENIED: -503002,
   STORAGE_FILE_NOT_EXIST: -503003,
   FUNCTION_REQUEST_FAILED: -504001,
   FUNCTION_EXECUTION_FAILED: -504002,
   FUNCTION_TIMED_OUT: -504003,
+  /** Cross-account sharing (环境共享): the grant does not cover what was asked. */
+  NO_PRIVILEGE: -601011,
+  /** Cross-account sharing: the environment is not shared with the calling mini program (or does not exist). */
+  UNAUTHORIZED_ENV: -601012,
+  /** Cross-account sharing: the owner's `cloudbase_auth` answered without `errCode`. */
+  CLOUDBASE_AUTH_EMPTY_ERRCODE: -601015,
+  /** Cross-account sharing: no authorization came back from the owner (e.g. no `cloudbase_auth` function). */
+  MISSING_ENV_AUTH_INFO: -601016,
+  /** Cross-account sharing: the owner's `cloudbase_auth` refused (non-zero `errCode`). */
+  CLOUDBASE_AUTH_REFUSED: -601017,
   OPENAPI_FAILED: -604100,
   OPENAPI_NOT_DECLARED: -604101,
   OPENAPI_INVALID_DATA: -604104,
@@ -132,8 +146,35 @@ const CODES: Readonly<Record<number, WeChatCodeInfo>> = {
   [CloudErrcode.INVALID_ENV_OR_CALLER]: { meaning: 'the cloud refused the call before it ran (environment or caller not allowed)' },
   [CloudErrcode.RESOURCE_SYSTEM_ERROR]: { errmsg: 'resource system error', meaning: 'the cloud backend refused the request' },
   [CloudErrcode.INVALID_PARAMETERS]: { errmsg: 'invalid parameters', meaning: 'invalid parameters' },
+  [CloudErrcode.INVALID_REQUEST_SOURCE]: {
+    meaning: 'the cloud refused where the request came from (a cross-account credential that is unknown, expired or revoked)',
+  },
+  [CloudErrcode.NO_PRIVILEGE]: {
+    errmsg: 'no privilege permission',
+    meaning: "the shared environment's grant does not include this operation (widen it in the owner's console: 环境共享)",
+  },
+  [CloudErrcode.UNAUTHORIZED_ENV]: {
+    errmsg: 'unauthorized env',
+    meaning: 'the environment is not shared with this mini program (the owner adds it in the cloud console: 环境共享 > 添加共享), or it does not exist',
+  },
+  [CloudErrcode.CLOUDBASE_AUTH_EMPTY_ERRCODE]: {
+    errmsg: 'access denied (cloudfunction cloudbase_auth returns empty errCode)',
+    meaning: "the owner's cloudbase_auth function answered without errCode: it must return {errCode: 0, ...} to admit the caller",
+  },
+  [CloudErrcode.MISSING_ENV_AUTH_INFO]: {
+    errmsg: 'missing env auth info',
+    meaning: 'the owner gave no authorization (deploy the cloudbase_auth function in the shared environment)',
+  },
+  [CloudErrcode.CLOUDBASE_AUTH_REFUSED]: {
+    errmsg: 'access denied (cloudbase_auth returns non-zero errCode)',
+    meaning: "the owner's cloudbase_auth function refused this caller",
+  },
   [CloudErrcode.DATABASE_REQUEST_FAILED]: { errmsg: 'database request fail', meaning: 'the database refused the operation (e.g. a duplicate _id)' },
   [CloudErrcode.DATABASE_QUERY_REFUSED]: { meaning: 'the query was refused (not a query the database language allows)' },
+  [CloudErrcode.DATABASE_PERMISSION_DENIED]: {
+    errmsg: 'database permission denied',
+    meaning: "the collection's permission (or security rule) does not let a page do this; functions are not limited",
+  },
   [CloudErrcode.COLLECTION_NOT_EXIST]: { errmsg: 'database collection not exists', meaning: 'the collection does not exist (create it first)' },
   [CloudErrcode.STORAGE_PERMISSION_DENIED]: { meaning: 'storage permission denied' },
   [CloudErrcode.STORAGE_FILE_NOT_EXIST]: { meaning: 'the cloud file does not exist' },
@@ -161,15 +202,50 @@ export function isTransientErrcode(errcode: number): boolean {
 }
 
 /**
+ * The cloud backend's string codes: the `code` of its `{requestId, code, message}` refusals (and of
+ * each entry of a storage batch answer), as @cloudbase/node-sdk's own tests expect them of the
+ * real backend (settled in docs/wechat-facts.md, Corrections 7).
+ */
+export const CloudBackendCode = {
+  INVALID_PARAM: 'INVALID_PARAM',
+  /** wx-server-sdk's table spells its entry INVALIID_ENV, so a real invalid env shows as -501001. */
+  INVALID_ENV: 'INVALID_ENV',
+  INVALID_ACTION: 'INVALID_ACTION',
+  DATABASE_REQUEST_FAILED: 'DATABASE_REQUEST_FAILED',
+  DATABASE_COLLECTION_NOT_EXIST: 'DATABASE_COLLECTION_NOT_EXIST',
+  DATABASE_COLLECTION_ALREADY_EXIST: 'DATABASE_COLLECTION_ALREADY_EXIST',
+  /** @cloudbase/database's runTransaction retries (up to 3 times) on exactly this code. */
+  DATABASE_TRANSACTION_CONFLICT: 'DATABASE_TRANSACTION_CONFLICT',
+  /** A transaction that no longer exists (committed, aborted, or expired) was used. */
+  DATABASE_TRANSACTION_FAIL: 'DATABASE_TRANSACTION_FAIL',
+  /** callFunction of a function the environment does not have. */
+  FUNCTION_NOT_FOUND: 'FUNCTION_NOT_FOUND',
+  /** The function ran and failed: threw, timed out, crashed, returned something that is not JSON. */
+  FUNCTIONS_EXECUTE_FAIL: 'FUNCTIONS_EXECUTE_FAIL',
+  STORAGE_FILE_NONEXIST: 'STORAGE_FILE_NONEXIST',
+  STORAGE_EXCEED_AUTHORITY: 'STORAGE_EXCEED_AUTHORITY',
+  /** A cross-account credential the cloud does not honour (unknown, revoked, another env). UNCERTAIN which code WeChat uses. */
+  INVALID_REQUEST_SOURCE: 'INVALID_REQUEST_SOURCE',
+  /** A page's request refused by permissions (only the pages' client endpoint answers these). */
+  DATABASE_PERMISSION_DENIED: 'DATABASE_PERMISSION_DENIED',
+  STORAGE_PERMISSION_DENIED: 'STORAGE_PERMISSION_DENIED',
+} as const;
+
+export type CloudBackendCodeValue = (typeof CloudBackendCode)[keyof typeof CloudBackendCode];
+
+/**
  * The cloud backend's string codes as wx-server-sdk numbers them (its own table), so a refusal
  * reads the same through `tcb/database*` as through `db.collection(…)` in a function. Codes that
  * table lacks (an invalid env, a collection that already exists, a transaction conflict…)
  * surface as -501001, as they do against the real backend.
  */
 export const CLOUD_BACKEND_CODES: Readonly<Record<string, CloudErrcodeValue>> = {
-  INVALID_PARAM: CloudErrcode.INVALID_PARAMETERS,
-  DATABASE_REQUEST_FAILED: CloudErrcode.DATABASE_REQUEST_FAILED,
-  DATABASE_COLLECTION_NOT_EXIST: CloudErrcode.COLLECTION_NOT_EXIST,
+  [CloudBackendCode.INVALID_PARAM]: CloudErrcode.INVALID_PARAMETERS,
+  [CloudBackendCode.DATABASE_REQUEST_FAILED]: CloudErrcode.DATABASE_REQUEST_FAILED,
+  [CloudBackendCode.DATABASE_COLLECTION_NOT_EXIST]: CloudErrcode.COLLECTION_NOT_EXIST,
+  [CloudBackendCode.INVALID_REQUEST_SOURCE]: CloudErrcode.INVALID_REQUEST_SOURCE,
+  [CloudBackendCode.DATABASE_PERMISSION_DENIED]: CloudErrcode.DATABASE_PERMISSION_DENIED,
+  [CloudBackendCode.STORAGE_PERMISSION_DENIED]: CloudErrcode.STORAGE_PERMISSION_DENIED,
 };
 
 /** The numeric code of a backend string code (-501001 for one wx-server-sdk's table lacks). */

@@ -6,6 +6,8 @@ export interface AppConfig {
   readonly secret: string;
   /** The cloud environment id, e.g. 'a-env-1a2b3c'. */
   readonly envId: string;
+  /** The open-platform account (开放平台) the app is bound to: apps bound to one account share unionids. */
+  readonly openPlatform?: string;
 }
 
 export interface BaiduClientConfig {

@@ -7,17 +7,23 @@ export { BaiduEmulator, type BaiduAuthResult, type BaiduFault } from './baidu/ba
 export {
   CloudFunctionError,
   DEFAULT_FUNCTION_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_PER_FUNCTION,
+  defaultInstanceCap,
   defaultNodePath,
+  FunctionConcurrencyError,
   FunctionExecutionError,
   FunctionNotFoundError,
+  FunctionPayloadError,
   FunctionRuntime,
   FunctionTimeoutError,
+  WECHAT_PAYLOAD_LIMITS,
   type FunctionContext,
   type FunctionLogEntry,
   type FunctionRegistration,
   type FunctionRuntimeOptions,
   type InvokeOptions,
   type InvokeResult,
+  type PayloadLimits,
 } from './runtime';
 export { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from './project/project-cloud';
 export {
@@ -37,6 +43,7 @@ export {
   type BackendErrorCode,
   type CallerIdentity,
   type CloudBackendOptions,
+  type CrossAccountCaller,
   type CollectionStore,
   type CollectionWrites,
   type DatabaseStore,
@@ -136,6 +143,7 @@ export {
   type SqliteStoreOptions,
 } from './persistence';
 export { LoginEmulator, LOGIN_CODE_TTL_MS, type LoginEmulatorOptions, type PhoneNumber } from './wechat/login-emulator';
+export { appUser, type AppUser } from './wechat/user-identities';
 export {
   callFunction,
   CallFunctionError,
@@ -150,7 +158,39 @@ export {
   type ClientCallRequest,
   type ClientCallSuccess,
   type ClientUser,
+  ClientDatabaseApi,
+  CLIENT_MAX_LIMIT,
+  OPENID_PLACEHOLDER,
+  type ClientDatabaseApiOptions,
 } from './client-api';
+export {
+  PagePermissions,
+  PermissionConfigError,
+  RuleSyntaxError,
+  parseRule,
+  compileDatabasePermission,
+  compileStoragePermission,
+  guardDatabase,
+  guardStorage,
+  permissionSource,
+  SIMPLE_MODES,
+  SIMPLE_MODE_LABELS,
+  DEFAULT_COLLECTION_MODE,
+  DEFAULT_STORAGE_MODE,
+  MAX_RULE_LENGTH,
+  type PagePermissionsOptions,
+  type PermissionMismatch,
+  type ClientDatabaseRequest,
+  type ClientStorageRequest,
+  type GuardDecision,
+  type DatabaseOperation,
+  type StorageOperation,
+  type Permission,
+  type StoragePermission,
+  type PermissionSetting,
+  type SecurityRules,
+  type SimpleMode,
+} from './permissions';
 export {
   BEIJING_UTC_OFFSET_MINUTES,
   CRON_FIELDS,
@@ -181,12 +221,14 @@ export {
   RebuildQueue,
   SourceWatcher,
   startDevServer,
+  exportEnvironments,
   workspaceDependencies,
   type ChildProcessBuilderOptions,
   type DataTools,
   type DevServer,
   type DevServerOptions,
   type DevServerUrls,
+  type SeedOutcome,
   type FunctionBuilder,
   type RebuildQueueOptions,
   type RebuildResult,
@@ -195,3 +237,14 @@ export {
 } from './dev';
 export { CONSOLE_DIST_DIR, consoleService, consoleUrl } from './console';
 export { ADMIN_PREFIX, AdminApi, CONSOLE_PATH, parseFaultInput, redact, type AdminApiOptions, type ParsedFault, type Upstream } from './admin-api';
+export {
+  CLOUDBASE_AUTH_FUNCTION,
+  CROSS_ACCOUNT_CREDENTIAL_TTL_MS,
+  ResourceSharing,
+  SHARE_PERMISSIONS,
+  ShareGrantError,
+  type CrossAccountTokenRequest,
+  type ShareGrant,
+  type ShareGrantInput,
+  type SharePermission,
+} from './sharing';

@@ -22,6 +22,11 @@ import { registerOpenApiAction } from './openapi/openapi-action';
 import { OpenApiService } from './openapi/openapi-service';
 import { customSendService } from './openapi/custom-send-http';
 import { TokenIssuingRuntime } from './openapi/token-issuing-runtime';
+import { ResourceSharing, type ShareGrantInput } from './sharing/share-grants';
+import { CrossAccountCredentials } from './sharing/cross-account-credentials';
+import { crossAccountTokenApi, type CrossAccountTokenRequest } from './sharing/cross-account-token';
+import { crossAccountGuard } from './sharing/cross-account-guard';
+import { PagePermissions, type PagePermissionsOptions } from './permissions';
 
 /**
  * A scripted failure of the cloud backend that wx-server-sdk calls (and of the storage URLs it
@@ -39,6 +44,8 @@ export interface LocalCloudOptions {
   /** Loopback port; 0 (the default) picks a free one. */
   readonly port?: number;
   readonly host?: string;
+  /** Host names (besides loopback ones and `host`) whose `Host` header is answered; see http/request-guard.ts. */
+  readonly allowedHosts?: readonly string[];
   /** The emulator's notion of now (token expiry, server dates); tests pass a ManualClock. */
   readonly clock?: Clock;
   readonly tokenPolicy?: Partial<TokenPolicy>;
@@ -53,6 +60,14 @@ export interface LocalCloudOptions {
   readonly blobStoreFactory?: BlobStoreFactory;
   /** Lifetime of temp URLs asked for without max_age, and of upload credentials (seconds). */
   readonly storage?: { readonly defaultMaxAgeSeconds?: number; readonly uploadTicketTtlSeconds?: number };
+  /** Cross-account sharing (环境共享) grants at start: "A shares its env with B". */
+  readonly sharing?: readonly ShareGrantInput[];
+  /**
+   * What pages may do in each environment (collections' modes or security rules, storage), and
+   * wxhub's required settings with strict mode. By default every collection is PRIVATE and
+   * storage READONLY, WeChat's defaults. Functions are never limited by it.
+   */
+  readonly permissions?: Omit<PagePermissionsOptions, 'envIds'>;
 }
 
 /**
@@ -78,6 +93,12 @@ export class LocalCloud {
   readonly apiTokens: ApiTokens;
   /** Faults of the backend the SDK talks to; see injectBackendFault. */
   readonly backendFaults: FaultPlan;
+  /** Cross-account sharing grants (环境共享): who may use whose environment; changeable while running. */
+  readonly sharing: ResourceSharing;
+  /** Every getCrossAccountToken call (cloud.Cloud({resourceAppid, resourceEnv}).init()), oldest first. */
+  readonly crossAccountTokenRequests: CrossAccountTokenRequest[];
+  /** What pages may do (the client database and storage endpoints check it; functions are not limited). */
+  readonly permissions: PagePermissions;
   private readonly databaseStores: ReadonlyMap<string, DatabaseStore>;
   private readonly closeStores: () => void;
 
@@ -99,8 +120,12 @@ export class LocalCloud {
       databaseStores: ReadonlyMap<string, DatabaseStore>;
       closeStores: () => void;
       backendFaults: FaultPlan;
+      sharing: ResourceSharing;
+      crossAccountTokenRequests: CrossAccountTokenRequest[];
+      permissions: PagePermissions;
     },
   ) {
+    this.permissions = parts.permissions;
     this.wechat = parts.wechat;
     this.login = parts.login;
     this.baidu = parts.baidu;
@@ -112,6 +137,8 @@ export class LocalCloud {
     this.databaseStores = parts.databaseStores;
     this.backendFaults = parts.backendFaults;
     this.closeStores = parts.closeStores;
+    this.sharing = parts.sharing;
+    this.crossAccountTokenRequests = parts.crossAccountTokenRequests;
   }
 
   static async start(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -121,6 +148,8 @@ export class LocalCloud {
     const login = new LoginEmulator({ apps: options.apps, clock, wechat });
     const baidu = new BaiduEmulator({ clients: options.baiduClients ?? [], clock, policy });
     const envIds = options.apps.map((app) => app.envId);
+    // First: a permission setting that cannot be used (a rule that does not parse, strict mode) stops the start.
+    const permissions = new PagePermissions({ envIds, ...options.permissions });
     const persistence = options.dataDir === undefined ? undefined : sqliteStoreFactory({ dir: options.dataDir });
     const databaseStores = new Map<string, DatabaseStore>();
     const storeFactory = (envId: string): DatabaseStore => {
@@ -147,7 +176,12 @@ export class LocalCloud {
     const openapi = new OpenApiService({ apps: options.apps, clock });
     registerStorageActions(backend, storage);
     registerFunctionActions(backend, functions, { tokens: apiTokens });
-    registerOpenApiAction(backend, openapi, apiTokens);
+    const sharing = new ResourceSharing(options.apps, options.sharing);
+    const credentials = new CrossAccountCredentials(clock);
+    const crossAccountTokenRequests: CrossAccountTokenRequest[] = [];
+    const tokenApi = crossAccountTokenApi({ sharing, credentials, runtime: functions, record: (entry) => crossAccountTokenRequests.push(entry) });
+    registerOpenApiAction(backend, openapi, apiTokens, tokenApi);
+    backend.useCrossAccountCheck(crossAccountGuard(sharing, credentials));
     const tcbHttp = new TcbHttpApi({ wechat, runtime: functions, apps: options.apps, clock, storage, backend });
     const router = new Router();
     const backendFaults = new FaultPlan();
@@ -156,7 +190,7 @@ export class LocalCloud {
     router.mount(customSendService({ wechat, openapi, apps: options.apps, clock }));
     let listening: { server: Server; url: string };
     try {
-      listening = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1');
+      listening = await listen(router, options.port ?? 0, options.host ?? '127.0.0.1', { allowedHosts: options.allowedHosts });
     } catch (error) {
       persistence?.close();
       throw error;
@@ -164,6 +198,7 @@ export class LocalCloud {
     publicUrl = listening.url;
     return new LocalCloud(listening.url, clock, options.apps, listening.server, router, {
       backendFaults,
+      permissions,
       wechat,
       login,
       baidu,
@@ -172,6 +207,8 @@ export class LocalCloud {
       storage,
       openapi,
       apiTokens,
+      sharing,
+      crossAccountTokenRequests,
       databaseStores,
       closeStores: () => persistence?.close(),
     });

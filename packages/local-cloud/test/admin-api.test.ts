@@ -71,9 +71,9 @@ describe('admin API', () => {
     expect(envA).toMatchObject({
       app: { name: 'A', appid: A.appid },
       collections: [{ name: 'users', count: 2 }],
-      functions: [{ name: 'talker', instances: 0 }],
+      functions: [{ name: 'talker', instances: 0, queued: 0 }],
     });
-    expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
+    expect(envB.functions).toEqual([{ name: 'ticker', instances: 0, queued: 0, trigger: { name: 'every_hour', config: '0 0 * * * * *' } }]);
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 
@@ -114,7 +114,7 @@ describe('admin API', () => {
       query: { grant_type: 'client_credentials', client_id: BAIDU.clientId, client_secret: BAIDU.clientSecret },
     });
     const { body } = await http('/admin/tokens');
-    // The ManualClock stands at 2026-01-01T01:00Z; WeChat's tokens live 7200 s, Baidu's 30 days.
+    // The ManualClock stands at 2026-01-01T01:00Z; WeChat's tokens live 7200 s.
     expect(body.wechat[0]).toEqual({
       app: 'A',
       appid: A.appid,
@@ -139,6 +139,18 @@ describe('admin API', () => {
     const all = await http(`/admin/logs?env=${A.envId}&name=talker`);
     expect(all.body.logs.length).toBeGreaterThan(body.logs.length);
     expect((await http('/admin/logs?env=x')).status).toBe(400);
+  });
+
+  it("masks setconfig's value (the Baidu access token) and token-named string fields: a masked display only (issue 10, item 7)", async () => {
+    const BAIDU_TOKEN = '24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1767225600.282335-11111111';
+    const database = cloud.backend.database(B.envId);
+    database.createCollection('setconfig');
+    database.insert('setconfig', { _id: 'baidu_ocr', value: BAIDU_TOKEN, expires_at: 1767225600000, baidu_token: BAIDU_TOKEN, refreshes: 3 });
+    const { status, body } = await http(`/admin/collection?env=${B.envId}&name=setconfig`);
+    expect(status).toBe(200);
+    expect(JSON.stringify(body)).not.toContain(BAIDU_TOKEN);
+    expect(body.documents).toEqual([{ _id: 'baidu_ocr', value: '24.***11', expires_at: 1767225600000, baidu_token: '24.***11', refreshes: 3 }]);
+    database.dropCollection('setconfig');
   });
 
   it('shows trigger status and fires a trigger on demand', async () => {
@@ -211,6 +223,26 @@ describe('admin API', () => {
     expect(await bad({ upstream: 'baidu', fault: { path: '/oauth/2.0/token', errcode: 1 } })).toContain('needs one effect');
     expect(await bad({ upstream: 'baidu', fault: { path: '/oauth/2.0/token', appid: A.appid, status: 500 } })).toContain('appid');
     expect(await bad({ upstream: 'wechat', fault: { path: '/cgi-bin/token', status: 500, times: 0 } })).toContain('times');
+  });
+  it('shares an environment, lists grants and stops sharing; refuses what WeChat would not allow', async () => {
+    expect((await http('/admin/sharing')).body).toEqual({ grants: [], tokenRequests: [] });
+    const shared = await http('/admin/sharing', { method: 'PUT' as JsonRequest['method'], json: { owner: 'A', with: 'B', permissions: ['functions'] } });
+    expect(shared).toEqual({ status: 200, body: { grant: { ownerAppid: A.appid, envId: A.envId, granteeAppid: B.appid, permissions: ['functions'] } } });
+    expect((await http('/admin/sharing')).body.grants).toHaveLength(1);
+    const refused = async (json: unknown): Promise<string> => {
+      const { status, body } = await http('/admin/sharing', { method: 'PUT' as JsonRequest['method'], json });
+      expect(status).toBe(400);
+      return body.error.message as string;
+    };
+    expect(await refused({ owner: 'A', with: 'A' })).toContain('itself');
+    expect(await refused({ owner: 'A', with: 'C' })).toContain('no app C');
+    expect(await refused({ owner: 'A', with: 'B', permissions: ['everything'] })).toContain('unknown permission');
+    expect(await refused({ owner: 'A' })).toContain('{owner, with');
+    expect((await http(`/admin/sharing?env=${A.envId}&with=B`, { method: 'DELETE' as JsonRequest['method'] })).body).toEqual({
+      unshared: { env: A.envId, with: 'B' },
+    });
+    expect((await http(`/admin/sharing?env=${A.envId}&with=B`, { method: 'DELETE' as JsonRequest['method'] })).status).toBe(404);
+    expect((await http('/admin/sharing')).body.grants).toEqual([]);
   });
 
   describe('console routes', () => {
@@ -304,5 +336,43 @@ describe('admin API', () => {
       await http('/admin/faults?upstream=backend', { method: del });
       expect((await http('/admin/faults')).body.armed).toEqual([]);
     });
+  });
+});
+
+describe('admin API: page permissions', () => {
+  it('shows, sets and refuses settings (a rule that does not parse: 400 with the character)', async () => {
+    const cloud = await LocalCloud.start({
+      apps: [{ name: 'B', appid: 'wxb0000000000000b2', secret: 'b-secret', envId: 'b-env' }],
+      permissions: {
+        settings: { 'b-env': { database: { token: 'ADMINONLY' } } },
+        required: [{ app: 'B', envId: 'b-env', collection: 'token', mode: 'ADMINONLY', holds: "A's access token", usedBy: ['api'] }],
+      },
+    });
+    try {
+      cloud.mount(new AdminApi({ cloud }).service);
+      const call = async (method: string, body?: unknown) => {
+        const response = await fetch(`${cloud.url}/admin/permissions${method === 'GET' ? '?env=b-env' : ''}`, {
+          method,
+          ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const shown = await call('GET');
+      expect(shown.status).toBe(200);
+      expect(shown.body).toMatchObject({
+        envs: [{ envId: 'b-env', collections: [{ name: 'token', setting: 'ADMINONLY' }], storage: 'READONLY', required: [{ collection: 'token', ok: true }] }],
+        mismatches: [],
+      });
+      const bad = await call('PUT', { env: 'b-env', collection: 'notes', setting: { read: 'doc.a == ' } });
+      expect(bad).toEqual({
+        status: 400,
+        body: { error: { code: 'BAD_PERMISSION', message: expect.stringContaining('at character 10'), where: 'b-env/notes.read', index: 9 } },
+      });
+      const set = await call('PUT', { env: 'b-env', collection: 'token', setting: 'READONLY' });
+      expect(set.status).toBe(200);
+      expect((await call('GET')).body).toMatchObject({ mismatches: [{ required: { collection: 'token' }, actual: 'READONLY' }] });
+    } finally {
+      await cloud.stop();
+    }
   });
 });

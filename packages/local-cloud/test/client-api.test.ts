@@ -83,7 +83,7 @@ exports.main = async (event) => ({ event, wx: cloud.getWXContext() });
     const user = { name: '李雷', age: 28, sex: 'male', tel: '13800138000' };
     const reply = await call({ app: 'B', name: 'api', data: { func: 'users_add', data: user }, openid: 'oB_client_api_1' });
     expect(reply.result).toMatchObject({ errcode: 0, data: { errcode: 0, data: { ...user, openid: 'oB_client_api_1' } } });
-    const stored = project.cloud.backend.database(A.envId).find('users', { _id: 'oB_client_api_1' });
+    const stored = project.cloud.backend.database(A.envId).find('users', { openid: 'oB_client_api_1', app: B.appid });
     expect(stored).toHaveLength(1);
   });
 

@@ -85,7 +85,7 @@ describe('pnpm local-cloud and pnpm call (the scripts)', () => {
       '{"func":"users_add","data":{"name":"李雷","age":28,"sex":"male","tel":"13800138000"}}',
     ]);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ errcode: 0, data: { errcode: 0, data: { _id: 'oB_cli_1', openid: 'oB_cli_1' } } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ errcode: 0, data: { errcode: 0, data: { _id: 'wxb0000000000000b2:oB_cli_1', openid: 'oB_cli_1' } } });
     expect(ok.stderr).toContain('cloud.callFunction:ok');
   });
 

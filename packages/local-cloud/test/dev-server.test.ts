@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUrl, ManualClock, requestJson } from '@wxhub/core';
 import { callFunction } from '../src/client-api';
-import { childProcessBuilder, describeDevServer, startDevServer, type DataTools, type DevServer, type RebuildResult } from '../src/dev';
+import { childProcessBuilder, describeDevServer, exportEnvironments, startDevServer, type DataTools, type DevServer, type RebuildResult } from '../src/dev';
 import type { LocalCloud } from '../src/local-cloud';
 import type { TriggerRun } from '../src/triggers';
 
@@ -48,7 +48,7 @@ describe("dev server on the project's configuration", () => {
     expect(reply.result).toMatchObject({ errcode: 0, data: { errcode: 0 } });
     const A = server.cloud.app('A');
     const { body } = await requestJson(buildUrl(server.urls.root, '/admin/collection', { env: A.envId, name: 'users' }));
-    expect((body as { documents: unknown[] }).documents).toEqual([expect.objectContaining({ _id: 'oB_dev_1', name: '韩梅梅' })]);
+    expect((body as { documents: unknown[] }).documents).toEqual([expect.objectContaining({ _id: 'wxb0000000000000b2:oB_dev_1', name: '韩梅梅' })]);
   });
 
   it("fires refresh_tokens' hourly timer when the clock reaches it", async () => {
@@ -114,15 +114,102 @@ describe('dev server data options', () => {
     expect(added.result).toMatchObject({ errcode: 0, data: { errcode: 0 } });
     await first.stop();
     const exported = JSON.parse(readFileSync(join(exportDir, `${A.envId}.json`), 'utf8'));
-    expect(exported.collections.users.map((u: { _id: string }) => u._id)).toEqual(['u-seeded', 'oB_data_1']);
+    expect(exported.collections.users.map((u: { _id: string }) => u._id)).toEqual(['u-seeded', 'wxb0000000000000b2:oB_data_1']);
 
     const second = await startDevServer({ ...base, data: { dir: dataDir } });
     try {
       const users = second.cloud.backend.database(A.envId).find('users');
-      expect(users.map((u) => u._id)).toEqual(['u-seeded', 'oB_data_1']);
+      expect(users.map((u) => u._id)).toEqual(['u-seeded', 'wxb0000000000000b2:oB_data_1']);
       expect(users[0]?.at).toEqual(new Date('2026-01-01T00:00:00.000Z'));
     } finally {
       await second.stop();
+    }
+  });
+
+  it("a restart with --data and the same --seed keeps the session's documents; --seed-replace replaces, and both say so (issue 10, item 12)", async () => {
+    const dataDir = join(scratch, 'data');
+    const seedFile = join(scratch, 'a.json');
+    writeFileSync(seedFile, JSON.stringify({ format: 'wxhub-local-cloud-seed', version: 1, collections: { users: [{ _id: 'u-seeded', name: 'seeded' }] } }));
+    const seeds = [{ env: 'A', file: seedFile }];
+    const first = await startDevServer({ ...base, data: { dir: dataDir, seeds } });
+    const envA = first.cloud.app('A').envId;
+    expect(first.seedReport).toEqual([expect.objectContaining({ envId: envA, action: 'imported' })]);
+    first.cloud.backend.database(envA).insert('users', { _id: 'u-session', name: 'written in session 1' });
+    await first.stop();
+
+    const second = await startDevServer({ ...base, data: { dir: dataDir, seeds } });
+    try {
+      expect(second.seedReport).toEqual([expect.objectContaining({ envId: envA, action: 'skipped', message: expect.stringContaining('--seed-replace') })]);
+      expect(
+        second.cloud.backend
+          .database(envA)
+          .find('users')
+          .map((u) => u._id),
+      ).toEqual(['u-seeded', 'u-session']);
+    } finally {
+      await second.stop();
+    }
+
+    const third = await startDevServer({ ...base, data: { dir: dataDir, seeds, seedReplace: true } });
+    try {
+      expect(third.seedReport).toEqual([expect.objectContaining({ envId: envA, action: 'replaced' })]);
+      expect(
+        third.cloud.backend
+          .database(envA)
+          .find('users')
+          .map((u) => u._id),
+      ).toEqual(['u-seeded']);
+    } finally {
+      await third.stop();
+    }
+  });
+
+  it('an export is written as a set: a failure part-way leaves the previous export whole and no temporary folder (issue 10, item 13)', async () => {
+    const server = await startDevServer({ ...base });
+    const exportDir = join(scratch, 'export');
+    try {
+      const good = fakeTools([]);
+      await exportEnvironments(good, server.cloud, exportDir);
+      const before = readdirSync(exportDir).map((name) => [name, readFileSync(join(exportDir, name), 'utf8')]);
+      expect(before.length).toBe(server.cloud.backend.envIds.length);
+      server.cloud.backend.database(server.cloud.app('A').envId).createCollection('later');
+      let calls = 0;
+      const failing: DataTools = {
+        ...good,
+        exportData: (cloud, envId) => {
+          calls += 1;
+          if (calls === 2) throw new Error('disk full');
+          return good.exportData(cloud, envId);
+        },
+      };
+      await expect(exportEnvironments(failing, server.cloud, exportDir)).rejects.toThrow('disk full');
+      expect(readdirSync(exportDir).map((name) => [name, readFileSync(join(exportDir, name), 'utf8')])).toEqual(before);
+      expect(readdirSync(scratch).filter((name) => name.includes('.export-'))).toEqual([]);
+      await exportEnvironments(good, server.cloud, exportDir);
+      expect(readFileSync(join(exportDir, `${server.cloud.app('A').envId}.json`), 'utf8')).toContain('later');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('exports on demand through POST /admin/export (issue 10, item 13); without --export it says why', async () => {
+    const exportDir = join(scratch, 'export');
+    const server = await startDevServer({ ...base, data: { exportDir, tools: fakeTools([]) } });
+    try {
+      const { status, body } = await requestJson(buildUrl(server.urls.root, '/admin/export'), { method: 'POST', json: {} });
+      expect(status).toBe(200);
+      expect((body as { exported: string[] }).exported).toEqual(server.cloud.backend.envIds.map((envId) => join(exportDir, `${envId}.json`)));
+      expect(readdirSync(exportDir).sort()).toEqual(server.cloud.backend.envIds.map((envId) => `${envId}.json`).sort());
+    } finally {
+      await server.stop();
+    }
+    const plain = await startDevServer({ ...base });
+    try {
+      const { status, body } = await requestJson(buildUrl(plain.urls.root, '/admin/export'), { method: 'POST', json: {} });
+      expect(status).toBe(409);
+      expect(body).toMatchObject({ error: { code: 'NO_EXPORT_DIR' } });
+    } finally {
+      await plain.stop();
     }
   });
 

@@ -44,7 +44,7 @@ describe('CommApiData / CommOpenApiResp', () => {
     return writer.finish();
   };
 
-  test('decodes pairs, media pairs and appid, and skips fields it does not know', () => {
+  test('decodes pairs, media pairs, appid and the tokenData of a TOKEN_API call, and skips fields it does not know', () => {
     const openapiData = new ProtoWriter()
       .bytes(1, pair('touser', Buffer.from('"o1"')))
       .bytes(1, pair('media', Buffer.from([9, 9]), { contentType: 'image/png', filename: 'media.png' }))
@@ -52,7 +52,7 @@ describe('CommApiData / CommOpenApiResp', () => {
     const message = new ProtoWriter()
       .int32(1, 0)
       .bytes(2, openapiData)
-      .bytes(5, new ProtoWriter().string(1, 'unrelated token data').finish())
+      .bytes(5, new ProtoWriter().string(1, 'wxa0000000000000a1').string(2, 'a-env-0a1b2c').string(7, 'unknown').finish())
       .string(6, 'wx-other-app')
       .uint32(99, 7)
       .finish();
@@ -63,6 +63,7 @@ describe('CommApiData / CommOpenApiResp', () => {
         { key: 'touser', value: Buffer.from('"o1"') },
         { key: 'media', value: Buffer.from([9, 9]), contentType: 'image/png', filename: 'media.png' },
       ],
+      tokenData: { resourceAppid: 'wxa0000000000000a1', resourceEnv: 'a-env-0a1b2c' },
     });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Decimal128, Long, ObjectId } from 'bson';
@@ -147,6 +147,23 @@ describe('what survives a restart', () => {
 });
 
 describe('all or nothing', () => {
+  test('one collection’s write(batch) whose last document cannot be stored leaves nothing, in memory or on disk', () => {
+    const store = factory(ENV);
+    const todos = store.createCollection('todos');
+    todos.put({ _id: 'keep', v: 0 });
+    const kept = todos.get('keep');
+    const error = refusal(() =>
+      todos.write({
+        delete: ['keep'],
+        put: [...Array.from({ length: 50 }, (_unused, i) => ({ _id: `new-${i}` })), { _id: 'bad', when: new Date(NaN) }],
+      }),
+    );
+    expect(error.code).toBe(BackendCode.INVALID_PARAM);
+    expect(todos.get('keep')).toBe(kept);
+    expect(ids(store, 'todos')).toEqual(['keep']);
+    expect(ids(restart(), 'todos')).toEqual(['keep']);
+  });
+
   test('a batch whose second write cannot be stored leaves nothing, in memory or on disk', () => {
     const store = factory(ENV);
     const todos = store.createCollection('todos');
@@ -227,6 +244,17 @@ describe('files and settings', () => {
     expect(() => old.put({ _id: 'a' })).toThrow(/dropped/);
     expect(successor.documents()).toEqual([]);
     expect(ids(restart(), 'todos')).toEqual([]);
+  });
+
+  test('a zero-length database file is refused with a clear message, not opened as an empty environment (issue 10, item 10)', () => {
+    const store = factory(ENV);
+    store.createCollection('todos').put({ _id: 'a' });
+    store.close();
+    const file = join(temp.dir, `${ENV}.sqlite`);
+    writeFileSync(file, '');
+    expect(() => factory(ENV)).toThrow(StoreFileError);
+    expect(() => factory(ENV)).toThrow(/is empty \(0 bytes\).*delete it to start this environment empty/);
+    expect(statSync(file).size).toBe(0);
   });
 
   test('a file that is not a local cloud database is refused, not written into', () => {

@@ -136,7 +136,7 @@ describe('refusals', () => {
       merge: false,
       upsert: true,
     });
-    expectRefusal(answer, 'INVALID_PARAM', /n\.\$inc/);
+    expectRefusal(answer, 'DATABASE_REQUEST_FAILED', /n\.\$inc/);
     expect(cloud.backend.database(ENV).find('c', { _id: 'a' })[0]?.n).toBe(1);
   });
 
@@ -187,8 +187,9 @@ describe('refusals', () => {
     expectRefusal(await post({ action: 'database.getDocument', collectionName: 'c', query }), 'INVALID_PARAM', /option 'x'/);
   });
 
+  // DATABASE_REQUEST_FAILED, as node-sdk's own tests expect of the real backend (wechat-facts, Corrections 7)
   test('a field name starting with $ in inserted data', async () => {
-    expectRefusal(await post({ action: 'database.insertDocument', collectionName: 'c', data: [ejson({ $bad: 1 })] }), 'INVALID_PARAM', /\$bad/);
+    expectRefusal(await post({ action: 'database.insertDocument', collectionName: 'c', data: [ejson({ $bad: 1 })] }), 'DATABASE_REQUEST_FAILED', /\$bad/);
   });
 
   test('a duplicate _id anywhere in a batch inserts nothing', async () => {
@@ -198,7 +199,11 @@ describe('refusals', () => {
   });
 
   test('a transaction id that does not exist', async () => {
-    expectRefusal(await post({ action: 'database.commitTransaction', transactionId: 'nope' }), 'INVALID_PARAM', /transaction nope/);
+    expectRefusal(
+      await post({ action: 'database.commitTransaction', transactionId: 'nope' }),
+      'DATABASE_TRANSACTION_FAIL',
+      /^\[ResourceUnavailable\.TransactionNotExist\] .*transactionId: nope/,
+    );
   });
 
   test('aggregation stages that would write', async () => {
@@ -213,5 +218,35 @@ describe('extension', () => {
     cloud.backend.registerAction('test.echo', (ctx) => ({ data: { env: ctx.envId, got: ctx.params.value } }));
     const answer = await post({ action: 'test.echo', value: 42 }, OTHER_ENV);
     expect(answer.body).toEqual({ requestId: expect.any(String), data: { env: OTHER_ENV, got: 42 } });
+  });
+});
+
+// The codes @cloudbase/node-sdk's own tests expect of the real backend for transactions.
+describe('transaction codes on the wire', () => {
+  test('a transaction used after commit: DATABASE_TRANSACTION_FAIL, [ResourceUnavailable.TransactionNotExist]', async () => {
+    const { body } = await post({ action: 'database.startTransaction' });
+    const transactionId = body.transactionId as string;
+    expect((await post({ action: 'database.commitTransaction', transactionId })).body).not.toHaveProperty('code');
+    const reused = await post({ action: 'database.getDocument', collectionName: 'c', transactionId, query: ejson({ _id: 'a' }) });
+    expectRefusal(reused, 'DATABASE_TRANSACTION_FAIL', /^\[ResourceUnavailable\.TransactionNotExist\] /);
+    expectRefusal(await post({ action: 'database.commitTransaction', transactionId }), 'DATABASE_TRANSACTION_FAIL', /TransactionNotExist/);
+  });
+
+  test('a write to a document another open transaction wrote: DATABASE_TRANSACTION_CONFLICT', async () => {
+    const first = (await post({ action: 'database.startTransaction' })).body.transactionId as string;
+    const second = (await post({ action: 'database.startTransaction' })).body.transactionId as string;
+    const update = (transactionId: string, n: number) =>
+      post({
+        action: 'database.modifyDocument',
+        collectionName: 'c',
+        transactionId,
+        queryType: 'DOC',
+        query: ejson({ _id: 'a' }),
+        data: ejson({ $set: { n } }),
+      });
+    expect((await update(first, 10)).body).toMatchObject({ data: { updated: 1 } });
+    expectRefusal(await update(second, 20), 'DATABASE_TRANSACTION_CONFLICT', /TransactionConflict/);
+    expect((await post({ action: 'database.commitTransaction', transactionId: first })).body).not.toHaveProperty('code');
+    expect(cloud.backend.database(ENV).find('c', { _id: 'a' })[0]).toMatchObject({ n: 10 });
   });
 });

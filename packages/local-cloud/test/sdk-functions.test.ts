@@ -96,10 +96,21 @@ describe('from this process', () => {
     expect(failure?.message).toBe('callFunction:fail Invoking task timed out after 0.3 seconds');
   });
 
-  test('an unknown function fails the call with FUNCTIONS_REQUEST_FAIL', async () => {
+  // FUNCTION_NOT_FOUND: what @cloudbase/node-sdk's own tests expect of the real backend (docs/wechat-facts.md, Corrections 7).
+  test('an unknown function fails the call with FUNCTION_NOT_FOUND', async () => {
     const failure = await failureOf(sdkCall(cloud.callFunction({ name: 'nobody', data: {} })));
-    expect(failure).toMatchObject({ errCode: -1, code: 'FUNCTIONS_REQUEST_FAIL' });
+    expect(failure).toMatchObject({ errCode: -1, code: 'FUNCTION_NOT_FOUND' });
     expect(failure?.message).toBe(`callFunction:fail [ResourceNotFound.FunctionName] function nobody does not exist in env ${ENV_A}`);
+  });
+
+  test('data nested deeper than WeChat takes is refused as INVALID_PARAM before the callee runs', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 1; i < 150; i++) deep = { a: deep };
+    const before = env.cloud.functions.logs(ENV_A, 'callee').length;
+    const failure = await failureOf(sdkCall(cloud.callFunction({ name: 'callee', data: deep })));
+    expect(failure).toMatchObject({ code: 'INVALID_PARAM', message: expect.stringContaining('the event of function callee is nested deeper than 100 levels') });
+    expect(failure?.message).not.toMatch(/\n\s+at /);
+    expect(env.cloud.functions.logs(ENV_A, 'callee')).toHaveLength(before);
   });
 
   test('results that are not objects come back as they were returned', async () => {

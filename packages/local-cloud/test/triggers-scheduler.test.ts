@@ -29,7 +29,16 @@ class RecordingInvoker {
   async invoke(options: InvokeOptions): Promise<InvokeResult> {
     this.calls.push(options);
     if (this.fail.has(options.name)) throw new FunctionExecutionError(options.name, 'Error: boom', 'req-failed');
-    return { result: { ran: options.name }, requestId: `req-${this.calls.length}`, coldStart: false, durationMs: 1, instanceId: 'x#1' };
+    return {
+      result: { ran: options.name },
+      requestId: `req-${this.calls.length}`,
+      coldStart: false,
+      durationMs: 1,
+      queuedMs: 0,
+      initMs: 0,
+      executionMs: 1,
+      instanceId: 'x#1',
+    };
   }
 }
 

@@ -104,7 +104,7 @@ export function createPushHandler(options: PushHandlerOptions): PushHandler {
   return async (request) => {
     try {
       const method = typeof request?.method === 'string' ? request.method.toUpperCase() : '';
-      if (method === 'GET') return verifyUrl(settings, request);
+      if (method === 'GET') return await verifyUrl(settings, request);
       if (method === 'POST') return await receive(settings, request);
       throw new PushMethodError();
     } catch (error) {
@@ -148,12 +148,21 @@ function resolveSettings(options: PushHandlerOptions): Settings {
   };
 }
 
-/** GET: WeChat checks the URL once when the settings are saved; the answer is echostr as sent. */
-function verifyUrl(settings: Settings, request: PushHttpRequest): PushHttpResponse {
-  verifiedQuery(settings, request);
+/**
+ * GET: WeChat checks the URL once when the settings are saved; the answer is echostr as sent.
+ * The signature is then spent: in plain mode it covers only token, timestamp and nonce, so the
+ * same query replayed as a POST with a forged body (within the replay window) would verify. It is
+ * claimed in the de-duplication store as a message's would be: a POST under it is answered as a
+ * duplicate and never reaches onMessage (issue 10, item 4). The store is the one shared by every
+ * instance (a claim is atomic there), which a separate "spent" list would not be.
+ */
+async function verifyUrl(settings: Settings, request: PushHttpRequest): Promise<PushHttpResponse> {
+  const { signature } = verifiedQuery(settings, request);
   const echostr = queryParam(request.query, 'echostr');
   if (echostr === undefined || echostr === '') throw new PushMalformedError('echostr is missing');
   if (echostr.length > MAX_ECHOSTR_LENGTH) throw new PushMalformedError(`echostr is longer than ${MAX_ECHOSTR_LENGTH} characters`);
+  // A repeated check (the operator saving twice) claims nothing new and is answered all the same.
+  await settings.dedupe.claim(`sig:${signature}`, settings.dedupeTtlMs, settings.clock.now());
   return respond(200, TEXT, echostr, 'verified');
 }
 
@@ -218,9 +227,17 @@ async function receive(settings: Settings, request: PushHttpRequest): Promise<Pu
   }
 }
 
-/** Plaintext (plain or compatible mode without encrypt_type): the query signature, then the body. */
+/**
+ * Plain mode: the query signature, then the body. In compatible mode WeChat sends the clear and
+ * the encrypted message together, with encrypt_type=aes and msg_signature over Encrypt; a
+ * plaintext-only POST there is never WeChat's, and its URL signature (which does not cover the
+ * body) may be one replayed from a genuine push with a forged body (issue 10, item 3).
+ */
 function readPlain(settings: Settings, request: PushHttpRequest, text: string): Authenticated {
   if (settings.mode === 'safe') throw new PushModeError('this endpoint is in safe mode: plaintext pushes are refused');
+  if (settings.mode === 'compatible') {
+    throw new PushSignatureError('compatible mode: a push must carry encrypt_type=aes and msg_signature, which covers its body (the URL signature does not)');
+  }
   const { signature } = verifiedQuery(settings, request);
   const format = bodyFormat(request.contentType, text);
   const message = toPushMessage(parseBody(format, text, settings.limits));

@@ -304,11 +304,32 @@ describe('compatible mode', () => {
     expect(h.received[0]).toMatchObject({ ToUserName: 'gh_10f6c3c3ac5a', MsgId: '6057404712141979648' });
   });
 
-  it('also takes a plaintext push, checked by its signature, and replies in plaintext', async () => {
-    const h = harness({ mode: 'compatible' }, () => ({ MsgType: 'transfer_customer_service' }));
-    const response = await h.handle(plainPost(textXml()));
-    expect(parseWechatXml(response.body)).toMatchObject({ MsgType: 'transfer_customer_service', ToUserName: USER });
-    expectRefused(await h.handle(plainPost(textXml({ MsgId: '9' }), 'text/xml', { ...signedQuery(), signature: '0'.repeat(40) })), PushSignatureError, 401);
+  it('refuses a forged plaintext body under the URL signature replayed from a genuine encrypted push (issue 10, item 3)', async () => {
+    const h = harness({ mode: 'compatible' });
+    const genuine = encryptedPost(h.wechat, textXml({ Content: 'genuine', MsgId: '1' }), { clearXml: '<Content><![CDATA[genuine]]></Content>' });
+    expectSuccess(await h.handle(genuine), 'handled');
+    const { signature, timestamp, nonce } = genuine.query as Record<string, string>;
+    // The attacker keeps the URL signature, drops encrypt_type and msg_signature, and sends a plaintext body.
+    const forged = plainPost(textXml({ Content: 'forged', MsgId: '2' }), 'text/xml', { signature, timestamp, nonce });
+    expectRefused(await h.handle(forged), PushSignatureError, 401);
+    // …also with a fresh, genuinely signed query: a plaintext-only POST is never WeChat's in compatible mode.
+    expectRefused(await h.handle(plainPost(textXml({ Content: 'forged', MsgId: '3' }))), PushSignatureError, 401);
+    expect(h.received.map((message) => message.Content)).toEqual(['genuine']);
+  });
+});
+
+describe('plain mode: the URL check signature', () => {
+  it('replayed as a POST with a forged body within the window never reaches onMessage (issue 10, item 4)', async () => {
+    const h = harness({ mode: 'plain', encodingAESKey: undefined });
+    const check = { ...signedQuery(), echostr: 'echo-1' };
+    expect(await h.handle({ method: 'GET', query: check })).toMatchObject({ status: 200, body: 'echo-1', outcome: 'verified' });
+    const { signature, timestamp, nonce } = check;
+    h.clock.advance(60_000);
+    expectSuccess(await h.handle(plainPost(textXml({ Content: 'forged' }), 'text/xml', { signature, timestamp, nonce })), 'duplicate');
+    expect(h.received).toEqual([]);
+    // A repeated URL check is answered; a genuine push with its own signature is handled.
+    expect(await h.handle({ method: 'GET', query: check })).toMatchObject({ status: 200, outcome: 'verified' });
+    expectSuccess(await h.handle(plainPost(textXml())), 'handled');
     expect(h.received).toHaveLength(1);
   });
 });

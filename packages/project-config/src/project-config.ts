@@ -2,13 +2,34 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Env } from '@wxhub/core';
+import { PERMISSION_MODES, type AppPermissionSettings, type PermissionSettingInput } from './collection-permissions';
 
 export interface AppSettings {
   readonly name: string;
   readonly appid: string;
   readonly secret: string;
   readonly envId: string;
+  /**
+   * The WeChat open-platform account (开放平台) the app is bound to, if any: apps bound to the same
+   * account see one unionid per person.
+   */
+  readonly openPlatform?: string;
+  /** The page permissions its environment is set to (database collections, storage); see collection-permissions.ts. */
+  readonly permissions?: AppPermissionSettings;
 }
+
+/** Permissions a share can grant (the console's choices when adding a share). */
+export type SharePermissionSetting = 'functions' | 'database' | 'storage' | 'openapi';
+
+/** Cross-account sharing (环境共享): app `owner` shares its environment with app `with`. */
+export interface SharingSettings {
+  readonly owner: string;
+  readonly with: string;
+  /** Default: every permission. */
+  readonly permissions?: readonly SharePermissionSetting[];
+}
+
+const SHARE_PERMISSION_SETTINGS: readonly SharePermissionSetting[] = ['functions', 'database', 'storage', 'openapi'];
 
 export interface BaiduClientSettings {
   readonly name: string;
@@ -30,6 +51,13 @@ export interface ProjectConfig {
   readonly apps: Readonly<Record<string, AppSettings>>;
   readonly baiduClients: Readonly<Record<string, BaiduClientSettings>>;
   readonly functions: Readonly<Record<string, FunctionSettings>>;
+  /** Environment shares between the apps; none by default. */
+  readonly sharing: readonly SharingSettings[];
+  /**
+   * `permissions.strict`: the local cloud refuses to run with, or be set to, a permission of
+   * wxhub's own collections other than the required one (requiredPermissions()).
+   */
+  readonly strictPermissions: boolean;
 }
 
 /**
@@ -85,6 +113,8 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
       appid: string(app.appid, `apps.${name}.appid`, substitute, /^wx[0-9a-f]{16}$/),
       secret: string(app.secret, `apps.${name}.secret`, substitute),
       envId: string(app.envId, `apps.${name}.envId`, substitute, /^[A-Za-z0-9-]{1,64}$/),
+      ...(app.openPlatform === undefined ? {} : { openPlatform: string(app.openPlatform, `apps.${name}.openPlatform`, substitute) }),
+      ...(app.permissions === undefined ? {} : { permissions: appPermissions(app.permissions, `apps.${name}.permissions`) }),
     };
   });
   const baiduClients = mapEntries(object(root.baiduClients ?? {}, 'baiduClients'), (name, value) => {
@@ -102,7 +132,55 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
     const env = mapEntries(object(fn.env ?? {}, `functions.${name}.env`), (key, v) => string(v, `functions.${name}.env.${key}`, substitute));
     return { name, app, env };
   });
-  return { source, apps, baiduClients, functions };
+  const sharing = parseSharing(root.sharing ?? [], apps, substitute);
+  const permissions = object(root.permissions ?? {}, 'permissions');
+  if (permissions.strict !== undefined && typeof permissions.strict !== 'boolean') throw new ConfigError('permissions.strict', 'must be true or false');
+  return { source, apps, baiduClients, functions, sharing, strictPermissions: permissions.strict === true };
+}
+
+function parseSharing(raw: unknown, apps: Readonly<Record<string, AppSettings>>, substitute: Substitute): SharingSettings[] {
+  if (!Array.isArray(raw)) throw new ConfigError('sharing', 'must be a list of {owner, with, permissions?}');
+  return raw.map((value, index) => {
+    const where = `sharing[${index}]`;
+    const entry = object(value, where);
+    const owner = string(entry.owner, `${where}.owner`, substitute);
+    const grantee = string(entry.with, `${where}.with`, substitute);
+    for (const [field, app] of [
+      ['owner', owner],
+      ['with', grantee],
+    ] as const) {
+      if (!apps[app]) throw new ConfigError(`${where}.${field}`, `names ${app}, which is not in apps`);
+    }
+    if (owner === grantee) throw new ConfigError(`${where}.with`, 'an app cannot share its environment with itself');
+    if (entry.permissions === undefined) return { owner, with: grantee };
+    if (!Array.isArray(entry.permissions)) throw new ConfigError(`${where}.permissions`, `must be a list of ${SHARE_PERMISSION_SETTINGS.join(', ')}`);
+    const permissions = entry.permissions.map((permission, i) => {
+      if (!SHARE_PERMISSION_SETTINGS.includes(permission as SharePermissionSetting)) {
+        throw new ConfigError(`${where}.permissions[${i}]`, `must be one of ${SHARE_PERMISSION_SETTINGS.join(', ')}`);
+      }
+      return permission as SharePermissionSetting;
+    });
+    return { owner, with: grantee, permissions };
+  });
+}
+
+/** The shape only: rule expressions are parsed (with the position of any error) by whoever enforces them. */
+function appPermissions(value: unknown, where: string): AppPermissionSettings {
+  const settings = object(value, where);
+  const database = mapEntries(object(settings.database ?? {}, `${where}.database`), (name, setting) => permissionSetting(setting, `${where}.database.${name}`));
+  return { database, ...(settings.storage === undefined ? {} : { storage: permissionSetting(settings.storage, `${where}.storage`) }) };
+}
+
+function permissionSetting(value: unknown, where: string): PermissionSettingInput {
+  if (typeof value === 'string') {
+    if ((PERMISSION_MODES as readonly string[]).includes(value)) return value as PermissionSettingInput;
+    throw new ConfigError(where, `must be one of ${PERMISSION_MODES.join(', ')} or an object of security rules`);
+  }
+  const rules = object(value, where);
+  for (const [key, rule] of Object.entries(rules)) {
+    if (typeof rule !== 'boolean' && typeof rule !== 'string') throw new ConfigError(`${where}.${key}`, 'must be true, false or a rule expression');
+  }
+  return rules as Readonly<Record<string, boolean | string>>;
 }
 
 function object(value: unknown, where: string): Record<string, unknown> {

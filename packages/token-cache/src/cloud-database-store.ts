@@ -1,7 +1,8 @@
 import { isMissingCollection, scrub } from '@wxhub/core';
 import type { CloudCollection, CloudDatabase } from './cloud-database';
 import { TokenStoreError } from './errors';
-import type { StoreEntry, Token, TokenStore } from './types';
+import { FORCED_MEMORY_MS, LEASE_SKEW_MS } from './entry-rules';
+import type { EntryNote, ForcedRefreshes, RefreshFailure, StoreEntry, Token, TokenStore } from './types';
 
 export interface CloudDatabaseStoreOptions {
   /** `cloud.database()` of `wx-server-sdk`. */
@@ -22,7 +23,19 @@ export const TOKEN_FIELDS = {
   leaseUntil: 'lease_until',
   refreshedAt: 'refreshed_at',
   updatedAt: 'updated_at',
+  /** Renewals of the current lease: makes every heartbeat a change the database counts. */
+  leaseBeats: 'lease_beats',
+  failedAt: 'failed_at',
+  failureCode: 'failure_code',
+  failureCount: 'failure_count',
+  retryAt: 'retry_at',
+  forcedDay: 'forced_day',
+  forcedCount: 'forced_count',
+  forcedLastAt: 'forced_last_at',
 } as const;
+
+/** A `put` clears the failure memory (no remove operator needed: count 0 means none). */
+const NO_FAILURE = { [TOKEN_FIELDS.failedAt]: 0, [TOKEN_FIELDS.failureCode]: '', [TOKEN_FIELDS.failureCount]: 0, [TOKEN_FIELDS.retryAt]: 0 };
 
 /** A released lease is written as `lease_holder: ''`, `lease_until: 0` (no remove operator needed). */
 const NO_LEASE = { [TOKEN_FIELDS.leaseHolder]: '', [TOKEN_FIELDS.leaseUntil]: 0 };
@@ -57,7 +70,9 @@ export class CloudDatabaseStore implements TokenStore {
     const lease = { [TOKEN_FIELDS.leaseHolder]: holder, [TOKEN_FIELDS.leaseUntil]: until, [TOKEN_FIELDS.updatedAt]: now };
     return this.write('claim', key, [], async (collection) => {
       const _ = this.db.command;
-      const free = this.absentOrAtMost(TOKEN_FIELDS.leaseUntil, now);
+      // Free, lapsed, or reaching further out than any instance would set (hostile or corrupt).
+      const leaseUntil = TOKEN_FIELDS.leaseUntil;
+      const free = _.or([{ [leaseUntil]: _.exists(false) }, { [leaseUntil]: _.lte(now) }, { [leaseUntil]: _.gt(until + LEASE_SKEW_MS) }]);
       const updated = countOf(await collection.where(_.and([{ _id: key }, free])).update({ data: lease }), 'updated');
       if (updated > 0) return true;
       try {
@@ -67,9 +82,26 @@ export class CloudDatabaseStore implements TokenStore {
         // Most likely a duplicate _id (someone created it first, or it exists with a live lease);
         // the document's presence tells that apart from a real failure without parsing messages.
         if (isMissingCollection(error)) throw error;
-        if ((await this.findDocument('claim', key)) !== undefined) return false;
-        throw error;
+        const document = await this.findDocument('claim', key);
+        if (document === undefined) throw error;
+        // A lease field of the wrong type matches no comparison: repaired by a compare-and-set
+        // on the exact value seen, so a concurrent claimer that repaired it first wins instead.
+        const seen = document[leaseUntil];
+        if (seen === undefined || toMillis(seen) !== undefined) return false;
+        return countOf(await collection.where({ _id: key, [leaseUntil]: _.eq(seen) }).update({ data: lease }), 'updated') > 0;
       }
+    });
+  }
+
+  async renew(key: string, holder: string, until: number, now: number, note?: EntryNote): Promise<boolean> {
+    const fields = {
+      [TOKEN_FIELDS.leaseUntil]: until,
+      [TOKEN_FIELDS.updatedAt]: now,
+      [TOKEN_FIELDS.leaseBeats]: this.db.command.inc(1),
+      ...noteFields(note),
+    };
+    return this.write('renew', key, [], async (collection) => {
+      return countOf(await collection.where({ _id: key, [TOKEN_FIELDS.leaseHolder]: holder }).update({ data: fields }), 'updated') > 0;
     });
   }
 
@@ -79,6 +111,7 @@ export class CloudDatabaseStore implements TokenStore {
       [TOKEN_FIELDS.expiresAt]: token.expiresAt,
       [TOKEN_FIELDS.refreshedAt]: now,
       [TOKEN_FIELDS.updatedAt]: now,
+      ...NO_FAILURE,
     };
     await this.write('put', key, [token.value], async (collection) => {
       const ownLease = { _id: key, [TOKEN_FIELDS.leaseHolder]: holder };
@@ -90,9 +123,10 @@ export class CloudDatabaseStore implements TokenStore {
     });
   }
 
-  async release(key: string, holder: string, now: number): Promise<void> {
+  async release(key: string, holder: string, now: number, note?: EntryNote): Promise<void> {
     await this.write('release', key, [], async (collection) => {
-      await collection.where({ _id: key, [TOKEN_FIELDS.leaseHolder]: holder }).update({ data: { ...NO_LEASE, [TOKEN_FIELDS.updatedAt]: now } });
+      const data = { ...NO_LEASE, [TOKEN_FIELDS.updatedAt]: now, ...noteFields(note) };
+      await collection.where({ _id: key, [TOKEN_FIELDS.leaseHolder]: holder }).update({ data });
     });
   }
 
@@ -110,6 +144,8 @@ export class CloudDatabaseStore implements TokenStore {
     const conditions = [
       this.absentOrAtMost(TOKEN_FIELDS.expiresAt, now),
       this.absentOrAtMost(TOKEN_FIELDS.leaseUntil, now),
+      this.absentOrAtMost(TOKEN_FIELDS.retryAt, now - FORCED_MEMORY_MS),
+      this.absentOrAtMost(TOKEN_FIELDS.forcedLastAt, now - FORCED_MEMORY_MS),
       ...(key === undefined ? [] : [{ _id: key }]),
     ];
     try {
@@ -175,21 +211,86 @@ export class CloudDatabaseStore implements TokenStore {
   }
 }
 
-/** A document of the `token` collection as a store entry; seed-era documents included. */
+/**
+ * A document of the `token` collection as a store entry, seed-era documents included. Every
+ * field is checked; one that is present but malformed is left out and named in `corrupt` (the
+ * next writer replaces it). Cleared fields (`''`/0, see NO_LEASE and NO_FAILURE) mean absent.
+ */
 export function parseTokenDocument(document: Record<string, unknown>): StoreEntry {
-  const value = document[TOKEN_FIELDS.value];
-  const expiresAt = toMillis(document[TOKEN_FIELDS.expiresAt]);
-  const holder = document[TOKEN_FIELDS.leaseHolder];
-  const until = toMillis(document[TOKEN_FIELDS.leaseUntil]);
+  const corrupt: string[] = [];
+  const field = <T>(names: readonly string[], read: () => T | undefined, cleared: boolean): T | undefined => {
+    if (names.every((name) => document[name] === undefined) || cleared) return undefined;
+    const value = read();
+    if (value === undefined) corrupt.push(...names);
+    return value;
+  };
+  const F = TOKEN_FIELDS;
+  const value = document[F.value];
+  const token = field<Token>(
+    [F.value, F.expiresAt],
+    () => {
+      const expiresAt = toMillis(document[F.expiresAt]);
+      return typeof value === 'string' && value !== '' && expiresAt !== undefined ? { value, expiresAt } : undefined;
+    },
+    value === '' || value === null,
+  );
+  const holder = document[F.leaseHolder];
+  const lease = field(
+    [F.leaseHolder, F.leaseUntil],
+    () => {
+      const until = toMillis(document[F.leaseUntil]);
+      return typeof holder === 'string' && until !== undefined && until > 0 ? { holder, until } : undefined;
+    },
+    holder === '' && (document[F.leaseUntil] === 0 || document[F.leaseUntil] === undefined),
+  );
+  const failure = field<RefreshFailure>(
+    [F.failedAt, F.failureCode, F.failureCount, F.retryAt],
+    () => {
+      const at = toMillis(document[F.failedAt]);
+      const code = document[F.failureCode];
+      const count = document[F.failureCount];
+      const retryAt = toMillis(document[F.retryAt]);
+      return at !== undefined && typeof code === 'string' && isCount(count) && retryAt !== undefined ? { at, code, count, retryAt } : undefined;
+    },
+    document[F.failureCount] === 0,
+  );
+  const forced = field<ForcedRefreshes>(
+    [F.forcedDay, F.forcedCount, F.forcedLastAt],
+    () => {
+      const day = document[F.forcedDay];
+      const count = document[F.forcedCount];
+      const lastAt = toMillis(document[F.forcedLastAt]);
+      return typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) && isCount(count) && lastAt !== undefined ? { day, count, lastAt } : undefined;
+    },
+    false,
+  );
   return {
-    ...(typeof value === 'string' && value !== '' && expiresAt !== undefined ? { token: { value, expiresAt } } : {}),
-    ...(typeof holder === 'string' && holder !== '' && until !== undefined && until > 0 ? { lease: { holder, until } } : {}),
+    ...(token ? { token } : {}),
+    ...(lease ? { lease } : {}),
+    ...(failure ? { failure } : {}),
+    ...(forced ? { forced } : {}),
+    ...(corrupt.length > 0 ? { corrupt } : {}),
   };
 }
 
+/** The fields of a holder's note. */
+function noteFields(note: EntryNote | undefined): Record<string, unknown> {
+  const F = TOKEN_FIELDS;
+  return {
+    ...(note?.failure
+      ? { [F.failedAt]: note.failure.at, [F.failureCode]: note.failure.code, [F.failureCount]: note.failure.count, [F.retryAt]: note.failure.retryAt }
+      : {}),
+    ...(note?.forced ? { [F.forcedDay]: note.forced.day, [F.forcedCount]: note.forced.count, [F.forcedLastAt]: note.forced.lastAt } : {}),
+  };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
 function toMillis(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (value instanceof Date && Number.isFinite(value.getTime())) return value.getTime();
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (value instanceof Date && Number.isFinite(value.getTime()) && value.getTime() >= 0) return value.getTime();
   return undefined;
 }
 

@@ -33,6 +33,9 @@ export interface CloudQuery {
 /** `db.command`: the query operators used here. */
 export interface CloudCommand {
   lte(value: number): object;
+  gt(value: number): object;
+  eq(value: unknown): object;
+  inc(value: number): object;
   exists(value: boolean): object;
   and(conditions: object[]): object;
   or(conditions: object[]): object;

@@ -10,8 +10,9 @@ export class UnknownTokenKeyError extends WxhubError {
 }
 
 /**
- * Another instance held the refresh lease for longer than this instance would wait, and when
- * the lease lapsed someone else claimed it again. Trying later can succeed.
+ * No usable token is stored and none could be had in time: another instance's refresh did not
+ * finish within this caller's wait, or upstream failed recently and every instance is backing
+ * off (`upstreamCode` then names the failure). Trying later can succeed.
  */
 export class TokenUnavailableError extends WxhubError {
   readonly code = 'TOKEN_UNAVAILABLE';
@@ -19,6 +20,8 @@ export class TokenUnavailableError extends WxhubError {
   constructor(
     readonly key: string,
     reason: string,
+    /** The code of the last upstream failure recorded in the store, if that is the cause. */
+    readonly upstreamCode?: string,
   ) {
     super(`no token available for key ${key}: ${reason}`);
   }
@@ -36,5 +39,21 @@ export class TokenStoreError extends WxhubError {
   ) {
     super(`token store ${operation}${key === undefined ? '' : ` of key ${key}`} failed: ${reason}`, options);
     this.transient = options.transient ?? true;
+  }
+}
+
+/**
+ * The token was rejected upstream and a plain fetch hands back the same one, but the forced
+ * refreshes this cache may spend are spent (per day) or the last one was too recent. Spending
+ * more would end in WeChat's 45009 for every user of the appid for the rest of the day.
+ */
+export class ForceRefreshBudgetError extends WxhubError {
+  readonly code = 'FORCE_REFRESH_BUDGET';
+  readonly transient = false;
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`token of key ${key} was rejected and not force-refreshed: ${reason}`);
   }
 }

@@ -26,8 +26,16 @@ export type TokenCacheEvent =
       readonly key: string;
       readonly token: string;
       readonly expiresAt: number;
-      readonly reason: 'refresh-failed' | 'wait-timed-out';
+      readonly reason: StaleReason;
     }
+  /** This instance took the refresh lease; `lapsedHolder` names a holder whose lease ran out (crashed). */
+  | { readonly type: 'claimed'; readonly key: string; readonly lapsedHolder?: string }
+  /** A refresh failed recently (recorded in the store): no instance asks upstream before `retryAt`. */
+  | { readonly type: 'backing-off'; readonly key: string; readonly code: string; readonly failures: number; readonly retryAt: number }
+  /** A forced refresh was refused: the budget is spent or the last one was too recent. */
+  | { readonly type: 'force-refused'; readonly key: string; readonly reason: string; readonly forcedToday: number }
+  /** The stored record had malformed fields; they were ignored and the next write replaces them. */
+  | { readonly type: 'corrupt-entry'; readonly key: string; readonly fields: readonly string[] }
   /** A caller reported a token rejected upstream. */
   | { readonly type: 'invalidated'; readonly key: string; readonly token: string }
   /** An expired entry was removed by its key. */
@@ -36,6 +44,13 @@ export type TokenCacheEvent =
   | { readonly type: 'swept'; readonly removed: number }
   /** A store operation that does not decide the result failed (release, put after a fetch, sweep, evict). */
   | { readonly type: 'store-error'; readonly operation: string; readonly key?: string; readonly code: string; readonly message: string };
+
+/**
+ * Why a token inside the margin was served: the refresh failed, this caller's wait ran out,
+ * another instance is refreshing, this instance's own refresh is slow, or upstream failed
+ * recently and every instance is backing off.
+ */
+export type StaleReason = 'refresh-failed' | 'wait-timed-out' | 'refresh-in-progress' | 'refresh-slow' | 'backing-off';
 
 export type TokenCacheEventHandler = (event: TokenCacheEvent) => void;
 

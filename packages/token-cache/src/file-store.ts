@@ -2,10 +2,10 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { systemClock, type Clock } from '@wxhub/core';
 import { errorCode, isTempFile, readJsonFile, removeIfPresent, writeFileAtomic } from './atomic-file';
-import { claimEntry, isDead, putEntry, releaseEntry } from './entry-rules';
+import { claimEntry, isDead, putEntry, releaseEntry, renewEntry } from './entry-rules';
 import { TokenStoreError } from './errors';
 import { isTakeoverMarker, removeStaleMarker, withFileLock, type FileLockOptions, type LockGuard } from './file-lock';
-import type { StoreEntry, Token, TokenStore } from './types';
+import type { EntryNote, ForcedRefreshes, RefreshFailure, StoreEntry, Token, TokenStore } from './types';
 
 export interface FileStoreOptions {
   /** The directory of the token files; created when missing. Keep it private (mode 0700). */
@@ -55,13 +55,22 @@ export class FileStore implements TokenStore {
     });
   }
 
+  async renew(key: string, holder: string, until: number, _now: number, note?: EntryNote): Promise<boolean> {
+    return this.mutate('renew', key, async (entry, commit) => {
+      const next = renewEntry(entry, holder, until, note);
+      if (!next) return false;
+      await commit(next);
+      return true;
+    });
+  }
+
   async put(key: string, token: Token, holder: string, _now: number): Promise<void> {
     await this.mutate('put', key, (entry, commit) => commit(putEntry(entry, token, holder)));
   }
 
-  async release(key: string, holder: string, _now: number): Promise<void> {
+  async release(key: string, holder: string, _now: number, note?: EntryNote): Promise<void> {
     await this.mutate('release', key, async (entry, commit) => {
-      const next = releaseEntry(entry, holder);
+      const next = releaseEntry(entry, holder, note);
       if (next !== null) await commit(next);
     });
   }
@@ -162,20 +171,45 @@ function keyOf(raw: unknown): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
-/** The entry in a file's JSON; anything malformed counts as absent (the next put replaces it). */
+/**
+ * The entry in a file's JSON, every field checked; a malformed field is left out and named in
+ * `corrupt` (the next write replaces it). A file that is not an entry at all counts as absent.
+ */
 function parseEntry(raw: unknown, key: string): StoreEntry | undefined {
   if (typeof raw !== 'object' || raw === null || keyOf(raw) !== key) return undefined;
-  const { token, lease } = raw as { token?: unknown; lease?: unknown };
-  const entry: { token?: Token; lease?: { holder: string; until: number } } = {};
-  if (typeof token === 'object' && token !== null) {
-    const { value, expiresAt } = token as { value?: unknown; expiresAt?: unknown };
-    if (typeof value === 'string' && value !== '' && typeof expiresAt === 'number') entry.token = { value, expiresAt };
+  const { token, lease, failure, forced } = raw as Record<string, unknown>;
+  const corrupt: string[] = [];
+  const entry: { token?: Token; lease?: { holder: string; until: number }; failure?: RefreshFailure; forced?: ForcedRefreshes; corrupt?: string[] } = {};
+  if (token !== undefined) {
+    const { value, expiresAt } = (token ?? {}) as Record<string, unknown>;
+    if (typeof value === 'string' && value !== '' && isTime(expiresAt)) entry.token = { value, expiresAt };
+    else corrupt.push('token');
   }
-  if (typeof lease === 'object' && lease !== null) {
-    const { holder, until } = lease as { holder?: unknown; until?: unknown };
-    if (typeof holder === 'string' && typeof until === 'number') entry.lease = { holder, until };
+  if (lease !== undefined) {
+    const { holder, until } = (lease ?? {}) as Record<string, unknown>;
+    if (typeof holder === 'string' && holder !== '' && isTime(until)) entry.lease = { holder, until };
+    else corrupt.push('lease');
   }
+  if (failure !== undefined) {
+    const { at, code, count, retryAt } = (failure ?? {}) as Record<string, unknown>;
+    if (isTime(at) && typeof code === 'string' && isCount(count) && isTime(retryAt)) entry.failure = { at, code, count, retryAt };
+    else corrupt.push('failure');
+  }
+  if (forced !== undefined) {
+    const { day, count, lastAt } = (forced ?? {}) as Record<string, unknown>;
+    if (typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) && isCount(count) && isTime(lastAt)) entry.forced = { day, count, lastAt };
+    else corrupt.push('forced');
+  }
+  if (corrupt.length > 0) entry.corrupt = corrupt;
   return entry;
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 async function removeAbandonedTemp(file: string): Promise<boolean> {

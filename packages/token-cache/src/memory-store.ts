@@ -1,5 +1,5 @@
-import { claimEntry, isDead, putEntry, releaseEntry } from './entry-rules';
-import type { StoreEntry, Token, TokenStore } from './types';
+import { claimEntry, isDead, putEntry, releaseEntry, renewEntry } from './entry-rules';
+import type { EntryNote, StoreEntry, Token, TokenStore } from './types';
 
 /**
  * One process's store. Every method does its read-modify-write without awaiting in between, so
@@ -20,12 +20,19 @@ export class MemoryStore implements TokenStore {
     return true;
   }
 
+  async renew(key: string, holder: string, until: number, _now: number, note?: EntryNote): Promise<boolean> {
+    const next = renewEntry(this.entries.get(key), holder, until, note);
+    if (!next) return false;
+    this.entries.set(key, next);
+    return true;
+  }
+
   async put(key: string, token: Token, holder: string, _now: number): Promise<void> {
     this.entries.set(key, putEntry(this.entries.get(key), token, holder));
   }
 
-  async release(key: string, holder: string, _now: number): Promise<void> {
-    this.apply(key, releaseEntry(this.entries.get(key), holder));
+  async release(key: string, holder: string, _now: number, note?: EntryNote): Promise<void> {
+    this.apply(key, releaseEntry(this.entries.get(key), holder, note));
   }
 
   async evict(key: string, now: number): Promise<boolean> {

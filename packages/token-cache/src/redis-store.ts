@@ -2,7 +2,8 @@ import { createHash } from 'crypto';
 import Redis, { type RedisOptions } from 'ioredis';
 import { InvalidArgumentError, scrub } from '@wxhub/core';
 import { TokenStoreError } from './errors';
-import type { StoreEntry, Token, TokenStore } from './types';
+import { FORCED_MEMORY_MS, LEASE_SKEW_MS } from './entry-rules';
+import type { EntryNote, ForcedRefreshes, RefreshFailure, StoreEntry, Token, TokenStore } from './types';
 
 /** The part of an ioredis client the store uses; `Redis` (standalone or Sentinel) has it. */
 export type RedisStoreClient = Pick<Redis, 'eval' | 'evalsha' | 'multi' | 'smembers'>;
@@ -28,10 +29,13 @@ export interface RedisStoreOptions {
 /** A failing Redis should fail the call soon, not queue it for minutes: the cache then serves stale or reports. */
 const OWNED_CLIENT_DEFAULTS: RedisOptions = { maxRetriesPerRequest: 2, connectTimeout: 5_000, commandTimeout: 5_000 };
 
-/** Takes the lease unless a live one (by the caller's `now`) is held; registers the key for sweeps. */
+/**
+ * Takes the lease unless a live one (by the caller's `now`) is held; registers the key for
+ * sweeps. A lease reaching past ARGV[6] (the claimer's own end plus the skew) is hostile: taken.
+ */
 const CLAIM = luaScript(`
 local current = tonumber(redis.call('HGET', KEYS[1], 'until'))
-if current and current > tonumber(ARGV[3]) then return 0 end
+if current and current > tonumber(ARGV[3]) and current <= tonumber(ARGV[6]) then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'until', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -43,6 +47,30 @@ return 1
 const RELEASE = luaScript(`
 if redis.call('HGET', KEYS[1], 'holder') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`);
+
+/**
+ * The heartbeat, and a holder's note: only the holder's own lease is extended (ARGV[2], TTL
+ * ARGV[3]); the note's field pairs (ARGV[5]…) go into the meta hash, kept ARGV[4] ms.
+ */
+const RENEW = luaScript(`
+if redis.call('HGET', KEYS[1], 'holder') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'until', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if #ARGV > 4 then
+  redis.call('HSET', KEYS[2], unpack(ARGV, 5))
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+return 1
+`);
+
+/** Release with a note (the failure): the holder's lease goes, the note's pairs (ARGV[3]…) stay ARGV[2] ms. */
+const RELEASE_NOTED = luaScript(`
+if redis.call('HGET', KEYS[1], 'holder') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1
 `);
 
 /**
@@ -59,7 +87,11 @@ local expires = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
 if expires and expires > now then return 0 end
 local lease = tonumber(redis.call('HGET', KEYS[2], 'until'))
 if lease and lease > now then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2])
+local retry = tonumber(redis.call('HGET', KEYS[4], 'retryAt'))
+if retry and retry > tonumber(ARGV[3]) then return 0 end
+local forced = tonumber(redis.call('HGET', KEYS[4], 'forcedLastAt'))
+if forced and forced > tonumber(ARGV[3]) then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
 redis.call('SREM', KEYS[3], ARGV[2])
 return 1
 `);
@@ -114,28 +146,46 @@ export class RedisStore implements TokenStore {
     return `${this.prefix}lease:${key}`;
   }
 
+  /** The Redis key of `key`'s meta hash: the failure memory and the forced-refresh count. */
+  metaKey(key: string): string {
+    return `${this.prefix}meta:${key}`;
+  }
+
   /** The set of keys `evictExpired` visits. */
   get indexKey(): string {
     return `${this.prefix}keys`;
   }
 
   async read(key: string): Promise<StoreEntry | undefined> {
-    const [tokenFields, leaseFields] = await this.transaction('read', key, [], (multi) =>
-      multi.hmget(this.tokenKey(key), 'value', 'expiresAt').hmget(this.leaseKey(key), 'holder', 'until'),
+    const [tokenFields, leaseFields, metaFields] = await this.transaction('read', key, [], (multi) =>
+      multi
+        .hmget(this.tokenKey(key), 'value', 'expiresAt')
+        .hmget(this.leaseKey(key), 'holder', 'until')
+        .hmget(this.metaKey(key), ...META_FIELDS),
     );
-    const [value, expiresAt] = fields(tokenFields);
-    const [holder, until] = fields(leaseFields);
+    const corrupt: string[] = [];
+    const token = pair(tokenFields, 'token', corrupt);
+    const lease = pair(leaseFields, 'lease', corrupt);
+    const { failure, forced } = parseMeta(metaFields, corrupt);
     const entry: StoreEntry = {
-      ...(value && expiresAt !== undefined ? { token: { value, expiresAt } } : {}),
-      ...(holder && until !== undefined ? { lease: { holder, until } } : {}),
+      ...(token ? { token: { value: token[0], expiresAt: token[1] } } : {}),
+      ...(lease ? { lease: { holder: lease[0], until: lease[1] } } : {}),
+      ...(failure ? { failure } : {}),
+      ...(forced ? { forced } : {}),
+      ...(corrupt.length > 0 ? { corrupt } : {}),
     };
-    return entry.token || entry.lease ? entry : undefined;
+    return Object.keys(entry).length > 0 ? entry : undefined;
   }
 
   async claim(key: string, holder: string, until: number, now: number): Promise<boolean> {
     const ttl = this.ttl(until, now);
-    const won = await this.script('claim', key, CLAIM, [this.leaseKey(key), this.indexKey], [holder, until, now, ttl, key]);
+    const won = await this.script('claim', key, CLAIM, [this.leaseKey(key), this.indexKey], [holder, until, now, ttl, key, until + LEASE_SKEW_MS]);
     return won === 1;
+  }
+
+  async renew(key: string, holder: string, until: number, now: number, note?: EntryNote): Promise<boolean> {
+    const args = [holder, until, this.ttl(until, now), FORCED_MEMORY_MS + this.graceMs, ...notePairs(note)];
+    return (await this.script('renew', key, RENEW, [this.leaseKey(key), this.metaKey(key)], args)) === 1;
   }
 
   async put(key: string, token: Token, holder: string, now: number): Promise<void> {
@@ -145,17 +195,21 @@ export class RedisStore implements TokenStore {
         .hset(this.tokenKey(key), 'value', token.value, 'expiresAt', String(token.expiresAt))
         .pexpire(this.tokenKey(key), ttl)
         .sadd(this.indexKey, key)
+        .hdel(this.metaKey(key), ...FAILURE_FIELDS)
         // EVAL, not EVALSHA: inside MULTI a missing script cannot be retried without breaking atomicity.
         .eval(RELEASE.source, 1, this.leaseKey(key), holder),
     );
   }
 
-  async release(key: string, holder: string, _now: number): Promise<void> {
-    await this.script('release', key, RELEASE, [this.leaseKey(key)], [holder]);
+  async release(key: string, holder: string, _now: number, note?: EntryNote): Promise<void> {
+    const pairs = notePairs(note);
+    if (pairs.length === 0) await this.script('release', key, RELEASE, [this.leaseKey(key)], [holder]);
+    else await this.script('release', key, RELEASE_NOTED, [this.leaseKey(key), this.metaKey(key)], [holder, FORCED_MEMORY_MS + this.graceMs, ...pairs]);
   }
 
   async evict(key: string, now: number): Promise<boolean> {
-    return (await this.script('evict', key, EVICT, [this.tokenKey(key), this.leaseKey(key), this.indexKey], [now, key])) === 1;
+    const keys = [this.tokenKey(key), this.leaseKey(key), this.indexKey, this.metaKey(key)];
+    return (await this.script('evict', key, EVICT, keys, [now, key, now - FORCED_MEMORY_MS])) === 1;
   }
 
   async evictExpired(now: number): Promise<number> {
@@ -228,11 +282,62 @@ function luaScript(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-/** HMGET's reply of [text, epoch ms]: each undefined when absent or malformed (an entry half-written by hand). */
-function fields(reply: unknown): [string | undefined, number | undefined] {
+const FAILURE_FIELDS = ['failedAt', 'failureCode', 'failureCount', 'retryAt'] as const;
+const FORCED_FIELDS = ['forcedDay', 'forcedCount', 'forcedLastAt'] as const;
+const META_FIELDS = [...FAILURE_FIELDS, ...FORCED_FIELDS];
+
+/**
+ * HMGET's reply of [text, epoch ms]; undefined when absent. Half present or malformed (written
+ * by hand, or by something hostile): undefined, and `name` goes into `corrupt`.
+ */
+function pair(reply: unknown, name: string, corrupt: string[]): [string, number] | undefined {
   const [text, time] = Array.isArray(reply) ? (reply as unknown[]) : [];
-  const millis = typeof time === 'string' && time !== '' ? Number(time) : Number.NaN;
-  return [typeof text === 'string' && text !== '' ? text : undefined, Number.isFinite(millis) ? millis : undefined];
+  if ((text === null || text === undefined) && (time === null || time === undefined)) return undefined;
+  const millis = number(time);
+  if (typeof text === 'string' && text !== '' && millis !== undefined) return [text, millis];
+  corrupt.push(name);
+  return undefined;
+}
+
+function number(text: unknown): number | undefined {
+  const value = typeof text === 'string' && text !== '' ? Number(text) : Number.NaN;
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+function parseMeta(reply: unknown, corrupt: string[]): { failure?: RefreshFailure; forced?: ForcedRefreshes } {
+  const values = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const [failedAt, code, failureCount, retryAt, day, forcedCount, lastAt] = values;
+  const result: { failure?: RefreshFailure; forced?: ForcedRefreshes } = {};
+  if ([failedAt, code, failureCount, retryAt].some((value) => value !== null && value !== undefined)) {
+    const at = number(failedAt);
+    const count = number(failureCount);
+    const until = number(retryAt);
+    if (at !== undefined && typeof code === 'string' && count !== undefined && Number.isInteger(count) && until !== undefined) {
+      result.failure = { at, code, count, retryAt: until };
+    } else corrupt.push('failure');
+  }
+  if ([day, forcedCount, lastAt].some((value) => value !== null && value !== undefined)) {
+    const count = number(forcedCount);
+    const last = number(lastAt);
+    if (typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) && count !== undefined && Number.isInteger(count) && last !== undefined) {
+      result.forced = { day, count, lastAt: last };
+    } else corrupt.push('forced');
+  }
+  return result;
+}
+
+/** A note as HSET field/value pairs of the meta hash. No token ever travels in a note. */
+function notePairs(note: EntryNote | undefined): string[] {
+  const pairs: string[] = [];
+  if (note?.failure) {
+    const { at, code, count, retryAt } = note.failure;
+    pairs.push('failedAt', String(at), 'failureCode', code, 'failureCount', String(count), 'retryAt', String(retryAt));
+  }
+  if (note?.forced) {
+    const { day, count, lastAt } = note.forced;
+    pairs.push('forcedDay', day, 'forcedCount', String(count), 'forcedLastAt', String(lastAt));
+  }
+  return pairs;
 }
 
 /** No `cause`: ioredis attaches the failed command's arguments to its errors, token included. */

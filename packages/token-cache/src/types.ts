@@ -34,6 +34,39 @@ export interface Lease {
 export interface StoreEntry {
   readonly token?: Token;
   readonly lease?: Lease;
+  /** The last refresh failed: every instance leaves upstream alone until `retryAt`. Cleared by `put`. */
+  readonly failure?: RefreshFailure;
+  /** Forced refreshes of the current budget day; survives `put`. */
+  readonly forced?: ForcedRefreshes;
+  /** Fields of the stored record that were present but malformed (ignored; the next write replaces them). */
+  readonly corrupt?: readonly string[];
+}
+
+/** A failed refresh as every instance sees it (shared failure memory). */
+export interface RefreshFailure {
+  /** When it failed (epoch ms). */
+  readonly at: number;
+  /** The error code (`WECHAT_-1`, `TIMEOUT`, …): no message, so no secret can ride along. */
+  readonly code: string;
+  /** Failures in a row; the backoff doubles with each. */
+  readonly count: number;
+  /** No instance fetches from upstream before this (epoch ms). */
+  readonly retryAt: number;
+}
+
+/** Forced refreshes spent on one budget day (see `budgetDay`). */
+export interface ForcedRefreshes {
+  /** `YYYY-MM-DD` of the budget day. */
+  readonly day: string;
+  readonly count: number;
+  /** The last forced refresh (epoch ms). */
+  readonly lastAt: number;
+}
+
+/** What a lease holder records beside the entry (written only while it holds the lease). */
+export interface EntryNote {
+  readonly failure?: RefreshFailure;
+  readonly forced?: ForcedRefreshes;
 }
 
 /**
@@ -44,15 +77,28 @@ export interface StoreEntry {
 export interface TokenStore {
   /** The entry of `key`, lease included (waiters need to know when it lapses). */
   read(key: string): Promise<StoreEntry | undefined>;
-  /** Takes the refresh lease of `key` until `until` if nobody holds a live one at `now`. */
+  /**
+   * Takes the refresh lease of `key` until `until` if nobody holds a live one at `now`. A lease
+   * ending later than `until` + LEASE_SKEW_MS is hostile or corrupt (no instance writes one) and
+   * counts as lapsed.
+   */
   claim(key: string, holder: string, until: number, now: number): Promise<boolean>;
   /**
-   * Stores a fresh token and, when `holder` still holds the lease, gives it up in the same write.
+   * Extends `holder`'s lease to `until` (the heartbeat) and writes `note` beside the entry, only
+   * while `holder` still holds the lease; says whether it did.
+   */
+  renew(key: string, holder: string, until: number, now: number, note?: EntryNote): Promise<boolean>;
+  /**
+   * Stores a fresh token, clears the failure memory and, when `holder` still holds the lease,
+   * gives it up in the same write (forced-refresh counts are kept).
    * A lease someone else took meanwhile (ours had lapsed) is left alone.
    */
   put(key: string, token: Token, holder: string, now: number): Promise<void>;
-  /** Gives up `holder`'s lease without storing anything (the refresh failed). */
-  release(key: string, holder: string, now: number): Promise<void>;
+  /**
+   * Gives up `holder`'s lease without storing a token (the refresh failed), writing `note` (the
+   * failure) in the same write; nothing happens when `holder` no longer holds the lease.
+   */
+  release(key: string, holder: string, now: number, note?: EntryNote): Promise<void>;
   /**
    * Removes the entry of `key` if its token is missing or expired at `now` and nobody holds a
    * live lease; says whether it removed it. One key, no collection scan.

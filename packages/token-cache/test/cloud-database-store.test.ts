@@ -54,6 +54,11 @@ describe('CloudDatabaseStore documents', () => {
         lease_until: 0,
         refreshed_at: NOW + 5,
         updated_at: NOW + 5,
+        // A put clears the failure memory.
+        failed_at: 0,
+        failure_code: '',
+        failure_count: 0,
+        retry_at: 0,
       },
     ]);
   });
@@ -76,6 +81,49 @@ describe('CloudDatabaseStore documents', () => {
     expect(parseTokenDocument({ _id: 'k', lease_holder: 'h', lease_until: 5 })).toEqual({ lease: { holder: 'h', until: 5 } });
     expect(parseTokenDocument({ _id: 'k', access_token: '', expires_in: 5, lease_holder: '', lease_until: 0 })).toEqual({});
     expect(parseTokenDocument({ _id: 'k', access_token: 't', expires_in: new Date(5) })).toEqual({ token: { value: 't', expiresAt: 5 } });
+  });
+
+  it('validates every field of a hostile document; the next writers repair it', async () => {
+    const name = `token_t${++collections}`;
+    admin().createCollection(name);
+    admin().insert(name, {
+      _id: KEY,
+      access_token: 42,
+      expires_in: 'never',
+      lease_holder: 'attacker',
+      lease_until: 'forever',
+      failure_count: -3,
+      forced_day: 'today',
+      forced_count: 1,
+      forced_last_at: NOW,
+    });
+    const store = new CloudDatabaseStore({ db, collection: name });
+    expect(await store.read(KEY)).toEqual({
+      corrupt: [
+        'access_token',
+        'expires_in',
+        'lease_holder',
+        'lease_until',
+        'failed_at',
+        'failure_code',
+        'failure_count',
+        'retry_at',
+        'forced_day',
+        'forced_count',
+        'forced_last_at',
+      ],
+    });
+    // A lease_until of the wrong type matches no comparison: the claim repairs it by compare-and-set.
+    expect(await store.claim(KEY, 'repairer', NOW + 3_000, NOW)).toBe(true);
+    expect(await store.claim(KEY, 'second', NOW + 3_000, NOW)).toBe(false);
+    await store.put(KEY, { value: 'repaired-token-value', expiresAt: NOW + 7_200_000 }, 'repairer', NOW);
+    expect(await store.read(KEY)).toEqual({
+      token: { value: 'repaired-token-value', expiresAt: NOW + 7_200_000 },
+      corrupt: ['forced_day', 'forced_count', 'forced_last_at'],
+    });
+    // A lease reaching further out than any claimer's own (plus skew) is taken like a lapsed one.
+    expect(await store.claim(KEY, 'hostile', NOW + 365 * 86_400_000, NOW)).toBe(true);
+    expect(await store.claim(KEY, 'honest', NOW + 3_000, NOW)).toBe(true);
   });
 
   it('creates the missing collection once when many instances claim at the same moment', async () => {

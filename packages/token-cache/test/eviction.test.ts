@@ -15,7 +15,8 @@ describe('7. expired entries leave the store cheaply', () => {
     await expect(cache.get(KEY)).rejects.toBeInstanceOf(UpstreamTestError);
     expect(store.evicted).toEqual([KEY]);
     expect(log.of('evicted')).toEqual([{ type: 'evicted', key: KEY }]);
-    expect(await inner.read(KEY)).toBeUndefined();
+    // What is left is the failure memory alone (no token): the other instances back off too.
+    expect(await inner.read(KEY)).toEqual({ failure: expect.objectContaining({ code: 'UPSTREAM_TEST', count: 1 }) });
     expect(await inner.read('other-key')).toBeDefined();
     expect(store.calls.evictExpired).toBe(0);
   });
@@ -30,6 +31,7 @@ describe('7. expired entries leave the store cheaply', () => {
     await inner.claim('leased-key', 'busy-instance', clock.now() + 120 * MINUTE, clock.now());
 
     await cache.get(KEY);
+    await cache.settled();
     expect(store.calls.evictExpired).toBe(1);
     expect(log.of('swept')).toEqual([{ type: 'swept', removed: 1 }]);
     expect(await inner.read('dead-key')).toBeUndefined();
@@ -39,12 +41,14 @@ describe('7. expired entries leave the store cheaply', () => {
     for (let i = 0; i < 9; i++) {
       clock.advance(6 * MINUTE); // past the margin of a 10-minute token: every get refreshes
       await cache.get(KEY);
+      await cache.settled();
     }
     expect(provider.calls).toBe(10);
     expect(store.calls.evictExpired).toBe(1);
 
     clock.advance(7 * MINUTE); // 61 minutes after the first sweep
     await cache.get(KEY);
+    await cache.settled();
     expect(store.calls.evictExpired).toBe(2);
   });
 
@@ -53,6 +57,7 @@ describe('7. expired entries leave the store cheaply', () => {
     jest.spyOn(inner, 'evictExpired').mockRejectedValueOnce(new TokenStoreError('evictExpired', undefined, 'database busy'));
     const { cache, provider, log } = setup({ inner, sweepIntervalMs: MINUTE });
     expect(await cache.get(KEY)).toBe(provider.issued[0]);
+    await cache.settled();
     expect(log.of('store-error')).toEqual([expect.objectContaining({ operation: 'evictExpired', code: 'TOKEN_STORE' })]);
   });
 

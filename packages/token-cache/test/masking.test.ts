@@ -32,6 +32,7 @@ describe('8. no token in events or errors', () => {
     jest.spyOn(inner, 'put').mockImplementationOnce(async (_key, fresh) => {
       throw new TokenStoreError('put', KEY, `write of ${fresh.value} refused`);
     });
+    a!.clock.advance(MINUTE); // past the shared backoff the failure above started
     const replacement = await a!.cache.invalidate(KEY, token);
 
     const events = [...a!.log.events, ...b!.log.events];

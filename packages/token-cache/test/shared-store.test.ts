@@ -61,7 +61,7 @@ describe.each<[string, () => TokenStore]>([
     expect(await inner.read(KEY)).toEqual({ token: arrived });
   });
 
-  it('when the holder fails, it lets go and a waiting instance refreshes', async () => {
+  it('when the holder fails, it lets go and records the failure; a waiter refreshes once the shared backoff ends', async () => {
     const inner = makeStore();
     const [a, b] = instances(2, inner, { retry: { attempts: 1 } });
     const provider = a!.provider;
@@ -75,37 +75,57 @@ describe.each<[string, () => TokenStore]>([
     provider.release();
 
     expect(await fromA).toBeInstanceOf(UpstreamTestError);
+    const backoff = await b!.log.when('backing-off');
+    expect(backoff).toMatchObject({ code: 'UPSTREAM_TEST', failures: 1 });
+    expect(provider.calls).toBe(1);
+    b!.clock.set(backoff.retryAt);
     expect(await fromB).toBe(provider.issued[0]);
     expect(provider.calls).toBe(2);
   });
 
-  it('gives up with TokenUnavailableError when the lapsed lease is claimed by someone else', async () => {
+  it("after a lapsed lease is taken over, the waiters read the new holder's token instead of failing", async () => {
     const inner = makeStore();
-    const { cache, clock, log, store, provider } = setup({ inner, leaseMs: LEASE });
+    const { cache, clock, log, store, provider } = setup({ inner, leaseMs: LEASE, maxWaitMs: 3 * LEASE });
+    await inner.claim(KEY, 'slow-instance', clock.now() + LEASE, clock.now());
+    store.beforeClaim = () => inner.claim(KEY, 'quicker-instance', clock.now() + LEASE, clock.now()).then(() => undefined);
+
+    const pending = cache.get(KEY);
+    await log.when('waiting', (event) => event.holder === 'slow-instance');
+    clock.advance(LEASE);
+    await log.when('waiting', (event) => event.holder === 'quicker-instance');
+    const stored = { value: 'token-of-the-quicker-instance', expiresAt: clock.now() + 100 * MINUTE };
+    await inner.put(KEY, stored, 'quicker-instance', clock.now());
+    expect(await pending).toBe(stored.value);
+    expect(provider.calls).toBe(0);
+  });
+
+  it('gives up with TokenUnavailableError at its own deadline, not at the lease lapse', async () => {
+    const inner = makeStore();
+    const { cache, clock, log, store, provider } = setup({ inner, leaseMs: LEASE, maxWaitMs: 1.5 * LEASE });
     await inner.claim(KEY, 'slow-instance', clock.now() + LEASE, clock.now());
     store.beforeClaim = () => inner.claim(KEY, 'quicker-instance', clock.now() + LEASE, clock.now()).then(() => undefined);
 
     const pending = cache.get(KEY).catch((error: unknown) => error);
     await log.when('waiting');
     clock.advance(LEASE);
+    await log.when('waiting', (event) => event.holder === 'quicker-instance');
+    clock.advance(LEASE / 2); // the caller's deadline; the new holder's lease still runs
     const error = await pending;
     expect(error).toBeInstanceOf(TokenUnavailableError);
     expect(error).toMatchObject({ key: KEY, transient: true });
     expect(provider.calls).toBe(0);
   });
 
-  it('serves a not yet expired token instead when the wait times out', async () => {
+  it('serves a stored token that is still valid at once while another instance refreshes', async () => {
     const inner = makeStore();
-    const { cache, clock, log, store } = setup({ inner, leaseMs: LEASE });
+    const { cache, clock, store, provider, log } = setup({ inner, leaseMs: LEASE });
     const old = { value: 'old-but-not-expired-token', expiresAt: clock.now() + 2 * MINUTE };
     await inner.put(KEY, old, 'earlier', clock.now());
     await inner.claim(KEY, 'slow-instance', clock.now() + LEASE, clock.now());
-    store.beforeClaim = () => inner.claim(KEY, 'quicker-instance', clock.now() + LEASE, clock.now()).then(() => undefined);
 
-    const pending = cache.get(KEY);
-    await log.when('waiting');
-    clock.advance(LEASE);
-    expect(await pending).toBe(old.value);
-    expect(log.of('stale-served')).toEqual([expect.objectContaining({ reason: 'wait-timed-out' })]);
+    expect(await cache.get(KEY)).toBe(old.value);
+    expect(log.of('stale-served')).toEqual([expect.objectContaining({ reason: 'refresh-in-progress' })]);
+    expect(store.calls.claim).toBe(0);
+    expect(provider.calls).toBe(0);
   });
 });

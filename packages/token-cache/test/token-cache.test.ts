@@ -1,5 +1,6 @@
-import { InvalidArgumentError } from '@wxhub/core';
+import { InvalidArgumentError, ManualClock } from '@wxhub/core';
 import { MemoryStore, TokenCache, UnknownTokenKeyError } from '../src';
+import { CountingProvider } from './support/counting-provider';
 import { KEY, MINUTE, setup } from './support/setup';
 import { UpstreamTestError } from './support/transient-error';
 
@@ -84,8 +85,9 @@ describe('4. a warm instance answers from memory', () => {
 });
 
 describe('5. invalidate', () => {
-  it('20 concurrent invalidations of the same token cause one forced refresh', async () => {
-    const { cache, provider } = setup();
+  it('20 concurrent invalidations of the same token cause one plain fetch, then one forced refresh', async () => {
+    const clock = new ManualClock();
+    const { cache, provider } = setup({ clock, provider: new CountingProvider(clock, 7_200_000, true) });
     const rejected = await cache.get(KEY);
     provider.hold();
     const started = provider.nextFetch();
@@ -93,10 +95,22 @@ describe('5. invalidate', () => {
     await started;
     provider.release();
     const next = await Promise.all(calls);
-    expect(provider.calls).toBe(2);
-    expect(provider.requests[1]).toEqual({ key: KEY, forceRefresh: true });
+    // The plain fetch hands the rejected token back (stable_token does): only then is one forced.
+    expect(provider.requests.slice(1)).toEqual([
+      { key: KEY, forceRefresh: false },
+      { key: KEY, forceRefresh: true },
+    ]);
     expect(new Set(next)).toEqual(new Set([provider.issued[1]]));
     expect(await cache.get(KEY)).toBe(provider.issued[1]);
+    expect(cache.stats()[KEY]).toMatchObject({ fetches: 2, forcedFetches: 1, forcedToday: 1, forceBudgetLeft: 9 });
+  });
+
+  it('does not force when the plain fetch already brings a different token (WxJava never forces)', async () => {
+    const { cache, provider } = setup();
+    const rejected = await cache.get(KEY);
+    expect(await cache.invalidate(KEY, rejected)).toBe(provider.issued[1]);
+    expect(provider.requests[1]).toEqual({ key: KEY, forceRefresh: false });
+    expect(provider.calls).toBe(2);
   });
 
   it('uses the token another instance already stored in place of the rejected one', async () => {
@@ -131,10 +145,10 @@ describe('5. invalidate', () => {
     expect(provider.calls).toBe(1);
   });
 
-  it('forces a refresh when the store holds nothing', async () => {
+  it('fetches plainly when the store holds nothing, and forces only if that hands back the rejected token', async () => {
     const { cache, provider } = setup();
     const value = await cache.invalidate(KEY, 'token-from-elsewhere');
-    expect(provider.requests).toEqual([{ key: KEY, forceRefresh: true }]);
+    expect(provider.requests).toEqual([{ key: KEY, forceRefresh: false }]);
     expect(value).toBe(provider.issued[0]);
   });
 
@@ -182,11 +196,18 @@ describe('6. upstream failures', () => {
     expect(await cache.get(KEY)).toBe(old.value);
     expect(log.of('refresh-failed')).toEqual([expect.objectContaining({ key: KEY, code: 'UPSTREAM_TEST', transient: false })]);
     expect(log.of('stale-served')).toEqual([expect.objectContaining({ key: KEY, reason: 'refresh-failed' })]);
-    expect(await inner.read(KEY)).toEqual({ token: old });
+    const failure = (await inner.read(KEY))?.failure;
+    expect(await inner.read(KEY)).toEqual({ token: old, failure: { at: clock.now(), code: 'UPSTREAM_TEST', count: 1, retryAt: expect.any(Number) } });
 
-    // The lease is free: the next attempt (here, another instance) refreshes at once.
+    // The lease is free, the failure remembered: another instance serves the old token without
+    // asking upstream until the shared backoff ends, then refreshes.
     const other = setup({ inner, clock, provider, holderId: 'other' });
+    expect(await other.cache.get(KEY)).toBe(old.value);
+    expect(other.log.of('stale-served')).toEqual([expect.objectContaining({ reason: 'backing-off' })]);
+    expect(provider.calls).toBe(2);
+    clock.set(failure!.retryAt);
     expect(await other.cache.get(KEY)).toBe(provider.issued[1]);
+    expect((await inner.read(KEY))?.failure).toBeUndefined();
   });
 
   it('throws when the refresh fails and the old token has expired', async () => {

@@ -7,7 +7,6 @@ import {
   InvalidIvError,
   InvalidSessionKeyError,
   MissingWatermarkError,
-  NotJsonError,
   UserInfoData,
   WechatCryptoError,
   decryptUserData,
@@ -138,14 +137,22 @@ describe('decryptUserData rejects bad input with one typed error per cause', () 
     ['a JSON array', '[1,2,3]'],
     ['JSON null', 'null'],
     ['a JSON string', '"watermark"'],
-  ])('plaintext that is %s', (_label, text) => {
+  ])('plaintext that is %s: the same error as bad padding (issue 10, item 11)', (_label, text) => {
     const error = decryptPlaintext(text);
-    expect(error).toBeInstanceOf(NotJsonError);
-    expect((error as WechatCryptoError).code).toBe('CRYPTO_NOT_JSON');
+    expect(error).toBeInstanceOf(BadPaddingError);
+    expect((error as WechatCryptoError).code).toBe('CRYPTO_BAD_PADDING');
   });
 
-  it('plaintext that is not UTF-8', () => {
-    expect(decryptPlaintext(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).toBeInstanceOf(NotJsonError);
+  it('plaintext that is not UTF-8: the same error as bad padding', () => {
+    expect(decryptPlaintext(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).toBeInstanceOf(BadPaddingError);
+  });
+
+  it('bad padding and bad JSON are one identical error: class, code, message, fields (issue 10, item 11)', () => {
+    const badPadding = Buffer.alloc(32, 0x20);
+    badPadding[31] = 0x00;
+    const [padding, json] = [decryptPlaintext(badPadding, false), decryptPlaintext('hello, not json')] as [WechatCryptoError, WechatCryptoError];
+    expect(padding.constructor).toBe(json.constructor);
+    expect([padding.code, padding.message, JSON.stringify(padding)]).toEqual([json.code, json.message, JSON.stringify(json)]);
   });
 
   it.each([
@@ -160,7 +167,7 @@ describe('decryptUserData rejects bad input with one typed error per cause', () 
     expect((error as WechatCryptoError).code).toBe('CRYPTO_NO_WATERMARK');
   });
 
-  it('gives every failure its own code, all permanent WxhubErrors', () => {
+  it('gives every failure its own code (bad padding and bad JSON share one), all permanent WxhubErrors', () => {
     const failures = [
       caught(() => decryptUserData({ appid, sessionKey: 'x', iv, encryptedData })),
       caught(() => decryptUserData({ appid, sessionKey, iv: 'x', encryptedData })),
@@ -176,7 +183,9 @@ describe('decryptUserData rejects bad input with one typed error per cause', () 
       expect((failure as WechatCryptoError).transient).toBe(false);
     }
     const codes = failures.map((f) => (f as WechatCryptoError).code);
-    expect(new Set(codes).size).toBe(failures.length);
+    // Bad padding ([3]) and not JSON ([4]) are one error on purpose (no padding oracle).
+    expect(codes[3]).toBe(codes[4]);
+    expect(new Set(codes).size).toBe(failures.length - 1);
   });
 });
 

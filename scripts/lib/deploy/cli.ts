@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '@wxhub/core';
 import { EXAMPLE_CONFIG_FILE, LOCAL_CONFIG_FILE, loadProjectConfig } from '@wxhub/project-config';
+import { realDeployProblems } from './real-deploy-checks';
 import { parseDeployArgs, USAGE } from './args';
 import { DeployCheckError, UsageError } from './errors';
 import { loadMiniprogramCi, type MiniprogramCi } from './miniprogram-ci';
@@ -39,6 +40,10 @@ export async function runDeploy(argv: readonly string[], io: DeployIo): Promise<
         : planFunctionsDeploy({ ...common, names: args.names });
     io.out(args.json ? JSON.stringify({ dryRun: args.dryRun, ...plan }, null, 2) : describePlan(plan, args.dryRun));
     if (args.dryRun) return plan.problems.length > 0 ? 1 : 0;
+    // Before miniprogram-ci is even loaded: nothing may leave the machine for a placeholder appid,
+    // with an unset secret or without the key.
+    const refusals = realDeployProblems({ root: io.root, configFile: file, appid: plan.target.appid, env: io.env, privateKey: plan.privateKey });
+    if (refusals.length > 0) throw new DeployCheckError(refusals);
     const loadCi = io.loadCi ?? (() => loadMiniprogramCi(io.root, io.out));
     if (plan.kind === 'functions') await deployFunctions(plan, loadCi, io.out);
     else await uploadMiniprogram(plan, loadCi, io.out);

@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
+import { planPermissions, type PermissionsPlan } from './permissions-plan';
 import { listFiles, totalBytes, type FileEntry } from './files';
 import { inspectBuiltFunction, type FunctionPlan } from './function-plan';
 import { envModuleSource, MINIPROGRAM_ROOT } from './miniprogram-env';
+import { sharingSteps } from './shared-transport';
 import { resolvePrivateKey, resolveTarget, type DeployTarget, type PrivateKey } from './target';
 
 export interface PlanOptions {
@@ -26,9 +28,13 @@ export interface FunctionsPlan {
   readonly privateKey: PrivateKey;
   readonly remoteNpmInstall: true;
   readonly functions: readonly FunctionPlan[];
+  /** Console steps cross-account sharing needs (环境共享, api's shared transport), done by hand. */
+  readonly sharingSteps: readonly string[];
   /** Problems of the functions and the selection; a deploy with any sends nothing. */
   readonly problems: readonly string[];
   readonly devtoolsCommand: string;
+  /** Collections' permissions to set by hand in the console (and any the configuration sets wrongly). */
+  readonly permissions: PermissionsPlan;
 }
 
 /**
@@ -58,13 +64,23 @@ export function planFunctionsDeploy(options: PlanOptions & { readonly names?: re
       }),
     );
   problems.push(...functions.flatMap((fn) => fn.problems));
+  const sharing = sharingSteps(
+    options.config,
+    options.app,
+    functions.map((fn) => fn.name),
+  );
+  problems.push(...sharing.problems);
+  const permissions = planPermissions(options.config, options.app);
+  problems.push(...permissions.problems);
   return {
+    permissions,
     kind: 'functions',
     target,
     projectPath: options.root,
     privateKey: resolvePrivateKey(options.app, options.env),
     remoteNpmInstall: true,
     functions,
+    sharingSteps: sharing.steps,
     problems,
     devtoolsCommand: `cli cloud functions deploy --env ${target.envId} --names ${functions.map((fn) => fn.name).join(' ')} --remote-npm-install --project ${shellQuote(options.root)}`,
   };

@@ -2,6 +2,7 @@ import type { FileEntry } from './files';
 import type { FunctionPlan } from './function-plan';
 import type { FunctionsPlan, UploadPlan } from './plan';
 import type { PrivateKey } from './target';
+import { describePermissions } from './permissions-plan';
 
 /** The plan as people read it: what would be sent, where, and what is wrong. */
 export function describePlan(plan: FunctionsPlan | UploadPlan, dryRun: boolean): string {
@@ -21,7 +22,12 @@ function describeFunctions(plan: FunctionsPlan, dryRun: boolean): string[] {
   const files = plan.functions.reduce((sum, fn) => sum + fn.files.length, 0);
   const bytes = plan.functions.reduce((sum, fn) => sum + fn.bytes, 0);
   lines.push(`total: ${plan.functions.length} function(s), ${files} file(s), ${size(bytes)}`);
-  lines.push(...describeProblems(plan.problems, 'config.json present, triggers and openapi permissions as declared and used'));
+  const permissionLines = describePermissions(plan.permissions);
+  if (permissionLines.length > 0) lines.push('', ...permissionLines);
+  lines.push(
+    ...describeProblems(plan.problems, 'config.json present, triggers and openapi permissions as declared and used, collection permissions as required'),
+  );
+  if (plan.sharingSteps.length > 0) lines.push('', 'cross-account sharing (环境共享), in the consoles:', ...plan.sharingSteps.map((step) => `  - ${step}`));
   lines.push(
     '',
     'notes:',

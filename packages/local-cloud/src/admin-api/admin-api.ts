@@ -1,14 +1,16 @@
 import { mask } from '@wxhub/core';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, type Service } from '../http/router';
 import type { LocalCloud } from '../local-cloud';
+import { PermissionConfigError } from '../permissions';
 import { NoTimerTriggerError, type TriggerRun, type TriggerScheduler, type TriggerStatus } from '../triggers';
 import { adminRoute } from './admin-route';
 import { ADMIN_PREFIX, type ArmedFault, type SetconfigTokenInfo, type TokensResponse, type TriggerInfo, type TriggerRunInfo, type Upstream } from './contract';
 import { databaseRoutes } from './database-admin';
 import { parseFaultInput } from './fault-input';
 import { functionRoutes } from './functions-admin';
-import { redact } from './redact';
+import { maskSecretValues, redact } from './redact';
 import { storageRoutes } from './storage-admin';
+import { ShareGrantError, type SharePermission } from '../sharing';
 
 export interface AdminApiOptions {
   readonly cloud: LocalCloud;
@@ -18,6 +20,8 @@ export interface AdminApiOptions {
   readonly functions?: () => ReadonlyArray<{ readonly envId: string; readonly name: string }>;
   /** Baidu clients by name, for the token counters (client ids are masked in answers). */
   readonly baiduClients?: ReadonlyArray<{ readonly name: string; readonly clientId: string; readonly clientSecret?: string }>;
+  /** Writes the export now (the dev server's `--export DIR`); absent, POST /admin/export answers 409. */
+  readonly exportNow?: () => Promise<readonly string[]>;
 }
 
 const DEFAULT_DOCUMENT_LIMIT = 100;
@@ -43,6 +47,12 @@ const ENDPOINTS = [
   'GET    /admin/faults                                faults armed now',
   'POST   /admin/faults {upstream, fault}              arm a fault on a WeChat, Baidu or SDK backend endpoint',
   'DELETE /admin/faults[?upstream=wechat|baidu|backend] clear faults (and release held requests)',
+  'POST   /admin/export                                write the --export folder now (as a set: temp folder, then renamed)',
+  'GET    /admin/sharing                               cross-account sharing grants and getCrossAccountToken calls',
+  "PUT    /admin/sharing {owner, with, permissions?}   share owner's environment with another app (环境共享)",
+  'DELETE /admin/sharing?env=&with=                    stop sharing (credentials already issued stop working)',
+  "GET    /admin/permissions?env=                      what pages may do: collections, storage, wxhub's required settings",
+  'PUT    /admin/permissions {env, collection|storage, setting}  set a mode (READONLY, PRIVATE, ADMINWRITE, ADMINONLY) or rules',
 ];
 
 /**
@@ -81,6 +91,12 @@ export class AdminApi {
         route('POST', '/triggers/fire', (request) => this.fire(request)),
         route('POST', '/faults', (request) => this.injectFault(request)),
         route('DELETE', '/faults', (request) => this.clearFaults(request)),
+        route('POST', '/export', () => this.exportNow()),
+        route('GET', '/sharing', () => this.sharingState()),
+        route('PUT', '/sharing', (request) => this.share(request)),
+        route('DELETE', '/sharing', (request) => this.unshare(request)),
+        route('GET', '/permissions', (request) => this.permissions(request)),
+        route('PUT', '/permissions', (request) => this.setPermission(request)),
         ...typed.map((typedRoute) => ({ ...typedRoute, handler: this.guard(typedRoute.handler) })),
       ],
     };
@@ -105,6 +121,11 @@ export class AdminApi {
     return redact(value, [...this.secrets, ...wechat.tokenValues(), ...baidu.tokenValues()]);
   }
 
+  private async exportNow(): Promise<EmulatorReply> {
+    if (!this.options.exportNow) return failure(409, 'NO_EXPORT_DIR', 'this local cloud was started without an export folder (--export DIR)');
+    return { body: { exported: await this.options.exportNow() } };
+  }
+
   private envs(): EmulatorReply {
     const { cloud } = this.options;
     const functions = this.options.functions?.() ?? [];
@@ -123,6 +144,8 @@ export class AdminApi {
             return {
               name: fn.name,
               instances: cloud.functions.instances(envId, fn.name),
+              // Calls waiting for an instance (the function is at its instance cap).
+              queued: cloud.functions.queued(envId, fn.name),
               ...(trigger ? { trigger: { name: trigger.triggerName, config: trigger.config } } : {}),
             };
           }),
@@ -150,9 +173,43 @@ export class AdminApi {
         total: database.count(name),
         offset,
         limit,
-        documents: database.find(name, {}, { skip: offset, limit }),
+        // A masked display only: setconfig's `value` is the Baidu access token (issue 10, item 7).
+        documents: maskSecretValues(name, database.find(name, {}, { skip: offset, limit })),
       },
     };
+  }
+
+  private permissions(request: EmulatorRequest): EmulatorReply {
+    const { permissions } = this.options.cloud;
+    const envId = request.query.get('env');
+    const envIds = envId ? [envId] : permissions.envIds;
+    if (envId && !permissions.envIds.includes(envId)) return failure(404, 'NO_ENV', `no environment ${envId}`);
+    return { body: { envs: envIds.map((id) => ({ envId: id, ...permissions.describe(id) })), mismatches: permissions.mismatches() } };
+  }
+
+  /** A setting the console would refuse (a rule that does not parse: its character) or strict mode refuses is 400, and nothing changes. */
+  private setPermission(request: EmulatorRequest): EmulatorReply {
+    const body = parseJsonBody(request);
+    if (typeof body !== 'object' || body === null) return failure(400, 'BAD_REQUEST', 'the body must be {env, collection | storage: true, setting}');
+    const { env, collection, storage, setting } = body as Record<string, unknown>;
+    if (typeof env !== 'string' || (typeof collection !== 'string' && storage !== true) || setting === undefined) {
+      return failure(400, 'BAD_REQUEST', 'the body must be {env, collection | storage: true, setting}');
+    }
+    const { permissions } = this.options.cloud;
+    if (!permissions.envIds.includes(env)) return failure(404, 'NO_ENV', `no environment ${env}`);
+    try {
+      if (typeof collection === 'string') permissions.setCollection(env, collection, setting);
+      else permissions.setStorage(env, setting);
+    } catch (error) {
+      if (error instanceof PermissionConfigError) {
+        return {
+          status: 400,
+          body: { error: { code: 'BAD_PERMISSION', message: error.message, where: error.where, ...(error.index !== undefined ? { index: error.index } : {}) } },
+        };
+      }
+      throw error;
+    }
+    return { body: { envId: env, ...permissions.describe(env) } };
   }
 
   private tokens(): EmulatorReply {
@@ -244,6 +301,44 @@ export class AdminApi {
     else if (parsed.upstream === 'baidu') this.options.cloud.baidu.inject(parsed.fault);
     else this.options.cloud.injectBackendFault(parsed.fault);
     return { status: 201, body: { armed: parsed } };
+  }
+
+  private sharingState(): EmulatorReply {
+    const { sharing, crossAccountTokenRequests } = this.options.cloud;
+    return { body: { grants: sharing.list(), tokenRequests: crossAccountTokenRequests } };
+  }
+
+  private share(request: EmulatorRequest): EmulatorReply {
+    const body = parseJsonBody<{ owner?: unknown; with?: unknown; permissions?: unknown }>(request);
+    if (!body || typeof body.owner !== 'string' || typeof body.with !== 'string')
+      return failure(400, 'BAD_REQUEST', 'body must be {owner, with, permissions?}');
+    if (body.permissions !== undefined && !(Array.isArray(body.permissions) && body.permissions.every((p) => typeof p === 'string'))) {
+      return failure(400, 'BAD_REQUEST', 'permissions must be a list of names');
+    }
+    try {
+      const grant = this.options.cloud.sharing.share({
+        owner: body.owner,
+        with: body.with,
+        ...(body.permissions ? { permissions: body.permissions as SharePermission[] } : {}),
+      });
+      return { body: { grant } };
+    } catch (error) {
+      if (error instanceof ShareGrantError) return failure(400, 'BAD_SHARE', error.message);
+      throw error;
+    }
+  }
+
+  private unshare(request: EmulatorRequest): EmulatorReply {
+    const envId = request.query.get('env');
+    const grantee = request.query.get('with');
+    if (!envId || !grantee) return failure(400, 'BAD_REQUEST', 'env and with are required');
+    try {
+      if (!this.options.cloud.sharing.unshare(envId, grantee)) return failure(404, 'NOT_SHARED', `${envId} is not shared with ${grantee}`);
+    } catch (error) {
+      if (error instanceof ShareGrantError) return failure(400, 'BAD_SHARE', error.message);
+      throw error;
+    }
+    return { body: { unshared: { env: envId, with: grantee } } };
   }
 
   private clearFaults(request: EmulatorRequest): EmulatorReply {

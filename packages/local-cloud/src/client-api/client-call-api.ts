@@ -1,9 +1,10 @@
 import type { AppConfig } from '../config';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Service } from '../http/router';
-import { CloudFunctionError, FunctionNotFoundError } from '../runtime/errors';
+import { CloudFunctionError, FunctionNotFoundError, FunctionPayloadError } from '../runtime/errors';
 import type { FunctionRuntime } from '../runtime/function-runtime';
 import { requestFailure, serviceFailure } from './client-failures';
 import { clientInvocation } from './client-invocation';
+import { resolveClientTarget } from './client-target';
 import { CLIENT_CALL_OK, type ClientCallRequest, type ClientCallSuccess } from './types';
 
 export interface ClientCallApiOptions {
@@ -39,18 +40,9 @@ export class ClientCallApi {
     if (request.method.toUpperCase() !== 'POST') return requestFailure(405, 'use POST with a JSON body');
     const parsed = parseRequest(parseJsonBody(request));
     if (typeof parsed === 'string') return requestFailure(400, `parameter error: ${parsed}`);
-    const app = this.options.apps.find((candidate) => (parsed.appid !== undefined ? candidate.appid === parsed.appid : candidate.name === parsed.app));
-    if (!app) {
-      const known = this.options.apps.map((a) => `${a.name} (${a.appid})`).join(', ');
-      return requestFailure(404, `the local cloud has no mini program ${parsed.appid ?? parsed.app}; it has ${known || 'none'}`);
-    }
-    const envId = parsed.env ?? app.envId;
-    if (envId !== app.envId) {
-      const exists = this.options.apps.some((a) => a.envId === envId);
-      return exists
-        ? serviceFailure(403, ENV_INVALID, `env ${envId} is not an environment of mini program ${app.appid}`)
-        : serviceFailure(404, ENV_INVALID, `[100004] env not exists: ${envId}`);
-    }
+    const target = resolveClientTarget(this.options.apps, parsed);
+    if (!target.ok) return target.envProblem ? serviceFailure(target.status, ENV_INVALID, target.reason) : requestFailure(target.status, target.reason);
+    const { app, envId } = target;
     try {
       const { result, requestId } = await this.options.runtime.invoke({
         envId,
@@ -61,6 +53,8 @@ export class ClientCallApi {
       return { body };
     } catch (error) {
       if (error instanceof FunctionNotFoundError) return serviceFailure(502, error.errCode, error.errMsg);
+      // The page's data was refused before the function ran: the request's fault, not the service's.
+      if (error instanceof FunctionPayloadError) return serviceFailure(400, error.errCode, error.errMsg);
       if (error instanceof CloudFunctionError) return serviceFailure(502, error.errCode, error.errMsg, error.requestId);
       throw error;
     }

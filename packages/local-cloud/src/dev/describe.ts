@@ -21,6 +21,7 @@ export function describeDevServer(server: DevServer): string {
     `  Baidu API base        ${urls.baiduApiBase}      (set BAIDU_API_BASE to this)`,
     `  wx-server-sdk backend ${urls.sdkBackendUrl}`,
     `  client calls          POST ${urls.clientCall}  {app|appid, name, data, openid}`,
+    `  client database       POST ${urls.clientDatabase}  {app|appid, openid, action, params} (pages' permissions apply)`,
     `  admin API             ${urls.admin}`,
     '',
   ];

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
 import { AdminApi } from '../admin-api';
-import { ClientCallApi } from '../client-api';
+import { ClientCallApi, ClientDatabaseApi } from '../client-api';
 import { consoleService, consoleUrl } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from '../project/project-cloud';
@@ -24,6 +24,8 @@ export interface DevServerOptions {
   readonly config?: ProjectConfig;
   /** Loopback port; 0 picks a free one. Default 0 here (the command line defaults to DEFAULT_DEV_PORT). */
   readonly port?: number;
+  /** Host names answered besides loopback ones (`--allow-host`; LocalCloudOptions.allowedHosts). */
+  readonly allowedHosts?: readonly string[];
   readonly clock?: Clock;
   readonly nodeBinary?: string;
   readonly runtime?: ProjectCloudOptions['runtime'];
@@ -44,13 +46,27 @@ export interface DevServerOptions {
   readonly data?: {
     /** Keep the databases in this folder (survives a restart). */
     readonly dir?: string;
-    /** Seed files imported at start, each into one environment (by app name, e.g. `A`, or env id). */
+    /**
+     * Seed files imported at start, each into one environment (by app name, e.g. `A`, or env id),
+     * only when that environment holds no document: a `--data` folder's data from earlier
+     * sessions is never replaced by a restart (issue 10, item 12). What happened is `seedReport`.
+     */
     readonly seeds?: ReadonlyArray<{ readonly env: string; readonly file: string }>;
+    /** `--seed-replace`: import the seeds even into an environment with data (its seeded collections are replaced). */
+    readonly seedReplace?: boolean;
     /** On stop, every environment's data is written to `<exportDir>/<envId>.json`. */
     readonly exportDir?: string;
     /** The persistence tools; persistenceTools() by default. */
     readonly tools?: DataTools;
   };
+}
+
+/** One `--seed`'s outcome, with a sentence for the console. */
+export interface SeedOutcome {
+  readonly envId: string;
+  readonly file: string;
+  readonly action: 'imported' | 'replaced' | 'skipped';
+  readonly message: string;
 }
 
 export interface DevServerUrls {
@@ -59,6 +75,8 @@ export interface DevServerUrls {
   readonly baiduApiBase: string;
   readonly sdkBackendUrl: string;
   readonly clientCall: string;
+  /** `POST` a page's database request here (the client SDK family's action and params, as a user): permissions apply. */
+  readonly clientDatabase: string;
   readonly admin: string;
   /** The browser console (`wxhub dev --open` opens it). */
   readonly console: string;
@@ -79,6 +97,8 @@ export interface DevServer {
   readonly functions: readonly string[];
   /** Problems found at start that did not stop it (e.g. a timer trigger WeChat would refuse). */
   readonly warnings: readonly string[];
+  /** What each `--seed` did at start (imported, replaced, or skipped and why). */
+  readonly seedReport: readonly SeedOutcome[];
   readonly events: EventEmitter;
   /** Rebuilds and redeploys these functions now (what a source change does). */
   rebuild(names: readonly string[]): Promise<void>;
@@ -104,6 +124,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     nodeBinary: options.nodeBinary,
     runtime: options.runtime,
     dataDir: options.data?.dir,
+    allowedHosts: options.allowedHosts,
   });
   const { cloud, config } = project;
   const events = new EventEmitter();
@@ -128,20 +149,24 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
   }
 
+  const exportDir = options.data?.exportDir;
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
+  cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
   cloud.mount(
     new AdminApi({
       cloud,
       scheduler,
       functions: () => [...deployed].sort().map((name) => ({ envId: envOf(name), name })),
       baiduClients: Object.values(config.baiduClients),
+      ...(tools && exportDir ? { exportNow: () => exportEnvironments(tools, cloud, exportDir) } : {}),
     }).service,
   );
   cloud.mount(consoleService());
 
   // Seeds go in before any trigger fires or rebuild redeploys.
+  let seedReport: SeedOutcome[] = [];
   try {
-    if (tools) await importSeeds(tools, cloud, options.data?.seeds ?? []);
+    if (tools) seedReport = await importSeeds(tools, cloud, options.data?.seeds ?? [], options.data?.seedReplace ?? false);
   } catch (error) {
     await cloud.stop();
     throw error;
@@ -178,6 +203,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     baiduApiBase: cloud.baiduApiBase,
     sdkBackendUrl: cloud.sdkBackendUrl,
     clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
+    clientDatabase: `${cloud.url}${ClientCallApi.PREFIX}${ClientDatabaseApi.PATH}`,
     admin: `${cloud.url}${AdminApi.PREFIX}`,
     console: consoleUrl(cloud.url),
   };
@@ -192,6 +218,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return [...deployed].sort();
     },
     warnings,
+    seedReport,
     events,
     rebuild: (names) => {
       if (!queue) return Promise.reject(new ConfigError('watch', 'this dev server was started without a builder'));
@@ -203,7 +230,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         const runs = scheduler.stop();
         await queue?.idle();
         try {
-          if (options.data?.exportDir && tools) await exportAll(tools, cloud, options.data.exportDir);
+          if (options.data?.exportDir && tools) await exportEnvironments(tools, cloud, options.data.exportDir);
         } finally {
           await cloud.stop();
           await runs;
@@ -226,18 +253,78 @@ function resolveEnv(cloud: LocalCloud, name: string): string {
   throw new ConfigError('--seed', `names ${name}, which is neither an app (${cloud.apps.map((a) => a.name).join(', ')}) nor an environment id`);
 }
 
-async function importSeeds(tools: DataTools, cloud: LocalCloud, seeds: NonNullable<NonNullable<DevServerOptions['data']>['seeds']>): Promise<void> {
-  // Every name is checked before anything is imported.
-  const resolved = seeds.map((seed) => ({ envId: resolveEnv(cloud, seed.env), file: seed.file }));
-  for (const { envId, file } of resolved) await tools.importSeed(cloud, envId, await readFile(file, 'utf8'));
+async function importSeeds(
+  tools: DataTools,
+  cloud: LocalCloud,
+  seeds: NonNullable<NonNullable<DevServerOptions['data']>['seeds']>,
+  replace: boolean,
+): Promise<SeedOutcome[]> {
+  // Every name is checked, and every file read, before anything is imported.
+  const resolved = await Promise.all(
+    seeds.map(async (seed) => ({ envId: resolveEnv(cloud, seed.env), file: seed.file, text: await readFile(seed.file, 'utf8') })),
+  );
+  const outcomes: SeedOutcome[] = [];
+  for (const { envId, file, text } of resolved) {
+    const documents = documentCount(cloud, envId);
+    if (documents > 0 && !replace) {
+      outcomes.push({
+        envId,
+        file,
+        action: 'skipped',
+        message: `seed ${file} NOT imported into ${envId}: it already holds ${documents} document(s) (kept from --data); --seed-replace replaces the seeded collections`,
+      });
+      continue;
+    }
+    await tools.importSeed(cloud, envId, text);
+    outcomes.push(
+      documents > 0
+        ? {
+            envId,
+            file,
+            action: 'replaced',
+            message: `seed ${file} imported into ${envId}, replacing its seeded collections (--seed-replace; it held ${documents} document(s))`,
+          }
+        : { envId, file, action: 'imported', message: `seed ${file} imported into ${envId} (it was empty)` },
+    );
+  }
+  return outcomes;
 }
 
-/** One `<envId>.json` per environment, each written whole (temp file, then rename). */
-async function exportAll(tools: DataTools, cloud: LocalCloud, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const envId of cloud.backend.envIds) {
-    const file = path.join(dir, `${envId}.json`);
-    await writeFile(`${file}.tmp`, await tools.exportData(cloud, envId));
-    await rename(`${file}.tmp`, file);
+function documentCount(cloud: LocalCloud, envId: string): number {
+  const database = cloud.backend.database(envId);
+  return database.listCollections().reduce((sum, name) => sum + database.count(name), 0);
+}
+
+/**
+ * One `<envId>.json` per environment, as a set (issue 10, item 13): every file is written into a
+ * temporary folder beside `dir`, which then takes `dir`'s place. An export interrupted while
+ * writing leaves `dir` as it was (the temporary folder, named `.<dir>.export-*`, is removed when
+ * it can be); at every moment `dir` is either the old complete set or the new one (between the two
+ * renames, the old set is at `<temp>.old`). Node has no atomic directory swap, hence two renames.
+ */
+export async function exportEnvironments(tools: DataTools, cloud: LocalCloud, dir: string): Promise<string[]> {
+  const target = path.resolve(dir);
+  await mkdir(path.dirname(target), { recursive: true });
+  const staging = await mkdtemp(path.join(path.dirname(target), `.${path.basename(target)}.export-`));
+  try {
+    const files: string[] = [];
+    for (const envId of cloud.backend.envIds) {
+      await writeFile(path.join(staging, `${envId}.json`), await tools.exportData(cloud, envId));
+      files.push(path.join(target, `${envId}.json`));
+    }
+    const previous = `${staging}.old`;
+    const hadPrevious = await rename(target, previous).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    await rename(staging, target);
+    if (hadPrevious) await rm(previous, { recursive: true, force: true });
+    return files;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
   }
 }

@@ -1,4 +1,12 @@
-export { startDevServer, DEFAULT_DEV_PORT, type DevServer, type DevServerOptions, type DevServerUrls } from './dev-server';
+export {
+  exportEnvironments,
+  startDevServer,
+  DEFAULT_DEV_PORT,
+  type DevServer,
+  type DevServerOptions,
+  type DevServerUrls,
+  type SeedOutcome,
+} from './dev-server';
 export { describeDevServer } from './describe';
 export { childProcessBuilder, type FunctionBuilder, type ChildProcessBuilderOptions } from './function-builder';
 export { RebuildQueue, type RebuildResult, type RebuildQueueOptions } from './rebuild-queue';

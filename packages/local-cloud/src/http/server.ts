@@ -1,15 +1,27 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardRequest, type RequestGuardOptions } from './request-guard';
 import type { EmulatorReply, Router } from './router';
 
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
-/** Serves a Router on a loopback port. Port 0 picks a free one, so tests can run in parallel. */
-export async function listen(router: Router, port = 0, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+/**
+ * Serves a Router on a loopback port. Port 0 picks a free one, so tests can run in parallel.
+ * Every request passes the guard first (request-guard.ts); the host bound to is always allowed.
+ */
+export async function listen(router: Router, port = 0, host = '127.0.0.1', guard: RequestGuardOptions = {}): Promise<{ server: Server; url: string }> {
+  const allowedHosts = [...(guard.allowedHosts ?? []), host];
   const server = createServer((req, res) => {
-    void dispatch(router, req, res);
+    void dispatch(router, req, res, { allowedHosts });
   });
   server.keepAliveTimeout = 5_000;
+  // What node's HTTP parser refuses itself (an unknown method, a malformed request line or
+  // header) is answered as every other refusal is: JSON that says why, then the connection closes.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify({ errcode: 400, errmsg: `malformed HTTP request (${error.code ?? 'bad request'})` });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -23,8 +35,15 @@ export async function close(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-async function dispatch(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://local');
+async function dispatch(router: Router, req: IncomingMessage, res: ServerResponse, guard: RequestGuardOptions): Promise<void> {
+  const refused = guardRequest(req.method ?? 'GET', req.headers, guard);
+  if (refused) return send(res, refused);
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://local');
+  } catch {
+    return send(res, { status: 400, body: { errcode: 400, errmsg: 'malformed request target' } });
+  }
   const handler = router.match(req.method ?? 'GET', url.pathname);
   if (!handler) return send(res, { status: 404, body: { errcode: 404, errmsg: `no such endpoint: ${url.pathname}` } });
   try {

@@ -24,9 +24,17 @@ export interface KeyValuePair {
   readonly filename?: string;
 }
 
+/** `message TokenApiData { string resourceAppid = 1; string resourceEnv = 2; }`: getCrossAccountToken's request. */
+export interface TokenApiData {
+  readonly resourceAppid: string;
+  readonly resourceEnv: string;
+}
+
 export interface CommApiData {
   readonly apiType: number;
   readonly pairs: readonly KeyValuePair[];
+  /** A TOKEN_API call's request (cross-account sharing). */
+  readonly tokenData?: TokenApiData;
   /** Set when the call is made for another mini program (cloud.openapi({appid})). */
   readonly appid: string;
 }
@@ -43,12 +51,25 @@ export function decodeCommApiData(buffer: Buffer): CommApiData {
   let apiType = 0;
   let appid = '';
   const pairs: KeyValuePair[] = [];
+  let tokenData: TokenApiData | undefined;
   for (const field of readFields(buffer)) {
     if (field.field === 1 && field.wireType === WIRE_VARINT) apiType = toInt32(field.value);
     else if (field.field === 2 && field.wireType === WIRE_LENGTH_DELIMITED) pairs.push(...decodeOpenApiData(field.value));
+    else if (field.field === 5 && field.wireType === WIRE_LENGTH_DELIMITED) tokenData = decodeTokenApiData(field.value);
     else if (field.field === 6 && field.wireType === WIRE_LENGTH_DELIMITED) appid = field.value.toString('utf8');
   }
-  return { apiType, pairs, appid };
+  return { apiType, pairs, appid, ...(tokenData ? { tokenData } : {}) };
+}
+
+function decodeTokenApiData(buffer: Buffer): TokenApiData {
+  let resourceAppid = '';
+  let resourceEnv = '';
+  for (const field of readFields(buffer)) {
+    if (field.wireType !== WIRE_LENGTH_DELIMITED) continue;
+    if (field.field === 1) resourceAppid = field.value.toString('utf8');
+    else if (field.field === 2) resourceEnv = field.value.toString('utf8');
+  }
+  return { resourceAppid, resourceEnv };
 }
 
 function decodeOpenApiData(buffer: Buffer): KeyValuePair[] {

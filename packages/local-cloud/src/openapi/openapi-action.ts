@@ -3,8 +3,8 @@ import { requiredString } from '../sdk-backend/action-params';
 import type { ActionContext } from '../sdk-backend/action-types';
 import { invalidParam } from '../sdk-backend/backend-error';
 import type { CloudBackend } from '../sdk-backend/cloud-backend';
-import type { ApiTokens } from './api-tokens';
-import { API_TYPE, decodeCommApiData, encodeCommOpenApiResp, type CommApiData, type CommOpenApiResp } from './comm-api';
+import type { ApiTokens, InvocationContext } from './api-tokens';
+import { API_TYPE, decodeCommApiData, encodeCommOpenApiResp, type CommApiData, type CommOpenApiResp, type TokenApiData } from './comm-api';
 import type { OpenApiMedia, OpenApiService } from './openapi-service';
 import { ProtoError } from './proto-wire';
 
@@ -31,17 +31,26 @@ const WECHAT_JSON = 'application/json; charset=utf-8';
  * CommOpenApiResp whose respData is WeChat's JSON. The token names the calling function, whose
  * config.json must declare the API.
  */
-export function registerOpenApiAction(backend: CloudBackend, service: OpenApiService, tokens: ApiTokens): void {
-  backend.registerRawAction('wx.openApi', (ctx) => openApi(ctx, service, tokens));
+export function registerOpenApiAction(backend: CloudBackend, service: OpenApiService, tokens: ApiTokens, tokenApi?: TokenApiHandler): void {
+  backend.registerRawAction('wx.openApi', (ctx) => openApi(ctx, service, tokens, tokenApi));
 }
 
-function openApi(ctx: ActionContext, service: OpenApiService, tokens: ApiTokens): EmulatorReply {
+/**
+ * A TOKEN_API call (`getCrossAccountToken`, what `new cloud.Cloud({resourceAppid, resourceEnv}).init()`
+ * sends): answered by the sharing part, which the composition root passes in, as a CommOpenApiResp.
+ */
+export type TokenApiHandler = (request: {
+  readonly envId: string;
+  readonly tokenData: TokenApiData;
+  readonly invocation: InvocationContext;
+}) => Promise<CommOpenApiResp>;
+
+async function openApi(ctx: ActionContext, service: OpenApiService, tokens: ApiTokens, tokenApi: TokenApiHandler | undefined): Promise<EmulatorReply> {
   const apiName = requiredString(ctx.params, 'apiName');
   const requestData = ctx.params.requestData;
   if (!Buffer.isBuffer(requestData)) throw invalidParam('requestData must be a binary form field');
   const invocation = tokens.resolve(ctx.params.wxCloudApiToken);
   if (!invocation) return protobufReply({ errorCode: OPENAPI_ERROR.ILLEGAL_SOURCE });
-  if (!invocation.openapi.includes(apiName)) return protobufReply({ errorCode: OPENAPI_ERROR.NO_PERMISSION });
   let data: CommApiData;
   try {
     data = decodeCommApiData(requestData);
@@ -49,6 +58,11 @@ function openApi(ctx: ActionContext, service: OpenApiService, tokens: ApiTokens)
     if (error instanceof ProtoError) throw invalidParam(`requestData is not a CommApiData message: ${error.message}`);
     throw error;
   }
+  // The SDK's own token call is not a 云调用 a function declares in config.json.
+  if (data.apiType === API_TYPE.TOKEN_API && tokenApi && data.tokenData) {
+    return protobufReply(await tokenApi({ envId: ctx.envId, tokenData: data.tokenData, invocation }));
+  }
+  if (!invocation.openapi.includes(apiName)) return protobufReply({ errorCode: OPENAPI_ERROR.NO_PERMISSION });
   if (data.apiType !== API_TYPE.OPEN_API) return protobufReply({ errorCode: OPENAPI_ERROR.NOT_FOUND });
   const request: Record<string, unknown> = {};
   const media: Record<string, OpenApiMedia> = {};

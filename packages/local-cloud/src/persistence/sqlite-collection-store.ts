@@ -1,4 +1,4 @@
-import type { CollectionStore, CollectionWrites } from '../sdk-backend/document-store';
+import type { CollectionStore, DocumentWrites } from '../sdk-backend/document-store';
 import type { Doc, DocId } from '../sdk-backend/documents';
 import type { DocumentTable } from './document-table';
 
@@ -46,8 +46,19 @@ export class SqliteCollectionStore implements CollectionStore {
     this.docs.clear();
   }
 
+  /** One SQLite transaction (one fsync) for the whole batch; the cache changes after it committed. */
+  write(batch: DocumentWrites): void {
+    this.assertAttached();
+    if (batch.put.length === 0 && batch.delete.length === 0) return;
+    this.table.transaction(() => {
+      for (const id of batch.delete) this.table.delete(this.name, id);
+      for (const doc of batch.put) this.table.put(this.name, doc);
+    });
+    this.afterCommit(batch);
+  }
+
   /** The cache's share of a batch SQLite has committed (in the order applyBatch wrote it). */
-  afterCommit(writes: CollectionWrites): void {
+  afterCommit(writes: DocumentWrites): void {
     for (const id of writes.delete) this.docs.delete(id);
     for (const doc of writes.put) this.docs.set(doc._id, doc);
   }

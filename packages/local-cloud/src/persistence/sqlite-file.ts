@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { ConfigError } from '@wxhub/core';
 import { StoreFileError, StoreLockedError } from './store-errors';
@@ -76,6 +77,7 @@ const SCHEMA = `
  * @internal
  */
 export function openDatabaseFile(file: string): SqliteConnection {
+  refuseEmptyFile(file);
   const Sqlite = loadSqlite();
   let db: SqliteConnection;
   try {
@@ -96,6 +98,28 @@ export function openDatabaseFile(file: string): SqliteConnection {
   } catch (error) {
     db.close();
     throw explain(error, file);
+  }
+}
+
+/**
+ * SQLite treats a zero-length file as an empty database and would start the environment with no
+ * data, silently (issue 10, item 10). A file this code wrote always has its header page (setting
+ * WAL writes it), so zero bytes means truncated or made by something else: refused, saying what
+ * to do. A zero-length main file beside a non-empty -wal is left to SQLite's recovery.
+ */
+function refuseEmptyFile(file: string): void {
+  const size = (path: string): number | undefined => {
+    try {
+      return statSync(path).size;
+    } catch {
+      return undefined;
+    }
+  };
+  if (size(file) === 0 && !size(`${file}-wal`)) {
+    throw new StoreFileError(
+      file,
+      'is empty (0 bytes), so its data is gone (truncated?) or it was never a local cloud database; restore it from a backup or an export, or delete it to start this environment empty',
+    );
   }
 }
 

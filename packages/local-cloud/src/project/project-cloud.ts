@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
-import { loadProjectConfig, type ProjectConfig } from '@wxhub/project-config';
+import { loadProjectConfig, requiredPermissions, type ProjectConfig } from '@wxhub/project-config';
 import { LocalCloud } from '../local-cloud';
 import type { FunctionRuntimeOptions } from '../runtime/function-runtime';
 
@@ -19,6 +19,8 @@ export interface ProjectCloudOptions {
   readonly runtime?: Omit<FunctionRuntimeOptions, 'clock' | 'nodeBinary'>;
   /** Keep databases and cloud files in this folder across restarts (see LocalCloudOptions.dataDir). */
   readonly dataDir?: string;
+  /** Host names answered besides loopback ones (LocalCloudOptions.allowedHosts). */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface ProjectCloud {
@@ -47,6 +49,13 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
     clock: options.clock,
     runtime: { ...options.runtime, nodeBinary: options.nodeBinary },
     dataDir: options.dataDir,
+    allowedHosts: options.allowedHosts,
+    sharing: config.sharing,
+    permissions: {
+      settings: Object.fromEntries(Object.values(config.apps).map((app) => [app.envId, app.permissions])),
+      required: requiredPermissions(config),
+      strict: config.strictPermissions,
+    },
   });
   const functionsDir = options.functionsDir ?? join(options.root, 'build', 'cloudfunctions');
   const deploy = (name: string, envOverrides: Readonly<Record<string, string>> = {}): void => {

@@ -1,10 +1,11 @@
+import { CloudBackendCode } from '@wxhub/core';
 import type { EmulatorRequest } from '../http/router';
 import { requiredString } from '../sdk-backend/action-params';
 import type { ActionContext, ActionReply } from '../sdk-backend/action-types';
 import { invalidParam } from '../sdk-backend/backend-error';
 import type { CloudBackend } from '../sdk-backend/cloud-backend';
 import type { CallerIdentity } from '../sdk-backend/sdk-env';
-import { CloudFunctionError, FunctionNotFoundError } from './errors';
+import { CloudFunctionError, FunctionNotFoundError, FunctionPayloadError } from './errors';
 import type { FunctionRuntime } from './function-runtime';
 
 /**
@@ -34,10 +35,9 @@ export interface FunctionActionsOptions {
  * maps these to -504001 / -504002, is only reached when the SDK does not throw).
  */
 export const FunctionsCode = {
-  /** The call could not be made: no such function in the environment. UNCERTAIN which code WeChat uses. */
-  REQUEST_FAIL: 'FUNCTIONS_REQUEST_FAIL',
-  /** The function ran and failed: threw, timed out, crashed, returned something that is not JSON. */
-  EXECUTE_FAIL: 'FUNCTIONS_EXECUTE_FAIL',
+  /** No such function in the environment: FUNCTION_NOT_FOUND, as node-sdk's own tests expect of the real backend. */
+  NOT_FOUND: CloudBackendCode.FUNCTION_NOT_FOUND,
+  EXECUTE_FAIL: CloudBackendCode.FUNCTIONS_EXECUTE_FAIL,
 } as const;
 
 /**
@@ -57,17 +57,19 @@ async function invokeFunction(ctx: ActionContext, runtime: FunctionRuntime, opti
   const event = readRequestData(ctx.params.request_data);
   const calling = options.tokens?.resolve(ctx.params.wxCloudApiToken);
   const forward = options.forwardCallerIdentity ?? true;
-  const caller: CallerIdentity = {
-    ...(forward && calling ? pickIdentity(calling.caller) : {}),
-    source: callerSource(ctx.request),
-  };
+  // A call from another mini program's function through cross-account sharing runs for nobody
+  // of this app: the callee sees the calling app and its user as FROM_APPID / FROM_OPENID / FROM_UNIONID.
+  const caller: CallerIdentity = ctx.crossAccount
+    ? { from: ctx.crossAccount, source: callerSource(ctx.request) }
+    : { ...(forward && calling ? pickIdentity(calling.caller) : {}), source: callerSource(ctx.request) };
   try {
     const { result } = await runtime.invoke({ envId: ctx.envId, name, event, caller });
     return { data: { response_data: JSON.stringify(result ?? null) } };
   } catch (error) {
     // The refusal shape is the backend's `{requestId, code, message}`; the message carries the
     // function's error name and text, never its stack (that stays in the function's logs).
-    if (error instanceof FunctionNotFoundError) return { code: FunctionsCode.REQUEST_FAIL, message: error.errMsg };
+    if (error instanceof FunctionNotFoundError) return { code: FunctionsCode.NOT_FOUND, message: error.errMsg };
+    if (error instanceof FunctionPayloadError) throw invalidParam(error.errMsg);
     if (error instanceof CloudFunctionError) return { code: FunctionsCode.EXECUTE_FAIL, message: error.errMsg };
     throw error;
   }

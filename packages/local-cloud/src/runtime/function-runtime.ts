@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { ConfigError, systemClock, type Clock } from '@wxhub/core';
 import type { CallerIdentity } from '../sdk-backend/sdk-env';
-import { CloudFunctionError, FunctionExecutionError, FunctionNotFoundError } from './errors';
+import { CloudFunctionError, FunctionExecutionError, FunctionNotFoundError, FunctionPayloadError, FunctionTimeoutError } from './errors';
 import { readFunctionConfig } from './function-config';
 import { FunctionLogs, type FunctionLogEntry } from './function-logs';
-import { FunctionInstance } from './instance';
-import { contextVariables, instanceEnv, invocationEnv } from './instance-env';
-import { InstancePool, type Lease } from './instance-pool';
+import { FunctionInstance, type InstanceSpec, type Invocation } from './instance';
+import { contextVariables, invocationEnv } from './instance-env';
+import { instanceLaunch, type InstanceLaunch } from './instance-launch';
+import { InstancePool, type Lease, type PooledInstance } from './instance-pool';
+import { measurePayload, WECHAT_PAYLOAD_LIMITS, type PayloadLimits } from './payload-limits';
 import type { FunctionContext } from './protocol';
+import { realTimers, type RuntimeTimers } from './timers';
 
 /** WeChat's default cloud function timeout. */
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 3000;
@@ -28,14 +31,32 @@ export interface FunctionRuntimeOptions {
   readonly idleTimeoutMs?: number;
   /** Real-time period of the idle sweep; 0 turns it off (retireIdle() still works). */
   readonly idleCheckIntervalMs?: number;
-  /** Instances per function; calls beyond wait for one to come free. */
+  /**
+   * Instances per function; calls beyond wait in a queue for one to come free. By default the
+   * machine's available parallelism (at least 2): each cold start is a CPU-bound Node process,
+   * and more of them at once than cores only makes every one of them slower.
+   */
   readonly maxInstancesPerFunction?: number;
+  /**
+   * Calls per function that may wait for an instance; one more is refused at once with
+   * FunctionConcurrencyError, as WeChat refuses calls beyond a function's concurrency (1000).
+   */
+  readonly maxQueuedPerFunction?: number;
   /** Log lines kept per function (oldest dropped first). */
   readonly logLimitPerFunction?: number;
   /** context.memory_limit_in_mb (informational: the limit is not enforced). */
   readonly memoryMb?: number;
-  /** How long an instance process may take to come up. */
+  /**
+   * The initialisation limit: how long an instance may take to start (process spawn and module
+   * load). Separate from, and not counted in, the function's time limit. UNCERTAIN on WeChat; 60 s.
+   */
   readonly startTimeoutMs?: number;
+  /** How large and deeply nested events and results may be (WeChat's: 6 MB, 100 levels). */
+  readonly payloadLimits?: PayloadLimits;
+  /** Elapsed time and deadlines (queueing, starts, time limits); tests pass ManualTimers. */
+  readonly timers?: RuntimeTimers;
+  /** Starts an instance; FunctionInstance.start (a child process) unless a test stands in. */
+  readonly startInstance?: (spec: InstanceSpec) => Promise<PooledInstance>;
 }
 
 export interface FunctionRegistration {
@@ -71,8 +92,14 @@ export interface InvokeResult {
   readonly requestId: string;
   /** True when this call started a new instance. */
   readonly coldStart: boolean;
-  /** Wall time from the call to the result, instance start included. */
+  /** Wall time from the call to the result: queuedMs + initMs + executionMs and the runtime's own. */
   readonly durationMs: number;
+  /** Time the call waited for an instance (all busy, the function at its instance cap). */
+  readonly queuedMs: number;
+  /** Time the instance this call started took to come up (0 when warm). */
+  readonly initMs: number;
+  /** Time from handing the event to the instance to its result: what the time limit counts. */
+  readonly executionMs: number;
   readonly instanceId: string;
 }
 
@@ -86,11 +113,19 @@ export interface FunctionDescription {
 
 interface RegisteredFunction {
   readonly registration: FunctionRegistration;
-  readonly env: Record<string, string>;
+  readonly launch: InstanceLaunch;
   readonly timeoutMs: number;
   readonly memoryMb: number;
   readonly pool: InstancePool;
 }
+
+/** Instances per function by default: the cores available, at least 2 (so calls can overlap). */
+export function defaultInstanceCap(): number {
+  return Math.max(2, availableParallelism());
+}
+
+/** WeChat's concurrency limit per function: calls beyond are refused, not queued. */
+export const DEFAULT_MAX_QUEUED_PER_FUNCTION = 1000;
 
 /**
  * Runs cloud functions as WeChat does: each function in instances of its own (child processes
@@ -99,7 +134,9 @@ interface RegisteredFunction {
  */
 export class FunctionRuntime {
   private readonly clock: Clock;
-  private readonly settings: Required<Omit<FunctionRuntimeOptions, 'clock' | 'nodePath'>> & { nodePath?: string };
+  private readonly timers: RuntimeTimers;
+  private readonly startInstance: (spec: InstanceSpec) => Promise<PooledInstance>;
+  private readonly settings: Required<Omit<FunctionRuntimeOptions, 'clock' | 'nodePath' | 'timers' | 'startInstance'>> & { nodePath?: string };
   private readonly functions = new Map<string, RegisteredFunction>();
   private readonly logStore: FunctionLogs;
   private readonly closing = new Set<Promise<void>>();
@@ -109,16 +146,20 @@ export class FunctionRuntime {
 
   constructor(options: FunctionRuntimeOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? realTimers;
+    this.startInstance = options.startInstance ?? ((spec) => FunctionInstance.start(spec));
     this.settings = {
       nodeBinary: options.nodeBinary ?? process.execPath,
       nodePath: options.nodePath ?? defaultNodePath(),
       timeoutMs: options.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS,
       idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,
       idleCheckIntervalMs: options.idleCheckIntervalMs ?? 30_000,
-      maxInstancesPerFunction: options.maxInstancesPerFunction ?? 10,
+      maxInstancesPerFunction: options.maxInstancesPerFunction ?? defaultInstanceCap(),
+      maxQueuedPerFunction: options.maxQueuedPerFunction ?? DEFAULT_MAX_QUEUED_PER_FUNCTION,
       logLimitPerFunction: options.logLimitPerFunction ?? 1000,
       memoryMb: options.memoryMb ?? 256,
-      startTimeoutMs: options.startTimeoutMs ?? 10_000,
+      startTimeoutMs: options.startTimeoutMs ?? 60_000,
+      payloadLimits: options.payloadLimits ?? WECHAT_PAYLOAD_LIMITS,
     };
     this.logStore = new FunctionLogs(this.settings.logLimitPerFunction);
     if (this.settings.idleCheckIntervalMs > 0) {
@@ -136,25 +177,25 @@ export class FunctionRuntime {
     }
     const config = readFunctionConfig(registration.dir);
     const key = functionKey(registration.envId, registration.name);
-    const execPath = registration.nodeBinary ?? this.settings.nodeBinary;
-    const env = instanceEnv({
-      backendUrl: registration.backendUrl,
-      envId: registration.envId,
+    const launch = instanceLaunch(registration, {
+      nodeBinary: this.settings.nodeBinary,
       nodePath: this.settings.nodePath,
-      functionEnv: registration.env,
+      initTimeoutMs: this.settings.startTimeoutMs,
+      resultLimits: this.settings.payloadLimits,
     });
     const pool = new InstancePool({
+      functionName: registration.name,
       maxInstances: this.settings.maxInstancesPerFunction,
+      maxQueued: this.settings.maxQueuedPerFunction,
       now: () => this.clock.now(),
+      elapsed: () => this.timers.now(),
       spawn: () => {
         const id = `${registration.name}#${this.nextInstance++}`;
-        return FunctionInstance.start({
+        return this.startInstance({
           id,
           functionName: registration.name,
-          bundlePath,
-          execPath,
-          env,
-          startTimeoutMs: this.settings.startTimeoutMs,
+          launch,
+          timers: this.timers,
           onLog: (requestId, level, message) => this.logStore.add(key, { requestId, instanceId: id, level, message, at: this.clock.now() }),
         });
       },
@@ -163,7 +204,7 @@ export class FunctionRuntime {
     if (previous) this.track(previous.pool.close());
     this.functions.set(key, {
       registration,
-      env,
+      launch,
       timeoutMs: registration.timeoutMs ?? (config.timeoutSeconds !== undefined ? config.timeoutSeconds * 1000 : this.settings.timeoutMs),
       memoryMb: registration.memoryMb ?? this.settings.memoryMb,
       pool,
@@ -174,22 +215,31 @@ export class FunctionRuntime {
     return this.functions.has(functionKey(envId, name));
   }
 
-  /** Calls a function; rejects with a CloudFunctionError (FunctionExecutionError, FunctionTimeoutError, FunctionNotFoundError). */
+  /**
+   * Calls a function; rejects with a CloudFunctionError (FunctionExecutionError,
+   * FunctionTimeoutError, FunctionNotFoundError, FunctionPayloadError, FunctionConcurrencyError).
+   * The time limit counts from the moment the instance receives the event: waiting for an
+   * instance and starting one are the platform's time, reported apart (queuedMs, initMs).
+   */
   async invoke(options: InvokeOptions): Promise<InvokeResult> {
     const fn = this.functions.get(functionKey(options.envId, options.name));
     if (this.stopped) throw new FunctionExecutionError(options.name, 'the function runtime is stopped');
     if (!fn) throw new FunctionNotFoundError(options.name, options.envId);
     const { registration } = fn;
+    // Before any instance is taken: a refused event holds nothing and runs nothing.
+    const event = options.event ?? {};
+    const measured = measurePayload(event, this.settings.payloadLimits);
+    if ('problem' in measured) throw new FunctionPayloadError(registration.name, measured.problem);
     const key = functionKey(options.envId, options.name);
     const requestId = randomUUID();
-    const startedAt = performance.now();
+    const calledAt = this.timers.now();
     const patch = invocationEnv({
       backendUrl: registration.backendUrl,
       envId: registration.envId,
       caller: options.caller,
       extra: options.env,
     });
-    const variables = contextVariables(fn.env, patch);
+    const variables = contextVariables(fn.launch.env, patch);
     const timeoutMs = Math.min(fn.timeoutMs, options.maxTimeoutMs ?? Number.POSITIVE_INFINITY);
     const context: FunctionContext = {
       callbackWaitsForEmptyEventLoop: true,
@@ -209,27 +259,45 @@ export class FunctionRuntime {
     try {
       lease = await fn.pool.acquire();
     } catch (error) {
-      throw error instanceof CloudFunctionError ? error : new FunctionExecutionError(registration.name, 'the function runtime is stopped', requestId);
-    }
-    const note = (message: string): void =>
-      this.logStore.add(key, { requestId, instanceId: lease.instance.id, level: 'runtime', message, at: this.clock.now() });
-    note(`START RequestId: ${requestId}${lease.coldStart ? ' (cold start)' : ''}`);
-    try {
-      const result = await lease.instance.invoke({
+      // Redeployed while this call waited (the dev server rebuilds on save): the new version serves it.
+      const current = this.functions.get(key);
+      if (fn.pool.isClosed && !this.stopped && current !== undefined && current !== fn) return this.invoke(options);
+      this.logStore.add(key, {
         requestId,
-        event: options.event ?? {},
-        context,
-        env: patch,
-        timeoutMs,
+        instanceId: '',
+        level: 'runtime',
+        message: `REFUSED RequestId: ${requestId} ${describe(error)}`,
+        at: this.clock.now(),
       });
-      const durationMs = performance.now() - startedAt;
-      note(`END RequestId: ${requestId} Duration: ${durationMs.toFixed(1)} ms`);
-      return { result, requestId, coldStart: lease.coldStart, durationMs, instanceId: lease.instance.id };
+      throw error instanceof CloudFunctionError ? error : new FunctionExecutionError(registration.name, describe(error), requestId);
+    }
+    const { instance } = lease;
+    const note = (message: string): void => this.logStore.add(key, { requestId, instanceId: instance.id, level: 'runtime', message, at: this.clock.now() });
+    const waited = `Queued: ${lease.queuedMs.toFixed(1)} ms${lease.coldStart ? ` Init Duration: ${lease.initMs.toFixed(1)} ms` : ''}`;
+    note(`START RequestId: ${requestId}${lease.coldStart ? ' (cold start)' : ''}`);
+    const executionStart = this.timers.now();
+    try {
+      const result = await this.execute(instance, { requestId, event, context, env: patch }, timeoutMs, registration.name, note);
+      const executionMs = this.timers.now() - executionStart;
+      note(`END RequestId: ${requestId}`);
+      note(`REPORT RequestId: ${requestId} Duration: ${executionMs.toFixed(1)} ms ${waited}`);
+      return {
+        result,
+        requestId,
+        coldStart: lease.coldStart,
+        durationMs: this.timers.now() - calledAt,
+        queuedMs: lease.queuedMs,
+        initMs: lease.initMs,
+        executionMs,
+        instanceId: instance.id,
+      };
     } catch (error) {
-      note(`END RequestId: ${requestId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      const executionMs = this.timers.now() - executionStart;
+      note(`END RequestId: ${requestId} failed: ${describe(error)}`);
+      note(`REPORT RequestId: ${requestId} Duration: ${executionMs.toFixed(1)} ms ${waited}`);
       throw error;
     } finally {
-      fn.pool.release(lease.instance);
+      fn.pool.release(instance);
     }
   }
 
@@ -261,9 +329,61 @@ export class FunctionRuntime {
     });
   }
 
+  /**
+   * Hands the invocation to the instance and holds it to `timeoutMs` from that moment. At the
+   * limit the instance is killed, and the caller hears of the timeout once it is gone, so it is
+   * never reused.
+   */
+  private execute(
+    instance: PooledInstance,
+    invocation: Invocation,
+    timeoutMs: number,
+    functionName: string,
+    note: (message: string) => void,
+  ): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const cancel = this.timers.schedule(timeoutMs, () => {
+        if (settled) return;
+        settled = true;
+        note(`Invoking task timed out after ${timeoutMs / 1000} seconds`);
+        void instance.kill().then(() => reject(new FunctionTimeoutError(functionName, timeoutMs, invocation.requestId)));
+      });
+      instance.invoke(invocation).then(
+        (result) => {
+          if (settled) return;
+          settled = true;
+          cancel();
+          resolve(result);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          cancel();
+          reject(error instanceof Error ? error : new FunctionExecutionError(functionName, describe(error), invocation.requestId));
+        },
+      );
+    });
+  }
+
   /** How many instances the function has (starting, busy or idle). */
   instances(envId: string, name: string): number {
     return this.functions.get(functionKey(envId, name))?.pool.size ?? 0;
+  }
+
+  /**
+   * Starts instances of a function until it has `count` (at most its instance cap), so calls
+   * find them warm: SCF's provisioned concurrency. Resolves with how many were started.
+   */
+  async provision(envId: string, name: string, count: number): Promise<number> {
+    const fn = this.functions.get(functionKey(envId, name));
+    if (!fn) throw new FunctionNotFoundError(name, envId);
+    return fn.pool.provision(count);
+  }
+
+  /** How many calls of the function wait for an instance. */
+  queued(envId: string, name: string): number {
+    return this.functions.get(functionKey(envId, name))?.pool.queued ?? 0;
   }
 
   /** The function's captured output, oldest first; only one invocation's with `requestId`. */
@@ -289,6 +409,10 @@ export class FunctionRuntime {
     const tracked = closing.finally(() => this.closing.delete(tracked));
     this.closing.add(tracked);
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function functionKey(envId: string, name: string): string {

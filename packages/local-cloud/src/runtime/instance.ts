@@ -2,7 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { Readable } from 'node:stream';
-import { FunctionExecutionError, FunctionTimeoutError } from './errors';
+import { FunctionExecutionError } from './errors';
+import type { InstanceLaunch } from './instance-launch';
+import type { PooledInstance } from './instance-pool';
+import { shapeProblem } from './payload-limits';
+import type { RuntimeTimers } from './timers';
 import { isRunnerMessage, type EnvPatch, type FunctionContext, type InvokeMessage, type RunnerMessage } from './protocol';
 
 const RUNNER = path.join(__dirname, 'runner.js');
@@ -10,36 +14,32 @@ const RUNNER = path.join(__dirname, 'runner.js');
 export interface InstanceSpec {
   readonly id: string;
   readonly functionName: string;
-  /** The function's built index.js. */
-  readonly bundlePath: string;
-  /** The Node binary to run it on (WeChat's 16.13 / 18.15, or the local one). */
-  readonly execPath: string;
-  readonly env: Readonly<Record<string, string>>;
-  /** How long the process may take to come up before it counts as failed. */
-  readonly startTimeoutMs: number;
+  readonly launch: InstanceLaunch;
+  /** Deadline of the start (launch.initTimeoutMs). */
+  readonly timers: RuntimeTimers;
   readonly onLog: (requestId: string | null, level: string, text: string) => void;
 }
 
+/** One call handed to an instance. Its time limit is the runtime's business (FunctionRuntime). */
 export interface Invocation {
   readonly requestId: string;
   readonly event: unknown;
   readonly context: FunctionContext;
   readonly env: EnvPatch;
-  readonly timeoutMs: number;
 }
 
 interface Pending {
   readonly requestId: string;
-  readonly timer: NodeJS.Timeout;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: Error) => void;
 }
 
 /**
  * One instance of a cloud function: a child process running runner.js on the chosen Node
- * binary, serving one invocation at a time. A timeout kills it; so does stop().
+ * binary, serving one invocation at a time. It counts as started once the runner has loaded
+ * the function's module (the cold start: spawn, load, initialisation); kill() ends it.
  */
-export class FunctionInstance {
+export class FunctionInstance implements PooledInstance {
   pid = 0;
   nodeVersion = '';
   private pending: Pending | undefined;
@@ -59,22 +59,27 @@ export class FunctionInstance {
     let markGone: () => void = () => undefined;
     this.gone = new Promise((resolve) => (markGone = resolve));
     this.started = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(this.failure(`instance did not start within ${spec.startTimeoutMs} ms`));
+      const cancelDeadline = spec.timers.schedule(spec.launch.initTimeoutMs, () => {
+        reject(this.failure(`instance did not start within ${spec.launch.initTimeoutMs} ms (process start and module load)`));
         child.kill('SIGKILL');
-      }, spec.startTimeoutMs);
+      });
       this.onGone = (how) => {
-        clearTimeout(timer);
+        cancelDeadline();
         reject(this.failure(`instance exited while starting (${how})`));
         markGone();
       };
       child.on('message', (message: unknown) => {
         if (!isRunnerMessage(message)) return;
         if (message.type === 'ready') {
-          clearTimeout(timer);
+          cancelDeadline();
           this.pid = message.pid;
           this.nodeVersion = message.node;
           resolve();
+        } else if (message.type === 'init-error') {
+          // The module failed to load: the stack goes to the logs, the call gets name and message.
+          cancelDeadline();
+          spec.onLog(null, 'error', message.stack ?? `${message.name}: ${message.message}`);
+          reject(this.failure(`${message.name}: ${message.message}`));
         } else {
           this.onMessage(message);
         }
@@ -91,14 +96,15 @@ export class FunctionInstance {
     this.pipeOutput(child.stderr, 'stderr');
   }
 
-  /** Starts a process and resolves once its runner is listening. */
+  /** Starts a process and resolves once its runner has loaded the function and is listening. */
   static async start(spec: InstanceSpec): Promise<FunctionInstance> {
-    const child = fork(RUNNER, [spec.bundlePath], {
-      execPath: spec.execPath,
+    const { launch } = spec;
+    const child = fork(RUNNER, [launch.bundlePath, String(launch.resultLimits.maxBytes)], {
+      execPath: launch.execPath,
       // The parent's flags (a test runner's, say) may not exist on an older Node.
       execArgv: [],
-      env: { ...spec.env },
-      cwd: path.dirname(spec.bundlePath),
+      env: { ...launch.env },
+      cwd: launch.cwd,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -130,14 +136,7 @@ export class FunctionInstance {
       return Promise.reject(new Error(`instance ${this.id} is ${this.alive ? 'busy' : 'gone'}`));
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const pending = this.settle(invocation.requestId);
-        if (!pending) return;
-        this.spec.onLog(invocation.requestId, 'runtime', `Invoking task timed out after ${invocation.timeoutMs / 1000} seconds`);
-        // The caller hears of the timeout once the instance is gone, so it is never reused.
-        void this.kill().then(() => pending.reject(new FunctionTimeoutError(this.spec.functionName, invocation.timeoutMs, invocation.requestId)));
-      }, invocation.timeoutMs);
-      this.pending = { requestId: invocation.requestId, timer, resolve, reject };
+      this.pending = { requestId: invocation.requestId, resolve, reject };
       const message: InvokeMessage = {
         type: 'invoke',
         requestId: invocation.requestId,
@@ -145,9 +144,19 @@ export class FunctionInstance {
         context: invocation.context,
         env: invocation.env,
       };
-      this.child.send(message, (error) => {
-        if (error) this.settle(invocation.requestId)?.reject(this.failure(`could not reach the instance: ${error.message}`));
-      });
+      const unreachable = (error: unknown): void =>
+        this.settle(invocation.requestId)?.reject(
+          this.failure(`could not reach the instance: ${error instanceof Error ? error.message : String(error)}`, invocation.requestId),
+        );
+      // send() serialises synchronously and can throw (a value JSON cannot take, a closed
+      // channel): the invocation then never started, and the instance is free again at once.
+      try {
+        this.child.send(message, (error) => {
+          if (error) unreachable(error);
+        });
+      } catch (error) {
+        unreachable(error);
+      }
     });
   }
 
@@ -161,7 +170,7 @@ export class FunctionInstance {
     await this.gone;
   }
 
-  private onMessage(message: Exclude<RunnerMessage, { type: 'ready' }>): void {
+  private onMessage(message: Exclude<RunnerMessage, { type: 'ready' | 'init-error' }>): void {
     if (message.type === 'log') {
       this.spec.onLog(message.requestId, message.level, message.text);
       return;
@@ -169,7 +178,12 @@ export class FunctionInstance {
     const pending = this.settle(message.requestId);
     if (!pending) return;
     if (message.type === 'result') {
-      pending.resolve(message.resultJson === undefined ? null : JSON.parse(message.resultJson));
+      // JSON.parse does not recurse, so a deep result arrives intact; it is measured here
+      // before anyone walks it (the runner checked its size).
+      const result: unknown = message.resultJson === undefined ? null : JSON.parse(message.resultJson);
+      const problem = shapeProblem(result, this.spec.launch.resultLimits);
+      if (problem !== undefined) pending.reject(this.failure(`the result ${problem}`, message.requestId));
+      else pending.resolve(result);
       return;
     }
     if (message.fatal) this.doomed = true;
@@ -191,7 +205,6 @@ export class FunctionInstance {
   private settle(requestId: string): Pending | undefined {
     const pending = this.pending;
     if (!pending || pending.requestId !== requestId) return undefined;
-    clearTimeout(pending.timer);
     this.pending = undefined;
     return pending;
   }

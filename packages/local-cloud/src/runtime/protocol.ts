@@ -15,7 +15,10 @@ export interface InvokeMessage {
 }
 
 export type RunnerMessage =
+  /** The function's module is loaded: the instance's cold start is over. */
   | { readonly type: 'ready'; readonly pid: number; readonly node: string }
+  /** The module failed to load (or exports no main); the runner exits after sending this. */
+  | { readonly type: 'init-error'; readonly name: string; readonly message: string; readonly stack?: string }
   | { readonly type: 'log'; readonly requestId: string | null; readonly level: string; readonly text: string }
   | { readonly type: 'result'; readonly requestId: string; readonly resultJson?: string }
   | {
@@ -46,5 +49,5 @@ export interface FunctionContext {
 export function isRunnerMessage(value: unknown): value is RunnerMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'ready' || type === 'log' || type === 'result' || type === 'error';
+  return type === 'ready' || type === 'init-error' || type === 'log' || type === 'result' || type === 'error';
 }

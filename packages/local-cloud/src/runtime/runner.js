@@ -11,7 +11,9 @@ const util = require('util');
 /** @typedef {import('./protocol').RunnerMessage} RunnerMessage */
 
 const bundlePath = process.argv[2];
-/** The bundle's exports, loaded by the first invocation (its load is part of the cold start). */
+/** Bytes of JSON a result may take (the runtime passes its limit; its depth it checks itself). */
+const maxResultBytes = Number(process.argv[3]) || 6 * 1024 * 1024;
+/** The bundle's exports, loaded before the runner reports ready (the cold start). */
 /** @type {{ main?: unknown } | null} */
 let handlerModule = null;
 /** The request id of the invocation in progress, null between invocations. */
@@ -49,6 +51,17 @@ console.trace = function (/** @type {unknown[]} */ ...args) {
 console.dir = function (/** @type {unknown} */ value, /** @type {import('util').InspectOptions | undefined} */ options) {
   send({ type: 'log', requestId: current, level: 'log', text: util.inspect(value, options) });
 };
+
+// wx-server-sdk, which every WeChat function gets, loads with the instance (the platform's cold
+// start, bounded by the start timeout), not inside the first invocation's time limit: loading it
+// takes seconds on a busy machine, and a platform's own start-up must not count against the
+// function. The bundle's require('wx-server-sdk') then finds it in the module cache (same
+// NODE_PATH). A function without the SDK installed is unaffected.
+try {
+  require('wx-server-sdk');
+} catch (e) {
+  // Not installed where NODE_PATH points: the bundle resolves (or fails to resolve) its own at invocation.
+}
 
 // Direct writes too (process.stdout.write), so they are tagged with their invocation as well.
 /**
@@ -141,6 +154,9 @@ async function invoke(message) {
     } catch (e) {
       throw new TypeError('the result is not JSON: ' + (e instanceof Error ? e.message : String(e)), { cause: e });
     }
+    // Refused here rather than pushed through the channel: the platform answers 6 MB at most.
+    const bytes = resultJson === undefined ? 0 : Buffer.byteLength(resultJson, 'utf8');
+    if (bytes > maxResultBytes) throw new RangeError('the result is ' + bytes + ' bytes of JSON, more than the ' + maxResultBytes + ' allowed');
     reply =
       resultJson === undefined ? { type: 'result', requestId: message.requestId } : { type: 'result', requestId: message.requestId, resultJson: resultJson };
   } catch (thrown) {
@@ -174,4 +190,13 @@ process.on('disconnect', function () {
   process.exit(0);
 });
 
-send({ type: 'ready', pid: process.pid, node: process.version });
+// Initialisation: the module is loaded before the instance counts as started, so its load time
+// is the platform's (the cold start), not the first invocation's time limit.
+try {
+  loadHandler();
+  send({ type: 'ready', pid: process.pid, node: process.version });
+} catch (thrown) {
+  send(Object.assign({ type: /** @type {const} */ ('init-error') }, describe(thrown)), function () {
+    process.exit(1);
+  });
+}

@@ -1,22 +1,11 @@
-import { WxhubError } from '@wxhub/core';
+import { CloudBackendCode, WxhubError } from '@wxhub/core';
 
 /**
- * The string codes the cloud backend answers with (`{requestId, code, message}`). wx-server-sdk
- * turns them into numbers with its own table (CLOUD_BACKEND_CODES in @wxhub/core); a code
- * missing from that table (INVALID_ENV, INVALID_ACTION, DATABASE_COLLECTION_ALREADY_EXIST,
- * DATABASE_TRANSACTION_CONFLICT) surfaces as -501001, as it does against the real backend.
+ * The string codes the cloud backend answers with (`{requestId, code, message}`), from the one
+ * code table. wx-server-sdk turns them into numbers with its own table (CLOUD_BACKEND_CODES in
+ * @wxhub/core); a code missing from that table surfaces as -501001, as against the real backend.
  */
-export const BackendCode = {
-  INVALID_PARAM: 'INVALID_PARAM',
-  /** The SDK's table spells its entry INVALIID_ENV, so a real invalid env shows as -501001. */
-  INVALID_ENV: 'INVALID_ENV',
-  INVALID_ACTION: 'INVALID_ACTION',
-  DATABASE_REQUEST_FAILED: 'DATABASE_REQUEST_FAILED',
-  DATABASE_COLLECTION_NOT_EXIST: 'DATABASE_COLLECTION_NOT_EXIST',
-  DATABASE_COLLECTION_ALREADY_EXIST: 'DATABASE_COLLECTION_ALREADY_EXIST',
-  /** @cloudbase/database's runTransaction retries (up to 3 times) on exactly this code. */
-  DATABASE_TRANSACTION_CONFLICT: 'DATABASE_TRANSACTION_CONFLICT',
-} as const;
+export const BackendCode = CloudBackendCode;
 
 export type BackendErrorCode = (typeof BackendCode)[keyof typeof BackendCode];
 

@@ -1,6 +1,6 @@
 import type { Clock } from '@wxhub/core';
 import type { EmulatorReply, EmulatorRequest, Service } from '../http/router';
-import type { ActionContext, ActionHandler } from './action-types';
+import type { ActionContext, ActionHandler, CrossAccountCheck } from './action-types';
 import { BackendCode, CloudBackendError } from './backend-error';
 import { LocalDatabase } from './local-database';
 import { DATABASE_ACTIONS } from './database-actions';
@@ -36,13 +36,14 @@ export class CloudBackend {
   private readonly actions = new Map<string, ActionHandler>(Object.entries(DATABASE_ACTIONS));
   private readonly rawActions = new Map<string, RawActionHandler>();
   private readonly clock: Clock;
+  private crossAccountCheck: CrossAccountCheck | undefined;
 
   constructor(options: CloudBackendOptions) {
     this.clock = options.clock;
     const factory = options.storeFactory ?? memoryStoreFactory;
     for (const envId of options.envIds) {
       if (!envId) throw new Error('CloudBackend: an environment id must not be empty');
-      if (!this.databases.has(envId)) this.databases.set(envId, new LocalDatabase(envId, factory(envId)));
+      if (!this.databases.has(envId)) this.databases.set(envId, new LocalDatabase(envId, factory(envId), undefined, () => this.clock.now()));
     }
     this.service = {
       prefix: CloudBackend.PREFIX,
@@ -72,6 +73,11 @@ export class CloudBackend {
     this.rawActions.set(action, handler);
   }
 
+  /** The sharing part's check of cross-account credentials, mounted by the composition root. */
+  useCrossAccountCheck(check: CrossAccountCheck): void {
+    this.crossAccountCheck = check;
+  }
+
   private async handle(request: EmulatorRequest): Promise<EmulatorReply> {
     const requestId = newRequestId();
     try {
@@ -81,17 +87,45 @@ export class CloudBackend {
         throw new CloudBackendError(BackendCode.INVALID_PARAM, 'action is missing');
       }
       const envId = this.resolveEnv(request.query.get('env') ?? (typeof params.envName === 'string' ? params.envName : ''));
-      const context: ActionContext = { action, envId, params, request, database: this.database(envId), now: this.clock.now() };
+      const crossAccount = this.crossAccountCheck?.({ action, envId, params });
+      const context: ActionContext = {
+        action,
+        envId,
+        params,
+        request,
+        database: this.database(envId),
+        now: this.clock.now(),
+        ...(crossAccount ? { crossAccount } : {}),
+      };
       const raw = this.rawActions.get(action);
       if (raw) return await raw(context);
-      const handler = this.actions.get(action);
-      if (!handler) throw new CloudBackendError(BackendCode.INVALID_ACTION, `action ${action} is not supported by the local cloud`);
-      const reply = await handler(context);
-      return { body: { ...reply, requestId } };
+      return { body: { ...(await this.run(context)), requestId } };
     } catch (error) {
       if (error instanceof CloudBackendError) return { body: { requestId, code: error.code, message: error.message } };
       throw error;
     }
+  }
+
+  /**
+   * Runs one JSON action with admin rights, as a function's SDK call would: what another part
+   * of the local cloud (the pages' client endpoint, once it has checked permissions) calls.
+   * Answers the body the SDK would get: `{requestId, data}` or `{requestId, code, message}`.
+   */
+  async perform(envId: string, action: string, params: Readonly<PlainObject>, request: EmulatorRequest): Promise<PlainObject> {
+    const requestId = newRequestId();
+    try {
+      const context: ActionContext = { action, envId, params, request, database: this.database(this.resolveEnv(envId)), now: this.clock.now() };
+      return { ...(await this.run(context)), requestId };
+    } catch (error) {
+      if (error instanceof CloudBackendError) return { requestId, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  private async run(context: ActionContext): Promise<PlainObject> {
+    const handler = this.actions.get(context.action);
+    if (!handler) throw new CloudBackendError(BackendCode.INVALID_ACTION, `action ${context.action} is not supported by the local cloud`);
+    return handler(context);
   }
 
   /** An empty env means "the first environment created", as the real backend treats it. */

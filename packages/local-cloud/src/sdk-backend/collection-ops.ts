@@ -1,9 +1,14 @@
-import { Aggregator, ProcessingMode, Query, update as applyUpdate } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { ProcessingMode } from 'mingo/core';
+import { Query } from 'mingo/query';
+import { updateMany } from 'mingo/updater';
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
 import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
 import { encodeEjson } from './document-codec';
 import { assertUpdateFits } from './update-guards';
+import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
+import { nearestMetres, nearOf, readGeoNearStage, type NearSpec } from './geo';
 
 /**
  * The database's read and write semantics over one collection, with mingo doing all query
@@ -13,10 +18,12 @@ import { assertUpdateFits } from './update-guards';
  */
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
-type UpdateModifier = Parameters<typeof applyUpdate>[1];
+type UpdateModifier = Parameters<typeof updateMany>[2];
 
 // Scripts ($where, $function, $accumulator) would run request text as code in the emulator.
-const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false };
+// MONGO_CONTEXT: MongoDB's semantics where mingo's differ (see mongo-operators.ts), and regexes
+// on RE2 (linear-regex.ts), never on V8's backtracking engine.
+const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false, context: MONGO_CONTEXT, jsonSchemaValidator };
 
 /** The update operators the SDK can emit; anything else is refused rather than guessed at. */
 export const UPDATE_OPERATORS: ReadonlySet<string> = new Set([
@@ -44,6 +51,8 @@ export interface SelectSpec {
 }
 
 export function selectDocuments(store: CollectionStore, spec: SelectSpec): PlainObject[] {
+  const near = viaMingo(() => nearOf(spec.filter));
+  if (near && !(spec.order && Object.keys(spec.order).length > 0)) return selectNearest(store, spec, near);
   return viaMingo(() => {
     const cursor = new Query(spec.filter, QUERY_OPTIONS).find<PlainObject>(candidates(store, spec.filter), spec.projection);
     if (spec.order && Object.keys(spec.order).length > 0) cursor.sort({ ...spec.order });
@@ -51,6 +60,20 @@ export function selectDocuments(store: CollectionStore, spec: SelectSpec): Plain
     if (spec.limit !== undefined) cursor.limit(spec.limit);
     return cursor.all();
   });
+}
+
+/**
+ * Command.geoNear (`$nearSphere`): nearest first, as MongoDB orders it when the query names no
+ * other order; then skip, limit and projection.
+ */
+function selectNearest(store: CollectionStore, spec: SelectSpec, near: NearSpec): PlainObject[] {
+  const found = matching(store, spec.filter, true)
+    .map((doc) => ({ doc, metres: nearestMetres(doc, near) ?? Infinity }))
+    .sort((a, b) => a.metres - b.metres)
+    .map(({ doc }) => doc);
+  const page = found.slice(spec.offset ?? 0, spec.limit !== undefined ? (spec.offset ?? 0) + spec.limit : undefined);
+  if (!spec.projection) return page;
+  return viaMingo(() => new Query({}, QUERY_OPTIONS).find<PlainObject>(page, spec.projection).all());
 }
 
 export function countDocuments(store: CollectionStore, filter: PlainObject): number {
@@ -69,7 +92,7 @@ export function insertDocuments(store: CollectionStore, fieldsList: readonly Pla
     seen.add(id);
     return withId(id, cloneValue(fields) as PlainObject);
   });
-  for (const doc of docs) store.put(doc);
+  store.write({ put: docs, delete: [] });
   return docs.map((doc) => doc._id);
 }
 
@@ -102,23 +125,35 @@ export function modifyDocuments(store: CollectionStore, spec: ModifySpec, newId:
     const seed = equalityFields(spec.filter);
     const id = seed._id !== undefined && isDocId(seed._id) ? seed._id : uniqueId(store, new Set(), newId);
     if (store.get(id) !== undefined) throw duplicateKey(label, id);
-    const created = applyChange(withId(id, spec.change.kind === 'replace' ? {} : seed), spec.change, {});
-    store.put(created);
+    const [created] = applyChange([withId(id, spec.change.kind === 'replace' ? {} : seed)], spec.change, {});
+    store.write({ put: [created as Doc], delete: [] });
     return { updated: 0, matched: 0, upsertedId: id };
   }
   // Compute every new version before writing any, so a failing operator leaves nothing half-done.
-  const changed: Doc[] = [];
-  for (const doc of targets) {
-    const next = applyChange(doc, spec.change, spec.filter);
-    if (encodeEjson(next) !== encodeEjson(doc)) changed.push(next);
-  }
-  for (const doc of changed) store.put(doc);
+  const next = applyChange(targets, spec.change, spec.filter);
+  const changed = next.filter((doc, i) => !sameContent(doc, targets[i] as Doc));
+  store.write({ put: changed, delete: [] });
   return { updated: changed.length, matched: targets.length };
+}
+
+/**
+ * updateAndReturn (`database.modifyAndReturnDoc`, @cloudbase/database's Query.updateAndReturn):
+ * the first document the filter selects is updated, and its new version is answered (MongoDB's
+ * findOneAndUpdate with returnDocument "after"); none selected: updated 0 and no document.
+ */
+export function updateOneAndReturn(store: CollectionStore, filter: PlainObject, change: Change): { updated: number; doc?: Doc } {
+  validateChange(change);
+  const [target] = matching(store, filter, false);
+  if (!target) return { updated: 0 };
+  const [next] = applyChange([target], change, filter) as [Doc];
+  if (sameContent(next, target)) return { updated: 0, doc: target };
+  store.write({ put: [next], delete: [] });
+  return { updated: 1, doc: next };
 }
 
 export function removeDocuments(store: CollectionStore, filter: PlainObject, multi: boolean): number {
   const targets = matching(store, filter, multi);
-  for (const doc of targets) store.delete(doc._id);
+  store.write({ put: [], delete: targets.map((doc) => doc._id) });
   return targets.length;
 }
 
@@ -128,13 +163,70 @@ export function aggregateDocuments(store: CollectionStore, pipeline: readonly Pl
     const [name] = Object.keys(stage);
     if (name === '$out' || name === '$merge') throw invalidParam(`aggregation stage ${name} is not supported by the local cloud`);
   }
+  let input: readonly PlainObject[] = store.documents();
+  let stages = pipeline;
+  const [first] = pipeline;
+  if (first && '$geoNear' in first) {
+    input = geoNearStage(store, first.$geoNear);
+    stages = pipeline.slice(1);
+  }
+  for (const stage of stages) if ('$geoNear' in stage) throw requestFailed('$geoNear is only valid as the first stage in a pipeline');
   return viaMingo(() =>
-    new Aggregator([...pipeline], {
+    new Aggregator([...stages], {
       ...QUERY_OPTIONS,
-      processingMode: ProcessingMode.CLONE_INPUT,
+      processingMode: stages.every(readsOnly) ? ProcessingMode.CLONE_OFF : ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => resolve(name).map((doc) => cloneValue(doc) as PlainObject),
-    }).run<PlainObject>(store.documents()),
+    })
+      .run<PlainObject>([...input])
+      // A computed field that resolved to nothing is left out, as MongoDB leaves it out (not null).
+      .map((doc) => cloneValue(doc) as PlainObject),
   );
+}
+
+/** Aggregate.geoNear: the documents within range, nearest first, each with its distance (and location). */
+function geoNearStage(store: CollectionStore, value: unknown): PlainObject[] {
+  const stage = viaMingo(() => readGeoNearStage(value, store.documents()));
+  const candidates = stage.query ? matching(store, stage.query, true) : store.documents();
+  return candidates
+    .map((doc) => ({ doc, metres: nearestMetres(doc, stage.spec) }))
+    .filter((entry): entry is { doc: Doc; metres: number } => entry.metres !== undefined && entry.metres >= stage.spec.min && entry.metres <= stage.spec.max)
+    .sort((a, b) => a.metres - b.metres)
+    .map(({ doc, metres }) => {
+      const out = cloneValue(doc) as PlainObject;
+      out[stage.distanceField] = metres * stage.multiplier;
+      if (stage.includeLocs) out[stage.includeLocs] = cloneValue(resolveField(doc, stage.spec.field));
+      return out;
+    });
+}
+
+function resolveField(doc: PlainObject, path: string): unknown {
+  let current: unknown = doc;
+  for (const segment of path.split('.')) current = isPlainObject(current) ? current[segment] : undefined;
+  return current;
+}
+
+/**
+ * Stages that build new objects and never write into the ones they read (mingo's $addFields,
+ * $unwind, $project… set nested paths on shallow copies, which would reach a stored document).
+ * A pipeline of only these runs on the stored documents themselves: no copy of the collection.
+ * Their output is only encoded for the reply, never kept.
+ */
+const READ_ONLY_STAGES: ReadonlySet<string> = new Set([
+  '$match',
+  '$group',
+  '$count',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$sortByCount',
+  '$bucket',
+  '$bucketAuto',
+  '$sample',
+]);
+
+function readsOnly(stage: PlainObject): boolean {
+  const [name] = Object.keys(stage);
+  return name !== undefined && READ_ONLY_STAGES.has(name);
 }
 
 /**
@@ -165,17 +257,36 @@ function matching(store: CollectionStore, filter: PlainObject, multi: boolean): 
   });
 }
 
-function applyChange(doc: Doc, change: Change, filter: PlainObject): Doc {
+/**
+ * The new version of each of `docs` (copies; the stored ones are never touched). Update
+ * operators go through one mingo call for the whole set: mingo builds its operator context per
+ * call, which per document was most of a 100-document where().update.
+ */
+function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject): Doc[] {
   if (change.kind === 'replace') {
-    const replacementId = change.document._id;
-    if (replacementId !== undefined && replacementId !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
-    return withId(doc._id, cloneValue(change.document) as PlainObject);
+    return docs.map((doc) => {
+      const replacementId = change.document._id;
+      if (replacementId !== undefined && replacementId !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
+      return withId(doc._id, cloneValue(change.document) as PlainObject);
+    });
   }
-  const next = cloneValue(doc) as PlainObject;
-  assertUpdateFits(next, change.operators);
-  viaMingo(() => applyUpdate(next, change.operators as UpdateModifier, [], filter));
-  if (next._id !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
-  return next as Doc;
+  const next = docs.map((doc) => {
+    const copy = cloneValue(doc) as PlainObject;
+    assertUpdateFits(copy, change.operators);
+    return copy;
+  });
+  // `filter` again, so positional paths (`a.$.b`) resolve against the element each document matched.
+  viaMingo(() => updateMany(next, filter, change.operators as UpdateModifier, { arrayFilters: [] }, QUERY_OPTIONS));
+  next.forEach((doc, i) => {
+    const id = (docs[i] as Doc)._id;
+    if (doc._id !== id) throw requestFailed(`cannot change _id of document ${String(id)}`);
+  });
+  return next as Doc[];
+}
+
+/** Whether an update left a document as it was (it then does not count as updated, as in MongoDB). */
+function sameContent(a: Doc, b: Doc): boolean {
+  return encodeEjson(a) === encodeEjson(b);
 }
 
 function validateChange(change: Change): void {
@@ -214,7 +325,8 @@ function assertStorable(value: unknown, path = ''): void {
   } else if (isPlainObject(value)) {
     for (const [key, field] of Object.entries(value)) {
       const here = path ? `${path}.${key}` : key;
-      if (key.startsWith('$')) throw invalidParam(`field name ${here} starts with '$': update operators are not allowed in document data`);
+      // DATABASE_REQUEST_FAILED: the database itself refuses the document (node-sdk's own tests expect this code for add).
+      if (key.startsWith('$')) throw requestFailed(`field name ${here} starts with '$': update operators are not allowed in document data`);
       assertStorable(field, here);
     }
   }
@@ -233,16 +345,11 @@ function duplicateKey(label: string, id: DocId): Error {
 }
 
 /** mingo reports bad operators and impossible updates by throwing; those are the caller's fault. */
-const GEO_OPERATOR = /unknown query operator (\$(?:near|nearSphere|geoWithin|geoIntersects))\b/;
-
 function viaMingo<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
     if (error instanceof Error && error.constructor.name === 'MingoError') {
-      // WeChat evaluates geo queries; the local cloud cannot, and says so rather than answer wrongly.
-      const geo = GEO_OPERATOR.exec(error.message);
-      if (geo) throw requestFailed(`geo query ${geo[1]} is not supported by the local cloud (it needs a geo index); test it on WeChat's cloud`);
       throw requestFailed(error.message);
     }
     throw error;

@@ -1,7 +1,16 @@
 import type { ActionContext, ActionHandler, ActionReply } from './action-types';
 import { optionalBoolean, optionalEnum, optionalInteger, optionalString, requiredString } from './action-params';
 import { invalidParam } from './backend-error';
-import { aggregateDocuments, countDocuments, insertDocuments, modifyDocuments, removeDocuments, selectDocuments, type Change } from './collection-ops';
+import {
+  aggregateDocuments,
+  countDocuments,
+  insertDocuments,
+  modifyDocuments,
+  removeDocuments,
+  selectDocuments,
+  updateOneAndReturn,
+  type Change,
+} from './collection-ops';
 import { isPlainObject, type PlainObject } from './documents';
 import { decodeEjson, decodeEjsonObject, encodeEjson } from './document-codec';
 
@@ -71,6 +80,16 @@ function modifyDocument(ctx: ActionContext): ActionReply {
   return { data: { updated, ...(result.upsertedId !== undefined ? { upsert_id: result.upsertedId } : {}) } };
 }
 
+/** Query.updateAndReturn (@cloudbase/node-sdk 3.x; wx-server-sdk does not expose it): `{updated, doc: EJSON string}`. */
+function modifyAndReturnDoc(ctx: ActionContext): ActionReply {
+  const { params } = ctx;
+  const store = ctx.database.collectionStore(requiredString(params, 'collectionName'), optionalString(params, 'transactionId'));
+  optionalEnum(params, 'queryType', QUERY_TYPES);
+  const data = decodeEjsonObject(params.data, 'data', ctx.now);
+  const result = updateOneAndReturn(store, readFilter(ctx), readChange(data, true));
+  return { data: { updated: result.updated, ...(result.doc ? { doc: encodeEjson(result.doc) } : {}) } };
+}
+
 function removeDocument(ctx: ActionContext): ActionReply {
   const { params } = ctx;
   const store = ctx.database.collectionStore(requiredString(params, 'collectionName'), optionalString(params, 'transactionId'));
@@ -123,6 +142,7 @@ export const DATABASE_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   'database.getDocument': getDocument,
   'database.insertDocument': insertDocument,
   'database.modifyDocument': modifyDocument,
+  'database.modifyAndReturnDoc': modifyAndReturnDoc,
   'database.removeDocument': removeDocument,
   'database.calculateDocument': calculateDocument,
   'database.addCollection': addCollection,

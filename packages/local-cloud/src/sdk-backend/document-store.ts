@@ -16,13 +16,23 @@ export interface CollectionStore {
   put(doc: Doc): void;
   delete(id: DocId): boolean;
   clear(): void;
+  /**
+   * Deletes then puts, as one unit: all of them or (on failure) none. Every multi-document
+   * operation (a batch insert, where().update, where().remove) writes through here, so a crash
+   * mid-operation leaves the collection as before it, not half-changed.
+   */
+  write(batch: DocumentWrites): void;
+}
+
+/** Writes to one collection, applied together. */
+export interface DocumentWrites {
+  readonly put: readonly Doc[];
+  readonly delete: readonly DocId[];
 }
 
 /** One collection's share of a transaction commit. */
-export interface CollectionWrites {
+export interface CollectionWrites extends DocumentWrites {
   readonly collection: string;
-  readonly put: readonly Doc[];
-  readonly delete: readonly DocId[];
 }
 
 /** The collections of one environment. */
@@ -76,6 +86,11 @@ export class MemoryCollectionStore implements CollectionStore {
   clear(): void {
     this.docs.clear();
   }
+
+  write(batch: DocumentWrites): void {
+    for (const id of batch.delete) this.docs.delete(id);
+    for (const doc of batch.put) this.docs.set(doc._id, doc);
+  }
 }
 
 export class MemoryDatabaseStore implements DatabaseStore {
@@ -101,11 +116,7 @@ export class MemoryDatabaseStore implements DatabaseStore {
 
   applyBatch(writes: readonly CollectionWrites[]): void {
     const targets = batchTargets(this.collections, writes);
-    writes.forEach((w, i) => {
-      const target = targets[i] as MemoryCollectionStore;
-      for (const id of w.delete) target.delete(id);
-      for (const doc of w.put) target.put(doc);
-    });
+    writes.forEach((w, i) => (targets[i] as MemoryCollectionStore).write(w));
   }
 }
 

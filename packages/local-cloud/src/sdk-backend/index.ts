@@ -1,7 +1,7 @@
 export { CloudBackend, type CloudBackendOptions } from './cloud-backend';
 export { LocalDatabase, type FindOptions } from './local-database';
 export { BackendCode, CloudBackendError, type BackendErrorCode } from './backend-error';
-export type { ActionContext, ActionHandler, ActionReply } from './action-types';
+export type { ActionContext, ActionHandler, ActionReply, CrossAccountCheck } from './action-types';
 export {
   MemoryCollectionStore,
   MemoryDatabaseStore,
@@ -12,4 +12,4 @@ export {
   type DatabaseStoreFactory,
 } from './document-store';
 export type { Doc, DocId, PlainObject } from './documents';
-export { sdkProcessEnv, applySdkEnv, SDK_ENV_VARIABLES, type SdkEnvOptions, type CallerIdentity } from './sdk-env';
+export { sdkProcessEnv, applySdkEnv, SDK_ENV_VARIABLES, type SdkEnvOptions, type CallerIdentity, type CrossAccountCaller } from './sdk-env';

@@ -23,8 +23,10 @@ export class LocalDatabase {
     readonly envId: string,
     private readonly store: DatabaseStore,
     readonly newId: () => string = newDocumentId,
+    /** The clock transactions' 30 s lifetime is measured on (the local cloud's, so tests can move it). */
+    now: () => number = Date.now,
   ) {
-    this.transactions = new TransactionManager(store);
+    this.transactions = new TransactionManager(store, now);
   }
 
   /** A collection for one request: the transaction's view when a transaction id is given. */

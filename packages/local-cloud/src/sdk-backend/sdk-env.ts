@@ -5,6 +5,18 @@ export interface CallerIdentity {
   readonly unionid?: string;
   /** TCB_SOURCE, e.g. 'wx_client' for a mini program call, 'wx_devtools'. */
   readonly source?: string;
+  /**
+   * The user of another mini program whose function reached this environment through
+   * cross-account sharing (环境共享): getWXContext()'s FROM_OPENID / FROM_APPID / FROM_UNIONID.
+   */
+  readonly from?: CrossAccountCaller;
+}
+
+/** Who made a cross-account request: the calling mini program and, when it ran for one, its user. */
+export interface CrossAccountCaller {
+  readonly appid: string;
+  readonly openid?: string;
+  readonly unionid?: string;
 }
 
 export interface SdkEnvOptions {
@@ -31,6 +43,9 @@ export const SDK_ENV_VARIABLES: readonly string[] = [
   'WX_OPENID',
   'WX_APPID',
   'WX_UNIONID',
+  'WX_FROM_OPENID',
+  'WX_FROM_APPID',
+  'WX_FROM_UNIONID',
   'TENCENTCLOUD_RUNENV',
   'TENCENTCLOUD_REGION',
   'TENCENTCLOUD_SECRETID',
@@ -72,7 +87,14 @@ export function sdkProcessEnv(options: SdkEnvOptions): Record<string, string> {
   }
   env.TCB_CONTEXT_KEYS = tcbKeys.join(',');
   const wxKeys: string[] = [];
-  const identity = { WX_OPENID: caller.openid, WX_APPID: caller.appid, WX_UNIONID: caller.unionid };
+  const identity = {
+    WX_OPENID: caller.openid,
+    WX_APPID: caller.appid,
+    WX_UNIONID: caller.unionid,
+    WX_FROM_OPENID: caller.from?.openid,
+    WX_FROM_APPID: caller.from?.appid,
+    WX_FROM_UNIONID: caller.from?.unionid,
+  };
   for (const [key, value] of Object.entries(identity)) {
     if (!value) continue;
     env[key] = value;

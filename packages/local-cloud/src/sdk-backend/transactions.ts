@@ -1,21 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { BackendCode, CloudBackendError, invalidParam } from './backend-error';
-import type { CollectionStore, CollectionWrites, DatabaseStore } from './document-store';
+import { BackendCode, CloudBackendError } from './backend-error';
+import type { CollectionStore, CollectionWrites, DatabaseStore, DocumentWrites } from './document-store';
 import type { Doc, DocId } from './documents';
 
 /**
- * A transaction's private view of one collection: a copy of the collection's document references
- * taken when the transaction first touches it, plus its own writes. Nothing reaches the real
- * collection until commit.
+ * How long a transaction may stay open, from its start (WeChat / CloudBase: a transaction not
+ * committed within 30 s is aborted by the server; docs/wechat-facts.md, Corrections 6).
+ */
+export const TRANSACTION_LIFETIME_MS = 30_000;
+
+/** Claims a document for a transaction's write; throws (and ends the transaction) on a conflict. */
+type Claim = (collection: string, id: DocId, snapshot: Doc | undefined) => void;
+
+/**
+ * A transaction's private view of one collection: the collection as of the transaction's
+ * snapshot, plus its own writes. Nothing reaches the real collection until commit. Every write
+ * first claims its documents (see TransactionManager.claim), all of a batch before any is applied.
  */
 class StagedCollection implements CollectionStore {
-  private readonly snapshot: ReadonlyMap<DocId, Doc>;
   private readonly working: Map<DocId, Doc>;
   private readonly written = new Set<DocId>();
 
-  constructor(base: CollectionStore) {
-    this.snapshot = new Map(base.documents().map((doc) => [doc._id, doc]));
-    this.working = new Map(this.snapshot);
+  constructor(
+    private readonly name: string,
+    private readonly snapshot: ReadonlyMap<DocId, Doc>,
+    private readonly claim: Claim,
+  ) {
+    this.working = new Map(snapshot);
   }
 
   documents(): readonly Doc[] {
@@ -27,29 +38,41 @@ class StagedCollection implements CollectionStore {
   }
 
   put(doc: Doc): void {
-    this.working.set(doc._id, doc);
-    this.written.add(doc._id);
+    this.write({ put: [doc], delete: [] });
   }
 
   delete(id: DocId): boolean {
-    this.written.add(id);
-    return this.working.delete(id);
+    const had = this.working.has(id);
+    this.write({ put: [], delete: [id] });
+    return had;
   }
 
   clear(): void {
-    for (const id of this.working.keys()) this.written.add(id);
-    this.working.clear();
+    this.write({ put: [], delete: [...this.working.keys()] });
   }
 
-  /** Another writer changed a document this transaction also wrote (stores never mutate in place). */
-  conflictsWith(current: CollectionStore): boolean {
+  write(batch: DocumentWrites): void {
+    for (const id of batch.delete) this.claim(this.name, id, this.snapshot.get(id));
+    for (const doc of batch.put) this.claim(this.name, doc._id, this.snapshot.get(doc._id));
+    for (const id of batch.delete) {
+      this.working.delete(id);
+      this.written.add(id);
+    }
+    for (const doc of batch.put) {
+      this.working.set(doc._id, doc);
+      this.written.add(doc._id);
+    }
+  }
+
+  /** Someone outside the transaction changed a document it wrote (stores never mutate in place). */
+  changedOutside(current: CollectionStore | undefined): boolean {
     for (const id of this.written) {
-      if (current.get(id) !== this.snapshot.get(id)) return true;
+      if (current?.get(id) !== this.snapshot.get(id)) return true;
     }
     return false;
   }
 
-  writes(collection: string): CollectionWrites {
+  writes(): CollectionWrites {
     const put: Doc[] = [];
     const deleted: DocId[] = [];
     for (const id of this.written) {
@@ -57,71 +80,137 @@ class StagedCollection implements CollectionStore {
       if (doc) put.push(doc);
       else if (this.snapshot.has(id)) deleted.push(id);
     }
-    return { collection, put, delete: deleted };
+    return { collection: this.name, put, delete: deleted };
   }
 }
 
+interface OpenTransaction {
+  readonly startedAt: number;
+  /** Every collection's documents as of the transaction's first read or write (snapshot isolation). */
+  snapshot: Map<string, ReadonlyMap<DocId, Doc>> | undefined;
+  readonly views: Map<string, StagedCollection>;
+  /** The documents this transaction holds write locks on, as `collection\u0000docKey`. */
+  readonly locks: Set<string>;
+}
+
 /**
- * Transactions of one environment. Commit applies all of a transaction's writes in one batch or
- * none of them; a write-write conflict with anyone who committed since the transaction read the
- * documents aborts it with DATABASE_TRANSACTION_CONFLICT, the code runTransaction retries on.
- * Reads are not isolated beyond that (a transaction sees the collection as of its first touch).
+ * Transactions of one environment, as the real backend runs them (MongoDB underneath): snapshot
+ * isolation with write locks.
+ * - The first operation takes a snapshot of every collection; all reads see that snapshot plus
+ *   the transaction's own writes.
+ * - A write locks its documents until the transaction ends. Writing a document another open
+ *   transaction has locked, or one changed outside since the snapshot, is a write conflict:
+ *   DATABASE_TRANSACTION_CONFLICT, and the transaction is over (runTransaction re-runs its
+ *   callback in a new one without rolling back, so the server must end it).
+ * - Commit applies all writes in one storage batch, after checking once more that nobody outside
+ *   changed what it wrote (a write outside transactions does not wait for locks here).
+ * - A transaction that ended (committed, rolled back, conflicted) or is older than 30 s does not
+ *   exist any more: DATABASE_TRANSACTION_FAIL, "[ResourceUnavailable.TransactionNotExist] …".
  */
 export class TransactionManager {
-  private readonly open = new Map<string, Map<string, StagedCollection>>();
+  private readonly open = new Map<string, OpenTransaction>();
+  /** Write locks: `collection\u0000docKey` → transaction id. */
+  private readonly lockOwners = new Map<string, string>();
 
-  constructor(private readonly store: DatabaseStore) {}
+  constructor(
+    private readonly store: DatabaseStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   start(): string {
     const id = randomBytes(12).toString('hex');
-    this.open.set(id, new Map());
+    this.open.set(id, { startedAt: this.now(), snapshot: undefined, views: new Map(), locks: new Set() });
     return id;
   }
 
   /** The transaction's view of a collection; `missing` builds the error for an absent one. */
   collection(transactionId: string, name: string, missing: () => Error): CollectionStore {
-    const staged = this.staged(transactionId);
-    let view = staged.get(name);
+    const transaction = this.live(transactionId);
+    transaction.snapshot ??= this.takeSnapshot();
+    let view = transaction.views.get(name);
     if (!view) {
-      const base = this.store.collection(name);
-      if (!base) throw missing();
-      view = new StagedCollection(base);
-      staged.set(name, view);
+      let snapshot = transaction.snapshot.get(name);
+      if (!snapshot) {
+        // Created after the snapshot: seen as it is now (MongoDB reads it as empty; the difference
+        // only shows for a collection created during a transaction).
+        const base = this.store.collection(name);
+        if (!base) throw missing();
+        snapshot = new Map(base.documents().map((doc) => [doc._id, doc]));
+      }
+      view = new StagedCollection(name, snapshot, (collection, id, before) => this.claim(transactionId, collection, id, before));
+      transaction.views.set(name, view);
     }
     return view;
   }
 
   commit(transactionId: string): void {
-    const staged = this.staged(transactionId);
-    this.open.delete(transactionId);
+    const transaction = this.live(transactionId);
     const batch: CollectionWrites[] = [];
-    for (const [name, view] of staged) {
-      const writes = view.writes(name);
+    for (const [name, view] of transaction.views) {
+      const writes = view.writes();
       if (writes.put.length === 0 && writes.delete.length === 0) continue;
-      const current = this.store.collection(name);
-      if (!current || view.conflictsWith(current)) {
-        throw new CloudBackendError(
-          BackendCode.DATABASE_TRANSACTION_CONFLICT,
-          `transaction ${transactionId} conflicts with a write to collection ${name}; it was aborted`,
-        );
-      }
+      if (view.changedOutside(this.store.collection(name))) throw this.conflict(transactionId, name);
       batch.push(writes);
     }
+    this.end(transactionId);
     this.store.applyBatch(batch);
   }
 
   abort(transactionId: string): void {
-    this.staged(transactionId);
-    this.open.delete(transactionId);
+    this.live(transactionId);
+    this.end(transactionId);
   }
 
   get openCount(): number {
     return this.open.size;
   }
 
-  private staged(transactionId: string): Map<string, StagedCollection> {
-    const staged = this.open.get(transactionId);
-    if (!staged) throw invalidParam(`transaction ${transactionId} does not exist or has already ended`);
-    return staged;
+  private takeSnapshot(): Map<string, ReadonlyMap<DocId, Doc>> {
+    const snapshot = new Map<string, ReadonlyMap<DocId, Doc>>();
+    for (const name of this.store.collectionNames()) {
+      const documents = this.store.collection(name)?.documents() ?? [];
+      snapshot.set(name, new Map(documents.map((doc) => [doc._id, doc])));
+    }
+    return snapshot;
+  }
+
+  private claim(transactionId: string, collection: string, id: DocId, before: Doc | undefined): void {
+    const transaction = this.live(transactionId);
+    const key = `${collection}\u0000${JSON.stringify(id)}`;
+    if (transaction.locks.has(key)) return;
+    const owner = this.lockOwners.get(key);
+    if (owner !== undefined && owner !== transactionId) throw this.conflict(transactionId, collection);
+    if (this.store.collection(collection)?.get(id) !== before) throw this.conflict(transactionId, collection);
+    this.lockOwners.set(key, transactionId);
+    transaction.locks.add(key);
+  }
+
+  /** Ends the transaction (its locks released) and builds the conflict error. */
+  private conflict(transactionId: string, collection: string): CloudBackendError {
+    this.end(transactionId);
+    return new CloudBackendError(
+      BackendCode.DATABASE_TRANSACTION_CONFLICT,
+      `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others (collection ${collection}); transaction ${transactionId} was aborted. Please check your request, but if the problem persists, contact us.`,
+    );
+  }
+
+  private end(transactionId: string): void {
+    const transaction = this.open.get(transactionId);
+    if (!transaction) return;
+    for (const key of transaction.locks) this.lockOwners.delete(key);
+    this.open.delete(transactionId);
+  }
+
+  private live(transactionId: string): OpenTransaction {
+    const transaction = this.open.get(transactionId);
+    if (transaction && this.now() - transaction.startedAt > TRANSACTION_LIFETIME_MS) this.end(transactionId);
+    const current = this.open.get(transactionId);
+    if (!current) {
+      throw new CloudBackendError(
+        BackendCode.DATABASE_TRANSACTION_FAIL,
+        `[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transactionId: ${transactionId}. Please check your request, but if the problem persists, contact us.`,
+      );
+    }
+    return current;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidArgumentError, type Clock } from '@wxhub/core';
+import { CloudBackendCode, InvalidArgumentError, type Clock } from '@wxhub/core';
 import { DownloadLinks } from './download-links';
 import { bucketOf, fileIdOf, parseFileId } from './file-ids';
 import { memoryBlobStoreFactory, type BlobStore, type BlobStoreFactory, type StoredFile } from './blob-store';
@@ -185,12 +185,18 @@ export class CloudStorage {
 
   private locate(envId: string, fileId: string): { ok: true; path: string } | { ok: false; code: Exclude<FileItemCode, 'SUCCESS'>; message: string } {
     const ref = parseFileId(fileId);
-    if (!ref) return { ok: false, code: 'INVALID_PARAM', message: `invalid fileID: ${fileId}` };
+    // A cloud:// id that names no file of ours is a missing file (STORAGE_FILE_NONEXIST, as the
+    // real backend answers downloadFile); only what is not a cloud:// id at all is a bad parameter.
+    if (!ref) {
+      return fileId.startsWith('cloud://')
+        ? { ok: false, code: CloudBackendCode.STORAGE_FILE_NONEXIST, message: `file ${fileId} does not exist` }
+        : { ok: false, code: CloudBackendCode.INVALID_PARAM, message: `invalid fileID: ${fileId}` };
+    }
     if (ref.envId !== envId) {
-      return { ok: false, code: 'STORAGE_EXCEED_AUTHORITY', message: `fileID ${fileId} belongs to env ${ref.envId}, not ${envId}` };
+      return { ok: false, code: CloudBackendCode.STORAGE_EXCEED_AUTHORITY, message: `fileID ${fileId} belongs to env ${ref.envId}, not ${envId}` };
     }
     if (ref.bucket !== bucketOf(envId) || !this.store(envId).get(ref.path)) {
-      return { ok: false, code: 'STORAGE_FILE_NONEXIST', message: `file ${fileId} does not exist` };
+      return { ok: false, code: CloudBackendCode.STORAGE_FILE_NONEXIST, message: `file ${fileId} does not exist` };
     }
     return { ok: true, path: ref.path };
   }

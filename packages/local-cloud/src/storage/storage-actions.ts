@@ -7,6 +7,8 @@ import type { CloudStorage } from './cloud-storage';
 
 /** WeChat's limit on getTempFileURL: "一次最多取 50 个". */
 export const MAX_TEMP_URLS_PER_CALL = 50;
+/** deleteFile's limit: more than 50 ids is INVALID_PARAM, as node-sdk's own tests expect of the backend. */
+export const MAX_DELETES_PER_CALL = 50;
 
 /**
  * The `storage.*` actions of the SDK backend protocol (@cloudbase/node-sdk 3.17.2, storage/index):
@@ -68,6 +70,7 @@ function batchGetDownloadUrl(storage: CloudStorage, ctx: ActionContext): ActionR
 function batchDeleteFile(storage: CloudStorage, ctx: ActionContext): ActionReply {
   const list = ctx.params.fileid_list;
   if (!Array.isArray(list) || list.length === 0) throw invalidParam('fileid_list must be a non-empty array');
+  if (list.length > MAX_DELETES_PER_CALL) throw invalidParam(`fileid_list has ${list.length} files; at most ${MAX_DELETES_PER_CALL} per call`);
   const fileIds = list.map((fileId: unknown, i) => {
     if (typeof fileId !== 'string' || fileId === '') throw invalidParam(`fileid_list[${i}] must be a non-empty string`);
     return fileId;

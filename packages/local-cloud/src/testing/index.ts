@@ -8,3 +8,13 @@ export { Router, parseJsonBody } from '../http/router';
 export { close, listen } from '../http/server';
 export { API_DOMAIN_IPS } from '../wechat/wechat-emulator';
 export { MultipartError, multipartBoundary, parseMultipart, type FormPart } from '../http/multipart';
+export { PageDatabase, PageDatabaseError, PageQuery, PageCollection, PageDocument, type PageAggregate, type PageDatabaseOptions } from './page-database';
+export {
+  rulesTestEnvironment,
+  mountClientDatabase,
+  assertSucceeds,
+  assertFails,
+  type RulesTestEnvironment,
+  type RulesTestEnvironmentOptions,
+  type RulesTestContext,
+} from './rules-testing';

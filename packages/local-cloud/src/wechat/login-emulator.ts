@@ -4,6 +4,7 @@ import { encryptUserData, generateSessionKey, type EncryptedUserData } from '@wx
 import type { AppConfig } from '../config';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Service } from '../http/router';
 import { wechatError } from './errcodes';
+import { appUser, type AppUser } from './user-identities';
 import type { WeChatEmulator } from './wechat-emulator';
 
 /** How long a `wx.login` code and a phone-number code can be exchanged (WeChat: 5 minutes). */
@@ -78,6 +79,16 @@ export class LoginEmulator {
         },
       ],
     });
+  }
+
+  /**
+   * The openid (and unionid, when the app is bound to an open-platform account) WeChat gives
+   * `person` in the app named by name or appid: per-app openids, one unionid across the account.
+   */
+  identity(app: string, person: string): AppUser {
+    const config = this.apps.get(app) ?? [...this.apps.values()].find((candidate) => candidate.name === app);
+    if (!config) throw new Error(`identity: no app ${app}`);
+    return appUser(config, person);
   }
 
   /** What `wx.login` does in mini program `appid` for user `openid`: returns the code. */

@@ -13,12 +13,18 @@ export class CountingProvider implements TokenProvider {
   readonly requests: FetchRequest[] = [];
   readonly issued: string[] = [];
   private gate: Deferred<void> | undefined;
+  private current: Token | undefined;
   private readonly failures: unknown[] = [];
   private readonly started: Array<(request: FetchRequest) => void> = [];
 
+  /**
+   * `stable`: like `cgi-bin/stable_token`, a plain fetch hands back the last token while it is
+   * valid; only a forced one issues a new token.
+   */
   constructor(
     private readonly clock: Clock,
     private readonly lifetimeMs = 7_200_000,
+    private readonly stable = false,
   ) {}
 
   get calls(): number {
@@ -48,8 +54,10 @@ export class CountingProvider implements TokenProvider {
     for (const notify of this.started.splice(0)) notify(request);
     if (this.gate) await this.gate.promise;
     if (this.failures.length > 0) throw this.failures.shift();
+    if (this.stable && !request.forceRefresh && this.current && this.current.expiresAt > this.clock.now()) return this.current;
     const value = `ACCESS-${this.requests.length}-${randomBytes(12).toString('hex')}`;
     this.issued.push(value);
-    return { value, expiresAt: this.clock.now() + this.lifetimeMs };
+    this.current = { value, expiresAt: this.clock.now() + this.lifetimeMs };
+    return this.current;
   }
 }

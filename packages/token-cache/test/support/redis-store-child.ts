@@ -7,7 +7,8 @@
  *   its holder id) once it holds the lease and is inside the fetch, then waits to be killed.
  */
 import { randomBytes } from 'crypto';
-import { RedisStore, TokenCache } from '../../src';
+import { TokenCache } from '../../src';
+import { RedisStore } from '../../src/redis';
 
 export type RedisChildCommand =
   | { readonly op: 'get'; readonly url: string; readonly prefix: string; readonly key: string; readonly concurrent: number }

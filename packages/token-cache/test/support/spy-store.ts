@@ -1,10 +1,10 @@
-import type { StoreEntry, Token, TokenStore } from '../../src';
+import type { EntryNote, StoreEntry, Token, TokenStore } from '../../src';
 
-type Method = 'read' | 'claim' | 'put' | 'release' | 'evict' | 'evictExpired';
+type Method = 'read' | 'claim' | 'renew' | 'put' | 'release' | 'evict' | 'evictExpired';
 
 /** Counts the calls a cache makes to a store, and can run a step just before a claim. */
 export class SpyStore implements TokenStore {
-  readonly calls: Record<Method, number> = { read: 0, claim: 0, put: 0, release: 0, evict: 0, evictExpired: 0 };
+  readonly calls: Record<Method, number> = { read: 0, claim: 0, renew: 0, put: 0, release: 0, evict: 0, evictExpired: 0 };
   readonly evicted: string[] = [];
   beforeClaim: (() => Promise<void>) | undefined;
 
@@ -23,14 +23,19 @@ export class SpyStore implements TokenStore {
     return this.inner.claim(key, holder, until, now);
   }
 
+  renew(key: string, holder: string, until: number, now: number, note?: EntryNote): Promise<boolean> {
+    this.calls.renew++;
+    return this.inner.renew(key, holder, until, now, note);
+  }
+
   put(key: string, token: Token, holder: string, now: number): Promise<void> {
     this.calls.put++;
     return this.inner.put(key, token, holder, now);
   }
 
-  release(key: string, holder: string, now: number): Promise<void> {
+  release(key: string, holder: string, now: number, note?: EntryNote): Promise<void> {
     this.calls.release++;
-    return this.inner.release(key, holder, now);
+    return this.inner.release(key, holder, now, note);
   }
 
   async evict(key: string, now: number): Promise<boolean> {

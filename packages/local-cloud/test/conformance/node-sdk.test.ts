@@ -1,0 +1,127 @@
+import tcb from '@cloudbase/node-sdk';
+import { COLLECTION, ENV_A, useConformanceCloud } from './support/conformance-cloud';
+
+// @cloudbase/node-sdk 3.x (what wx-server-sdk wraps, and what CloudBase's Node users call directly)
+// as a second client of the local cloud: a conformance subset, including what wx-server-sdk does
+// not expose. Expected results: CloudBase's node-sdk docs (数据库 / Query.updateAndReturn,
+// runTransaction) and the SDK's own code (@cloudbase/database 1.4.3 query.js, transaction/index.js).
+
+const t = useConformanceCloud();
+
+type NodeDb = ReturnType<ReturnType<typeof tcb.init>['database']>;
+const db = (): NodeDb => tcb.init({ env: ENV_A }).database();
+const items = () => db().collection(COLLECTION);
+
+/** node-sdk throws TcbError with the backend's string `code`. */
+async function refusal(call: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await call;
+  } catch (error: unknown) {
+    const fields = error as { code?: unknown; message?: unknown };
+    return { ...(typeof fields.code === 'string' ? { code: fields.code } : {}), message: String(fields.message) };
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeEach(() =>
+  t.seed([
+    { _id: 'a', n: 1, group: 'x' },
+    { _id: 'b', n: 2, group: 'x' },
+    { _id: 'c', n: 3, group: 'y' },
+  ]),
+);
+
+describe('documents through node-sdk', () => {
+  test('add, doc().get, where().update of several, remove, count', async () => {
+    const _ = db().command;
+    const added = (await items().add({ _id: 'd', n: 4, group: 'y' })) as { id?: string };
+    expect(added.id).toBe('d');
+    const got = (await items().doc('d').get()) as { data: unknown[] };
+    expect(got.data).toEqual([{ _id: 'd', n: 4, group: 'y' }]);
+    const updated = (await items()
+      .where({ group: 'x' })
+      .update({ n: _.inc(10) })) as { updated: number };
+    expect(updated.updated).toBe(2);
+    expect(t.stored('b')).toEqual({ _id: 'b', n: 12, group: 'x' });
+    const removed = (await items().where({ group: 'y' }).remove()) as { deleted: number };
+    expect(removed.deleted).toBe(2);
+    expect(((await items().count()) as { total: number }).total).toBe(2);
+  });
+
+  test('a missing collection answers DATABASE_COLLECTION_NOT_EXIST', async () => {
+    const error = await refusal(db().collection('nope').where({}).get() as Promise<unknown>);
+    expect(`${error.code} ${error.message}`).toMatch(/DATABASE_COLLECTION_NOT_EXIST/);
+  });
+});
+
+describe('Query.updateAndReturn (database.modifyAndReturnDoc)', () => {
+  test('updates the first matching document and answers its new version', async () => {
+    const _ = db().command;
+    const result = (await (items().where({ _id: 'b' }) as unknown as { updateAndReturn(data: object): Promise<unknown> }).updateAndReturn({
+      n: _.inc(5),
+    })) as { updated: number; doc: unknown };
+    expect(result).toMatchObject({ updated: 1, doc: { _id: 'b', n: 7, group: 'x' } });
+    expect(t.stored('b')).toEqual({ _id: 'b', n: 7, group: 'x' });
+  });
+
+  test('a query matching nothing updates nothing and answers no document', async () => {
+    const result = (await (items().where({ _id: 'none' }) as unknown as { updateAndReturn(data: object): Promise<unknown> }).updateAndReturn({
+      n: 0,
+    })) as { updated: number; doc?: unknown };
+    expect(result.updated).toBe(0);
+    expect(result.doc).toBeUndefined();
+  });
+});
+
+describe('transactions through node-sdk', () => {
+  // node-sdk keeps the backend's code on a write-time conflict, so runTransaction re-runs the callback
+  // (transaction/index.js: `error.code === DATABASE_TRANSACTION_CONFLICT` → retry, `times` 3 by default).
+  test('a write conflicting with another open transaction re-runs the callback', async () => {
+    const _ = db().command;
+    const blocker = await db().startTransaction();
+    await blocker
+      .collection(COLLECTION)
+      .doc('a')
+      .update({ n: _.inc(100) });
+    let attempts = 0;
+    await db().runTransaction(async (transaction: Awaited<ReturnType<NodeDb['startTransaction']>>) => {
+      attempts += 1;
+      if (attempts === 2) await blocker.rollback();
+      await transaction
+        .collection(COLLECTION)
+        .doc('a')
+        .update({ n: _.inc(1) });
+    });
+    expect(attempts).toBe(2);
+    expect(t.stored('a')).toEqual({ _id: 'a', n: 2, group: 'x' });
+  });
+
+  test('a transaction used after commit: DATABASE_TRANSACTION_FAIL', async () => {
+    const transaction = await db().startTransaction();
+    await transaction.collection(COLLECTION).doc('a').get();
+    await transaction.commit();
+    const error = await refusal(transaction.collection(COLLECTION).doc('a').get() as Promise<unknown>);
+    expect(`${error.code} ${error.message}`).toMatch(/DATABASE_TRANSACTION_FAIL|TransactionNotExist/);
+  });
+});
+
+interface GeoClasses {
+  Point: new (longitude: number, latitude: number) => object;
+  LineString: new (points: object[]) => object;
+  Polygon: new (lines: object[]) => object;
+}
+
+describe('geo through node-sdk', () => {
+  test('geoWithin a polygon', async () => {
+    const database = db();
+    // The typings name only Point; the SDK has every GeoJSON type (@cloudbase/database geo/).
+    const g = database.Geo as unknown as GeoClasses;
+    await items().add({ _id: 'gz', at: new g.Point(113.2644, 23.1291) });
+    await items().add({ _id: 'bj', at: new g.Point(116.3975, 39.9087) });
+    const ring = new g.LineString([new g.Point(112, 22), new g.Point(115, 22), new g.Point(115, 24), new g.Point(112, 24), new g.Point(112, 22)]);
+    const found = (await items()
+      .where({ at: database.command.geoWithin({ geometry: new g.Polygon([ring]) }) })
+      .get()) as { data: Array<{ _id: string }> };
+    expect(found.data.map((doc) => doc._id)).toEqual(['gz']);
+  });
+});
