@@ -25,6 +25,7 @@ const LOCAL_CLOUD_LAYERS = [
   ['persistence', 'openapi', 'triggers', 'tcb-http', 'client-api', 'project', 'wechat-project'],
   ['sharing', 'sdk-protocols'],
   ['admin-api'],
+  ['console'],
   ['dev'],
 ];
 const LOCAL_CLOUD_ZONES = LOCAL_CLOUD_LAYERS.flatMap((layer, level) =>

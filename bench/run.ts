@@ -9,7 +9,8 @@
  *   4, 5. the local cloud's database and function starts (bench/local-cloud.ts);
  *   6. 200 concurrent cold `api` calls against a warm single one (bench/cold-storm.ts);
  *   7./8. the token storm (bench/storm): crash, hang, outage, force budget;
- *   9. `wxhub dev` on a WeChat project (bench/wxhub-dev.ts).
+ *   9. `wxhub dev` on a WeChat project (bench/wxhub-dev.ts);
+ *   10. the console: first load (ms, bytes) and a page switch in a 10,000-document collection (bench/console.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } f
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
 import { benchColdStorm } from './cold-storm';
+import { benchConsole } from './console';
 import { benchLocalCloud } from './local-cloud';
 import { benchTokenStorm } from './storm/storm';
 import { benchWxhubDev } from './wxhub-dev';
@@ -127,8 +129,8 @@ async function warmCall(calls: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`wxhub bench — ${new Date().toISOString()} — Node ${process.version}, ${process.platform} ${process.arch}`);
-  // BENCH_ONLY=sizes,cold,warm,local,cold-storm,storm,dev runs some sections (all by default).
-  const only = new Set((process.env.BENCH_ONLY ?? 'sizes,cold,warm,local,cold-storm,storm,dev').split(',').map((part) => part.trim()));
+  // BENCH_ONLY=sizes,cold,warm,local,cold-storm,storm,dev,console runs some sections (all by default).
+  const only = new Set((process.env.BENCH_ONLY ?? 'sizes,cold,warm,local,cold-storm,storm,dev,console').split(',').map((part) => part.trim()));
   if (only.has('sizes')) bundleSizes();
   if (only.has('cold')) coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   if (only.has('warm')) await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
     );
   if (only.has('storm')) await benchTokenStorm();
   if (only.has('dev')) await benchWxhubDev(Number(process.env.BENCH_DEV_RUNS ?? 3));
+  if (only.has('console')) await benchConsole();
 }
 
 main().catch((error: unknown) => {

@@ -263,7 +263,8 @@ export {
   type WechatProjectCloud,
   type WechatProjectsOptions,
 } from './wechat-project';
-export { AdminApi, parseFaultInput, redact, type AdminApiOptions, type ParsedFault, type Upstream } from './admin-api';
+export { CONSOLE_DIST_DIR, consoleService, consoleUrl } from './console';
+export { ADMIN_PREFIX, AdminApi, CONSOLE_PATH, parseFaultInput, redact, type AdminApiOptions, type ParsedFault, type Upstream } from './admin-api';
 export {
   CLOUDBASE_AUTH_FUNCTION,
   CROSS_ACCOUNT_CREDENTIAL_TTL_MS,

@@ -251,9 +251,11 @@ export class LocalCloud {
    */
   injectBackendFault(fault: BackendFault): void {
     const { action, path = '', ...rest } = fault;
-    this.backendFaults.inject({ ...rest, path, ...(action ? { when: (request: EmulatorRequest) => sdkAction(request) === action } : {}) } as Parameters<
-      FaultPlan['inject']
-    >[0]);
+    this.backendFaults.inject({
+      ...rest,
+      path,
+      ...(action ? { label: action, when: (request: EmulatorRequest) => sdkAction(request) === action } : {}),
+    } as Parameters<FaultPlan['inject']>[0]);
   }
 
   /** The storage engine of one environment's database: for seed import and export. */

@@ -102,9 +102,10 @@ describe('admin API', () => {
 
   it("counts the tokens WeChat and Baidu issued, without showing them or the apps' credentials", async () => {
     const before = (await http('/admin/tokens')).body;
+    const none = { currentExpiresAt: null, lastIssuedAt: null, forceRefresh: { usedToday: 0, perDay: 20, lastAt: null } };
     expect(before.wechat).toEqual([
-      { app: 'A', appid: A.appid, issued: { cgiBinToken: 0, stableToken: 0, total: 0 } },
-      { app: 'B', appid: B.appid, issued: { cgiBinToken: 0, stableToken: 0, total: 0 } },
+      { app: 'A', appid: A.appid, issued: { cgiBinToken: 0, stableToken: 0, total: 0 }, ...none },
+      { app: 'B', appid: B.appid, issued: { cgiBinToken: 0, stableToken: 0, total: 0 }, ...none },
     ]);
     const issued = await http('/cgi-bin/token', { query: { grant_type: 'client_credential', appid: A.appid, secret: A.secret } });
     await http('/cgi-bin/stable_token', { method: 'POST', json: { grant_type: 'client_credential', appid: A.appid, secret: A.secret } });
@@ -113,8 +114,16 @@ describe('admin API', () => {
       query: { grant_type: 'client_credentials', client_id: BAIDU.clientId, client_secret: BAIDU.clientSecret },
     });
     const { body } = await http('/admin/tokens');
-    expect(body.wechat[0]).toEqual({ app: 'A', appid: A.appid, issued: { cgiBinToken: 1, stableToken: 1, total: 2 } });
-    expect(body.baidu).toEqual([{ name: 'baidu_ocr', clientId: 'bai***ef', issued: 1 }]);
+    // The ManualClock stands at 2026-01-01T01:00Z; WeChat's tokens live 7200 s.
+    expect(body.wechat[0]).toEqual({
+      app: 'A',
+      appid: A.appid,
+      issued: { cgiBinToken: 1, stableToken: 1, total: 2 },
+      currentExpiresAt: '2026-01-01T03:00:00.000Z',
+      lastIssuedAt: '2026-01-01T01:00:00.000Z',
+      forceRefresh: { usedToday: 0, perDay: 20, lastAt: null },
+    });
+    expect(body.baidu).toEqual([{ name: 'baidu_ocr', clientId: 'bai***ef', issued: 1, currentExpiresAt: expect.any(String) }]);
     expect(JSON.stringify(body)).not.toContain(issued.body.access_token);
     expect(JSON.stringify(body)).not.toContain(BAIDU.clientId);
   });
@@ -196,7 +205,7 @@ describe('admin API', () => {
     expect((await http('/admin/faults?upstream=baidu', { method: 'DELETE' as JsonRequest['method'] })).body).toEqual({ cleared: ['baidu'] });
     expect((await baiduToken()).body.access_token).toEqual(expect.any(String));
     expect((await tokenOf(A)).status).toBe(502);
-    expect((await http('/admin/faults', { method: 'DELETE' as JsonRequest['method'] })).body).toEqual({ cleared: ['wechat', 'baidu'] });
+    expect((await http('/admin/faults', { method: 'DELETE' as JsonRequest['method'] })).body).toEqual({ cleared: ['wechat', 'baidu', 'backend'] });
     expect((await tokenOf(A)).body.access_token).toEqual(expect.any(String));
   });
 
@@ -234,6 +243,99 @@ describe('admin API', () => {
     });
     expect((await http(`/admin/sharing?env=${A.envId}&with=B`, { method: 'DELETE' as JsonRequest['method'] })).status).toBe(404);
     expect((await http('/admin/sharing')).body.grants).toEqual([]);
+  });
+
+  describe('console routes', () => {
+    const del = 'DELETE' as JsonRequest['method'];
+
+    it('pages documents with a filter read by the HTTP API parser, and points at a bad one by line and column', async () => {
+      cloud.backend.database(A.envId).createCollection('people');
+      cloud.backend.database(A.envId).insert(
+        'people',
+        Array.from({ length: 30 }, (_, i) => ({ _id: `p${String(i).padStart(2, '0')}`, age: i, born: new Date(Date.UTC(2000, 0, 1 + i)) })),
+      );
+      const page = await http(`/admin/documents?env=${A.envId}&collection=people&offset=5&limit=3&filter=${encodeURIComponent('{age: _.gte(4)}')}`);
+      expect(page.status).toBe(200);
+      expect(page.body.total).toBe(26);
+      expect(page.body.documents.map((d: any) => d._id)).toEqual(['p09', 'p10', 'p11']);
+      expect(page.body.documents[0].born).toEqual({ $date: '2000-01-10T00:00:00Z' });
+      const bad = await http(`/admin/documents?env=${A.envId}&collection=people&filter=${encodeURIComponent('{\n  age: _.gt(1) + 2\n}')}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'BAD_FILTER', line: 2 });
+      expect(bad.body.error.column).toBeGreaterThan(1);
+    });
+
+    it('replaces a document keeping dates and numbers, adds, deletes, imports and exports', async () => {
+      const replaced = await http('/admin/documents', {
+        method: 'PUT' as JsonRequest['method'],
+        json: { env: A.envId, collection: 'people', id: 'p00', document: { age: 41.5, born: { $date: '1985-05-05T00:00:00Z' } } },
+      });
+      expect(replaced.body).toEqual({ id: 'p00', replaced: true });
+      const [doc] = cloud.backend.database(A.envId).find('people', { _id: 'p00' });
+      expect(doc).toEqual({ _id: 'p00', age: 41.5, born: new Date('1985-05-05T00:00:00Z') });
+      const added = await http('/admin/documents', { method: 'POST', json: { env: A.envId, collection: 'people', document: { _id: 'new1', age: 1 } } });
+      expect(added).toMatchObject({ status: 201, body: { id: 'new1' } });
+      expect((await http('/admin/documents', { method: 'POST', json: { env: A.envId, collection: 'people', document: { _id: 'new1' } } })).status).toBe(400);
+      expect((await http(`/admin/documents?env=${A.envId}&collection=people&id=new1`, { method: del })).body).toEqual({ deleted: 1 });
+      await http('/admin/collections', { method: 'POST', json: { env: A.envId, name: 'copy' } });
+      const exported = await http(`/admin/collections/export?env=${A.envId}&name=people`);
+      const refused = await http('/admin/collections/import', { method: 'POST', json: { env: A.envId, collection: 'copy', documents: [{ a: 1 }, 'nope'] } });
+      expect(refused.status).toBe(400);
+      expect(cloud.backend.database(A.envId).count('copy')).toBe(0);
+      const imported = await http('/admin/collections/import', {
+        method: 'POST',
+        json: { env: A.envId, collection: 'copy', documents: exported.body.documents },
+      });
+      expect(imported.body).toEqual({ inserted: 30 });
+      expect(cloud.backend.database(A.envId).find('copy', { _id: 'p00' })[0]?.born).toEqual(new Date('1985-05-05T00:00:00Z'));
+      expect((await http(`/admin/collections?env=${A.envId}&name=copy`, { method: del })).body).toEqual({ dropped: true });
+    });
+
+    it('uploads, lists, serves a temp URL and deletes a file', async () => {
+      const up = await http('/admin/storage', {
+        method: 'POST',
+        json: { env: B.envId, path: 'docs/hello.txt', contentBase64: Buffer.from('你好').toString('base64'), contentType: 'text/plain' },
+      });
+      expect(up.status).toBe(201);
+      const list = await http(`/admin/storage?env=${B.envId}`);
+      expect(list.body.files).toEqual([expect.objectContaining({ fileId: up.body.fileId, path: 'docs/hello.txt', size: 6, contentType: 'text/plain' })]);
+      const temp = await http('/admin/storage/temp-url', { method: 'POST', json: { env: B.envId, fileId: up.body.fileId } });
+      const served = await fetch(temp.body.url);
+      expect(await served.text()).toBe('你好');
+      expect((await http(`/admin/storage?env=${B.envId}&fileId=${encodeURIComponent(up.body.fileId)}`, { method: del })).body).toEqual({ deleted: true });
+    });
+
+    it('describes functions and invokes one as a user', async () => {
+      const fns = await http(`/admin/functions?env=${B.envId}`);
+      expect(fns.body.functions).toEqual([
+        expect.objectContaining({
+          name: 'ticker',
+          timeoutMs: 3000,
+          triggers: [{ name: 'every_hour', type: 'timer', config: '0 0 * * * * *' }],
+          permissions: [],
+        }),
+      ]);
+      const invoked = await http('/admin/functions/invoke', {
+        method: 'POST',
+        json: { env: A.envId, name: 'talker', event: { word: 'hi' }, openid: 'o_user1' },
+      });
+      expect(invoked.body).toMatchObject({ ok: true, result: 'hi' });
+      const missing = await http('/admin/functions/invoke', { method: 'POST', json: { env: A.envId, name: 'nope', event: {} } });
+      expect(missing.status).toBe(404);
+    });
+
+    it('arms a backend fault that the next SDK call meets, lists it and clears it', async () => {
+      const armed = await http('/admin/faults', {
+        method: 'POST',
+        json: { upstream: 'backend', fault: { action: 'database.getDocument', status: 503, times: 1 } },
+      });
+      expect(armed.status).toBe(201);
+      expect((await http('/admin/faults')).body.armed).toEqual([
+        { upstream: 'backend', path: '', action: 'database.getDocument', remaining: 1, effect: 'HTTP 503' },
+      ]);
+      await http('/admin/faults?upstream=backend', { method: del });
+      expect((await http('/admin/faults')).body.armed).toEqual([]);
+    });
   });
 });
 

@@ -38,6 +38,7 @@ describe("dev server on the project's configuration", () => {
     for (const url of Object.values(urls)) expect(url.startsWith(urls.root)).toBe(true);
     expect(urls.clientCall).toBe(`${urls.root}/client/callFunction`);
     expect(urls.admin).toBe(`${urls.root}/admin`);
+    expect(urls.console).toBe(`${urls.root}/console`);
     expect(server.functions).toEqual(expect.arrayContaining(['api', 'users_add', 'refresh_tokens']));
   });
 

@@ -23,7 +23,6 @@ function nodeBinaries(local: string | undefined, env: Readonly<Record<string, st
 }
 
 /** Where `--open` points: the console (built separately) is served on the same port. */
-export const CONSOLE_PATH = '/console';
 
 export const devCommand: Command = {
   name: 'dev',
@@ -44,7 +43,7 @@ export const devCommand: Command = {
     ['quiet', 'no line per invocation'],
     ['no-watch', 'do not redeploy functions when their files change'],
     ['node', "the Node binary functions run on (e.g. WeChat's 16.13); the local Node by default"],
-    ['open', `open the console (${CONSOLE_PATH}) in a browser once started`],
+    ['open', 'open the console in a browser once started'],
   ],
   examples: ['wxhub dev examples/shop-project', 'wxhub dev ./shop ./admin --port 8781', 'wxhub dev -e prod-1a2b --quiet'],
   async run({ args, operands, io, out }) {
@@ -75,7 +74,7 @@ export const devCommand: Command = {
     write(lc.describeWechatDevServer(server));
     await server.warm;
     write(`ready: ${server.project.functions().length} functions warm; Ctrl-C stops`);
-    if (flag(args, 'open')) out.note(`console: ${server.urls.root}${CONSOLE_PATH}`);
+    if (flag(args, 'open')) out.note(`console: ${server.urls.console}`);
     const signal = io.stopRequested ? await io.stopRequested() : await new Promise<string>(() => undefined);
     write(`${signal}: stopping`);
     await server.stop();

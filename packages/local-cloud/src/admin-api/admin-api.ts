@@ -3,9 +3,14 @@ import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, 
 import type { LocalCloud } from '../local-cloud';
 import { PermissionConfigError } from '../permissions';
 import { NoTimerTriggerError, type TriggerRun, type TriggerScheduler, type TriggerStatus } from '../triggers';
-import { ShareGrantError, type SharePermission } from '../sharing';
-import { parseFaultInput, type Upstream } from './fault-input';
+import { adminRoute } from './admin-route';
+import { ADMIN_PREFIX, type ArmedFault, type SetconfigTokenInfo, type TokensResponse, type TriggerInfo, type TriggerRunInfo, type Upstream } from './contract';
+import { databaseRoutes } from './database-admin';
+import { parseFaultInput } from './fault-input';
+import { functionRoutes } from './functions-admin';
 import { maskSecretValues, redact } from './redact';
+import { storageRoutes } from './storage-admin';
+import { ShareGrantError, type SharePermission } from '../sharing';
 
 export interface AdminApiOptions {
   readonly cloud: LocalCloud;
@@ -24,13 +29,24 @@ const MAX_DOCUMENT_LIMIT = 1000;
 
 const ENDPOINTS = [
   'GET    /admin/envs                                  apps, environments, collections (with counts), functions',
-  'GET    /admin/collection?env=&name=&limit=&offset=  documents of one collection',
-  'GET    /admin/tokens                                access tokens issued by the WeChat and Baidu emulators',
+  'GET    /admin/collection?env=&name=&limit=&offset=  documents of one collection (native JSON)',
+  'GET    /admin/documents?env=&collection=&filter=&offset=&limit=  a page of documents (Extended JSON), filtered by a where(...) argument',
+  'POST   /admin/documents {env, collection, document}  add a document; PUT {env, collection, id, document} replaces one',
+  'DELETE /admin/documents?env=&collection=&id=        delete a document',
+  'POST   /admin/collections {env, name}               create a collection; DELETE ?env=&name= drops one',
+  'POST   /admin/collections/import {env, collection, documents}; GET /admin/collections/export?env=&name=',
+  'GET    /admin/storage?env=                          files; POST {env, path, contentBase64, contentType} uploads; DELETE ?env=&fileId=',
+  "GET    /admin/storage/download?fileId=              a file's bytes; POST /admin/storage/temp-url {env, fileId} a temp URL",
+  'GET    /admin/functions[?env=]                      functions: runtime, timeout, triggers, permissions, instances',
+  'POST   /admin/functions/invoke {env, name, event, openid?}  invoke a function',
   'GET    /admin/logs?env=&name=&requestId=            captured function output (one invocation with requestId)',
-  'GET    /admin/triggers                              timer triggers: schedule, next fire, last run',
+  "GET    /admin/logs/stream                           every function's output as it happens (server-sent events)",
+  'GET    /admin/tokens                                access tokens issued (counts, expiry; values never shown)',
+  'GET    /admin/triggers                              timer triggers: schedule, next fire (UTC and UTC+8), last run',
   'POST   /admin/triggers/fire {env, name}             run a timer trigger now',
-  'POST   /admin/faults {upstream, fault}              arm a fault on a WeChat or Baidu endpoint',
-  'DELETE /admin/faults[?upstream=wechat|baidu]        clear faults (and release held requests)',
+  'GET    /admin/faults                                faults armed now',
+  'POST   /admin/faults {upstream, fault}              arm a fault on a WeChat, Baidu or SDK backend endpoint',
+  'DELETE /admin/faults[?upstream=wechat|baidu|backend] clear faults (and release held requests)',
   'POST   /admin/export                                write the --export folder now (as a set: temp folder, then renamed)',
   'GET    /admin/sharing                               cross-account sharing grants and getCrossAccountToken calls',
   "PUT    /admin/sharing {owner, with, permissions?}   share owner's environment with another app (环境共享)",
@@ -46,7 +62,7 @@ const ENDPOINTS = [
  * `{error: {code, message}}` with a 4xx status.
  */
 export class AdminApi {
-  static readonly PREFIX = '/admin';
+  static readonly PREFIX = ADMIN_PREFIX;
   readonly service: Service;
   private readonly secrets: string[];
 
@@ -56,6 +72,13 @@ export class AdminApi {
       ...(options.baiduClients ?? []).flatMap((client) => (client.clientSecret ? [client.clientSecret] : [])),
     ];
     const route = (method: string, path: string, handler: Handler) => ({ method, path, handler: this.guard(handler) });
+    const { cloud } = options;
+    const typed = [
+      ...databaseRoutes(cloud.backend, cloud.clock),
+      ...storageRoutes(cloud.storage),
+      ...functionRoutes({ runtime: cloud.functions, apps: cloud.apps, scheduler: options.scheduler, redact: (value) => this.redact(value) }),
+      adminRoute('GET /faults', () => ({ armed: this.armedFaults() })),
+    ];
     this.service = {
       prefix: AdminApi.PREFIX,
       routes: [
@@ -74,16 +97,28 @@ export class AdminApi {
         route('DELETE', '/sharing', (request) => this.unshare(request)),
         route('GET', '/permissions', (request) => this.permissions(request)),
         route('PUT', '/permissions', (request) => this.setPermission(request)),
+        ...typed.map((typedRoute) => ({ ...typedRoute, handler: this.guard(typedRoute.handler) })),
       ],
     };
   }
 
-  /** Every answer passes through `redact`, whatever the handler put in it. */
+  /**
+   * Every answer passes through `redact`, whatever the handler put in it: the apps' and Baidu's
+   * secrets and every token the emulators ever issued are masked wherever they appear (a token
+   * copied into a collection, a log line), and secret-named fields are masked. Bytes (a file
+   * download) pass as they are.
+   */
   private guard(handler: Handler): Handler {
     return async (request) => {
       const reply = await handler(request);
-      return { ...reply, body: redact(reply.body, this.secrets) };
+      if (reply.stream || Buffer.isBuffer(reply.body)) return reply;
+      return { ...reply, body: this.redact(reply.body) };
     };
+  }
+
+  private redact(value: unknown): unknown {
+    const { wechat, baidu } = this.options.cloud;
+    return redact(value, [...this.secrets, ...wechat.tokenValues(), ...baidu.tokenValues()]);
   }
 
   private async exportNow(): Promise<EmulatorReply> {
@@ -182,15 +217,53 @@ export class AdminApi {
     const wechat = cloud.apps.map((app) => {
       const token = cloud.wechat.issuedTokens(app.appid, 'token');
       const stable = cloud.wechat.issuedTokens(app.appid, 'stable_token');
+      const summary = cloud.wechat.tokenSummary(app.appid);
       // Not keyed `token`: that name is masked as a secret field by redact().
-      return { app: app.name, appid: app.appid, issued: { cgiBinToken: token, stableToken: stable, total: token + stable } };
+      return {
+        app: app.name,
+        appid: app.appid,
+        issued: { cgiBinToken: token, stableToken: stable, total: token + stable },
+        currentExpiresAt: iso(summary.currentExpiresAt),
+        lastIssuedAt: iso(summary.lastIssuedAt),
+        forceRefresh: { usedToday: summary.forceRefresh.usedToday, perDay: summary.forceRefresh.perDay, lastAt: iso(summary.forceRefresh.lastAt) },
+      };
     });
     const baidu = (this.options.baiduClients ?? []).map((client) => ({
       name: client.name,
       clientId: mask(client.clientId),
       issued: cloud.baidu.issuedTokens(client.clientId),
+      currentExpiresAt: iso(cloud.baidu.currentExpiry(client.clientId)),
     }));
-    return { body: { wechat, baidu } };
+    const body: TokensResponse = { wechat, baidu, setconfig: this.setconfigTokens() };
+    return { body };
+  }
+
+  /** Third-party tokens the timer keeps in each env's `setconfig` (values masked). */
+  private setconfigTokens(): SetconfigTokenInfo[] {
+    const { backend } = this.options.cloud;
+    return backend.envIds.flatMap((envId) => {
+      const database = backend.database(envId);
+      if (!database.hasCollection('setconfig')) return [];
+      return database.find('setconfig', {}, { order: { _id: 1 } }).map((doc) => ({
+        envId,
+        configName: String(doc.config_name ?? doc._id),
+        maskedValue: typeof doc.value === 'string' && doc.value ? mask(doc.value) : null,
+        expiresAt: typeof doc.expires_at === 'number' ? iso(doc.expires_at) : doc.expires_at instanceof Date ? doc.expires_at.toISOString() : null,
+        refreshedAt: doc.refreshed_at instanceof Date ? doc.refreshed_at.toISOString() : null,
+      }));
+    });
+  }
+
+  private armedFaults(): ArmedFault[] {
+    const { cloud } = this.options;
+    const plans: Array<[Upstream, ReturnType<typeof cloud.backendFaults.describe>]> = [
+      ['wechat', cloud.wechat.faults.describe()],
+      ['baidu', cloud.baidu.faults.describe()],
+      ['backend', cloud.backendFaults.describe()],
+    ];
+    return plans.flatMap(([upstream, armed]) =>
+      armed.map(({ label, ...fault }) => ({ upstream, ...fault, ...(upstream === 'backend' && label ? { action: label } : {}) })),
+    );
   }
 
   private logs(request: EmulatorRequest): EmulatorReply {
@@ -225,7 +298,8 @@ export class AdminApi {
     const parsed = parseFaultInput(parseJsonBody(request));
     if (typeof parsed === 'string') return failure(400, 'BAD_FAULT', parsed);
     if (parsed.upstream === 'wechat') this.options.cloud.wechat.inject(parsed.fault);
-    else this.options.cloud.baidu.inject(parsed.fault);
+    else if (parsed.upstream === 'baidu') this.options.cloud.baidu.inject(parsed.fault);
+    else this.options.cloud.injectBackendFault(parsed.fault);
     return { status: 201, body: { armed: parsed } };
   }
 
@@ -269,11 +343,13 @@ export class AdminApi {
 
   private clearFaults(request: EmulatorRequest): EmulatorReply {
     const which = request.query.get('upstream');
-    if (which !== null && which !== 'wechat' && which !== 'baidu') return failure(400, 'BAD_REQUEST', 'upstream must be wechat or baidu');
-    const cleared: Upstream[] = which ? [which] : ['wechat', 'baidu'];
+    if (which !== null && which !== 'wechat' && which !== 'baidu' && which !== 'backend')
+      return failure(400, 'BAD_REQUEST', 'upstream must be wechat, baidu or backend');
+    const cleared: Upstream[] = which ? [which] : ['wechat', 'baidu', 'backend'];
     for (const upstream of cleared) {
       if (upstream === 'wechat') this.options.cloud.wechat.clearFaults();
-      else this.options.cloud.baidu.clearFaults();
+      else if (upstream === 'baidu') this.options.cloud.baidu.clearFaults();
+      else this.options.cloud.backendFaults.clear();
     }
     return { body: { cleared } };
   }
@@ -292,14 +368,21 @@ function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
 
-function describeRun(run: TriggerRun): Record<string, unknown> {
+function describeRun(run: TriggerRun): TriggerRunInfo & { triggerName: string; functionName: string; envId: string } {
   return { ...run, scheduledAt: iso(run.scheduledAt), startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt) };
 }
 
-function describeStatus(status: TriggerStatus): Record<string, unknown> {
+function describeStatus(status: TriggerStatus): TriggerInfo {
+  const { lastRun: _lastRun, ...rest } = status;
   return {
-    ...status,
+    ...rest,
     nextFireAt: iso(status.nextFireAt),
+    nextFireAtUtc8: utc8(status.nextFireAt),
     ...(status.lastRun ? { lastRun: describeRun(status.lastRun) } : {}),
   };
+}
+
+/** WeChat's consoles show times in Beijing time: `2026-12-03 16:00:00`. */
+function utc8(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 }

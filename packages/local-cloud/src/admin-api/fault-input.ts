@@ -1,9 +1,14 @@
 import type { BaiduFault } from '../baidu/baidu-emulator';
+import type { BackendFault } from '../local-cloud';
 import type { WeChatFault } from '../wechat/wechat-emulator';
+import type { Upstream } from './contract';
 
-export type Upstream = 'wechat' | 'baidu';
+export type { Upstream };
 
-export type ParsedFault = { readonly upstream: 'wechat'; readonly fault: WeChatFault } | { readonly upstream: 'baidu'; readonly fault: BaiduFault };
+export type ParsedFault =
+  | { readonly upstream: 'wechat'; readonly fault: WeChatFault }
+  | { readonly upstream: 'baidu'; readonly fault: BaiduFault }
+  | { readonly upstream: 'backend'; readonly fault: BackendFault };
 
 /** Longest delay a JSON fault may ask for: long enough for any client timeout, short enough not to pin a server. */
 const MAX_DELAY_MS = 120_000;
@@ -21,8 +26,9 @@ type Fields = Record<string, unknown>;
 export function parseFaultInput(input: unknown): ParsedFault | string {
   if (!isObject(input)) return 'the body must be a JSON object {upstream, fault}';
   const { upstream, fault } = input;
-  if (upstream !== 'wechat' && upstream !== 'baidu') return 'upstream must be "wechat" or "baidu"';
+  if (upstream !== 'wechat' && upstream !== 'baidu' && upstream !== 'backend') return 'upstream must be "wechat", "baidu" or "backend"';
   if (!isObject(fault)) return 'fault must be an object';
+  if (upstream === 'backend') return parseBackendFault(fault);
   const target = parseTarget(fault, upstream);
   if (typeof target === 'string') return target;
   const effect = upstream === 'wechat' ? parseWeChatEffect(fault) : parseBaiduEffect(fault);
@@ -32,6 +38,30 @@ export function parseFaultInput(input: unknown): ParsedFault | string {
   return upstream === 'wechat'
     ? { upstream, fault: { ...target.value, ...effect.value } as WeChatFault }
     : { upstream, fault: { ...target.value, ...effect.value } as BaiduFault };
+}
+
+/**
+ * A fault of the backend wx-server-sdk talks to: `action` (e.g. `database.getDocument`) or
+ * every call, optional `path` (`/upload`, `/download` for the storage URLs) and `times`, and one
+ * transport effect (`status`, `delayMs`, `hang`).
+ */
+function parseBackendFault(fault: Fields): ParsedFault | string {
+  const { action, path, times } = fault;
+  if (action !== undefined && (typeof action !== 'string' || !/^[A-Za-z]+\.[A-Za-z]+$/.test(action)))
+    return 'fault.action must name an SDK action, e.g. database.getDocument';
+  if (path !== undefined && path !== '' && (typeof path !== 'string' || !path.startsWith('/')))
+    return 'fault.path must be empty (the backend) or start with "/"';
+  if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) return 'fault.times must be a positive integer';
+  const effect = parseTransportEffect(fault);
+  if (typeof effect === 'string') return effect;
+  const target = new Set(['action', 'path', 'times']);
+  const unknown = Object.keys(fault).filter((key) => !target.has(key) && !effect.keys.has(key));
+  if (unknown.length > 0) return `fault has unknown fields: ${unknown.join(', ')}`;
+  const value: Fields = { ...effect.value };
+  if (action !== undefined) value.action = action;
+  if (path !== undefined) value.path = path;
+  if (times !== undefined) value.times = times;
+  return { upstream: 'backend', fault: value as BackendFault };
 }
 
 interface Part {

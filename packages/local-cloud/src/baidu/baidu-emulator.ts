@@ -65,6 +65,19 @@ export class BaiduEmulator {
     return { ok: true, clientId: record.clientId };
   }
 
+  /** Every access token handed out, for scrubbing them from admin answers (never to show). */
+  tokenValues(): string[] {
+    return [...this.tokens.keys()];
+  }
+
+  /** The latest expiry among the client's tokens (ms), undefined before the first. */
+  currentExpiry(clientId: string): number | undefined {
+    let latest: number | undefined;
+    for (const record of this.tokens.values())
+      if (record.clientId === clientId && (latest === undefined || record.expiresAt > latest)) latest = record.expiresAt;
+    return latest;
+  }
+
   issuedTokens(clientId: string): number {
     return this.issued.get(clientId) ?? 0;
   }

@@ -16,6 +16,7 @@ export function describeDevServer(server: DevServer): string {
   const { urls, cloud, scheduler } = server;
   const lines: string[] = [
     `local cloud on ${urls.root} (127.0.0.1 only)`,
+    `  console               ${urls.console}      (open in a browser: database, storage, functions, logs)`,
     '',
     `  WeChat API base       ${urls.wechatApiBase}      (set WECHAT_API_BASE to this)`,
     `  Baidu API base        ${urls.baiduApiBase}      (set BAIDU_API_BASE to this)`,

@@ -5,6 +5,7 @@ import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
 import { AdminApi } from '../admin-api';
 import { ClientCallApi, ClientDatabaseApi } from '../client-api';
+import { consoleService, consoleUrl } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from '../project/project-cloud';
 import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
@@ -77,6 +78,8 @@ export interface DevServerUrls {
   /** `POST` a page's database request here (the client SDK family's action and params, as a user): permissions apply. */
   readonly clientDatabase: string;
   readonly admin: string;
+  /** The browser console (`wxhub dev --open` opens it). */
+  readonly console: string;
 }
 
 /**
@@ -158,6 +161,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       ...(tools && exportDir ? { exportNow: () => exportEnvironments(tools, cloud, exportDir) } : {}),
     }).service,
   );
+  cloud.mount(consoleService());
 
   // Seeds go in before any trigger fires or rebuild redeploys.
   let seedReport: SeedOutcome[] = [];
@@ -326,5 +330,6 @@ export function devServerUrls(cloud: LocalCloud): DevServerUrls {
     clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
     clientDatabase: `${cloud.url}${ClientCallApi.PREFIX}${ClientDatabaseApi.PATH}`,
     admin: `${cloud.url}${AdminApi.PREFIX}`,
+    console: consoleUrl(cloud.url),
   };
 }

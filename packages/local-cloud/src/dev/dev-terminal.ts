@@ -51,7 +51,13 @@ export function formatInstall(app: string, outcome: InstallOutcome): string | un
 export function describeWechatDevServer(server: WechatDevServer): string {
   const { urls, project, scheduler } = server;
   const triggers = scheduler.status();
-  const lines = [`wxhub dev: local cloud on ${urls.root} (127.0.0.1 only)`, `  client calls  POST ${urls.clientCall}`, `  admin API     ${urls.admin}`, ''];
+  const lines = [
+    `wxhub dev: local cloud on ${urls.root} (127.0.0.1 only)`,
+    `  console       ${urls.console}`,
+    `  client calls  POST ${urls.clientCall}`,
+    `  admin API     ${urls.admin}`,
+    '',
+  ];
   for (const loaded of project.projects) {
     const [own, ...others] = loaded.envIds;
     const named = new Set(loaded.namedInCode);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { AdminApi } from '../admin-api';
 import { ClientCallApi, ClientDatabaseApi } from '../client-api';
+import { consoleService } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
 import { startWechatProjectCloud, type DeployedFunction, type WechatProjectCloud, type WechatProjectsOptions } from '../wechat-project/wechat-project-cloud';
@@ -63,6 +64,7 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
   // Environments named in the code belong to the project that names them, not to an app of their own.
   invocationFeed(cloud, (invocation: DevInvocation) => events.emit('invocation', { ...invocation, app: appOfEnv.get(invocation.envId) ?? invocation.app }));
 
+  cloud.mount(consoleService());
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
   // Pages' database requests, under the permissions of each environment (default: the cloud's defaults).
   cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);

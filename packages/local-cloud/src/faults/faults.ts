@@ -10,6 +10,8 @@ export interface FaultTarget {
   readonly times?: number;
   /** A narrower test on the request (e.g. one appid only). */
   readonly when?: (request: EmulatorRequest) => boolean;
+  /** What `when` selects, in words, for listings (e.g. the SDK action `database.queryDocument`). */
+  readonly label?: string;
 }
 
 /** What happens instead of (or before) the real answer. */
@@ -51,6 +53,17 @@ export class FaultPlan {
   /** Requests held right now by a delay or a hang. */
   get pending(): number {
     return this.waiting.size;
+  }
+
+  /** What is armed now, for the admin API: target, hits left (null: until cleared), kind of effect. */
+  describe(): Array<{ readonly path: string; readonly method?: string; readonly label?: string; readonly remaining: number | null; readonly effect: string }> {
+    return this.armed.map(({ fault, remaining }) => ({
+      path: fault.path,
+      ...(fault.method ? { method: fault.method } : {}),
+      ...(fault.label ? { label: fault.label } : {}),
+      remaining: Number.isFinite(remaining) ? remaining : null,
+      effect: describeEffect(fault),
+    }));
   }
 
   clear(): void {
@@ -134,4 +147,11 @@ const REASONS: Readonly<Record<number, string>> = {
 function defaultBody(status: number): string {
   const reason = REASONS[status] ?? 'Error';
   return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+function describeEffect(fault: Fault): string {
+  if ('delayMs' in fault) return `delay ${fault.delayMs} ms`;
+  if ('hang' in fault) return 'hang';
+  if ('respond' in fault) return 'scripted answer';
+  return `HTTP ${fault.status}`;
 }

@@ -15,6 +15,16 @@ export interface EmulatorReply {
   headers?: Record<string, string>;
   /** Objects are sent as JSON; strings and buffers as they are. */
   body?: unknown;
+  /**
+   * A response that stays open (server-sent events): the headers go out, then `stream` writes
+   * chunks until the client goes away (`onClose`) or the server closes. `body` is ignored.
+   */
+  stream?: (sink: StreamSink) => void;
+}
+
+export interface StreamSink {
+  write(chunk: string): void;
+  onClose(listener: () => void): void;
 }
 
 export type Handler = (request: EmulatorRequest) => Promise<EmulatorReply> | EmulatorReply;

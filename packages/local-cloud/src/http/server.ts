@@ -76,6 +76,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function send(res: ServerResponse, reply: EmulatorReply): void {
   const headers: Record<string, string> = { ...reply.headers };
+  if (reply.stream) {
+    res.writeHead(reply.status ?? 200, headers);
+    res.flushHeaders();
+    reply.stream({ write: (chunk) => void res.write(chunk), onClose: (listener) => res.once('close', listener) });
+    return;
+  }
   let payload: string | Buffer;
   if (Buffer.isBuffer(reply.body) || typeof reply.body === 'string') {
     payload = reply.body;

@@ -16,6 +16,7 @@ export interface FunctionLogEntry {
  */
 export class FunctionLogs {
   private readonly byFunction = new Map<string, FunctionLogEntry[]>();
+  private readonly listeners = new Set<(functionKey: string, entry: FunctionLogEntry) => void>();
 
   constructor(private readonly limitPerFunction: number) {}
 
@@ -24,6 +25,13 @@ export class FunctionLogs {
     if (!entries) this.byFunction.set(functionKey, (entries = []));
     entries.push(entry);
     if (entries.length > this.limitPerFunction) entries.splice(0, entries.length - this.limitPerFunction);
+    for (const listener of this.listeners) listener(functionKey, entry);
+  }
+
+  /** Calls `listener` with each line as it arrives (the console's live log); returns the unsubscribe. */
+  subscribe(listener: (functionKey: string, entry: FunctionLogEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   read(functionKey: string, requestId?: string): readonly FunctionLogEntry[] {

@@ -112,6 +112,14 @@ export interface InvokeResult {
   readonly instanceId: string;
 }
 
+export interface FunctionDescription {
+  readonly dir: string;
+  readonly nodeBinary: string;
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+  readonly instances: { readonly total: number; readonly busy: number; readonly idle: number; readonly starting: number };
+}
+
 interface RegisteredFunction {
   readonly registration: FunctionRegistration;
   readonly launch: InstanceLaunch;
@@ -300,6 +308,34 @@ export class FunctionRuntime {
     } finally {
       fn.pool.release(instance);
     }
+  }
+
+  /** The deployed functions of every environment (or of one). */
+  list(envId?: string): Array<{ readonly envId: string; readonly name: string }> {
+    return [...this.functions.values()]
+      .map(({ registration }) => ({ envId: registration.envId, name: registration.name }))
+      .filter((fn) => envId === undefined || fn.envId === envId);
+  }
+
+  /** How a deployed function runs (for the admin API); undefined when it is not deployed. */
+  describe(envId: string, name: string): FunctionDescription | undefined {
+    const fn = this.functions.get(functionKey(envId, name));
+    if (!fn) return undefined;
+    return {
+      dir: fn.registration.dir,
+      nodeBinary: fn.registration.nodeBinary ?? this.settings.nodeBinary,
+      timeoutMs: fn.timeoutMs,
+      memoryMb: fn.memoryMb,
+      instances: { total: fn.pool.size, ...fn.pool.counts },
+    };
+  }
+
+  /** Each log line of any function as it arrives; returns the unsubscribe. */
+  onLog(listener: (envId: string, name: string, entry: FunctionLogEntry) => void): () => void {
+    return this.logStore.subscribe((key, entry) => {
+      const slash = key.indexOf('/');
+      listener(key.slice(0, slash), key.slice(slash + 1), entry);
+    });
   }
 
   /**

@@ -62,6 +62,11 @@ export class InstancePool {
     return this.idle.length + this.busy.size + this.starting;
   }
 
+  /** Instances by state: serving a call, waiting for one, coming up. */
+  get counts(): { readonly busy: number; readonly idle: number; readonly starting: number } {
+    return { busy: this.busy.size, idle: this.idle.length, starting: this.starting };
+  }
+
   /** True once close() was called: the function was replaced or the runtime stopped. */
   get isClosed(): boolean {
     return this.closed;

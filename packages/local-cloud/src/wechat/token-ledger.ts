@@ -18,6 +18,12 @@ export const FORCE_REFRESH_SPACING_MS = 30_000;
 /** Daily quotas reset at midnight Beijing time. */
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 
+export interface TokenSummary {
+  readonly currentExpiresAt: number | undefined;
+  readonly lastIssuedAt: number | undefined;
+  readonly forceRefresh: { readonly usedToday: number; readonly perDay: number; readonly lastAt: number | undefined };
+}
+
 interface TokenRecord {
   readonly appid: string;
   readonly kind: TokenKind;
@@ -78,7 +84,7 @@ export class TokenLedger {
       app.stable = this.mint(appid, 'stable_token', now);
       return this.describe(app.stable, now);
     }
-    const day = Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000);
+    const day = beijingDay(now);
     if (app.forces.day !== day) app.forces = { day, count: 0 };
     const lastForce = app.forces.lastAt;
     if (current && lastForce !== undefined && now - lastForce < FORCE_REFRESH_SPACING_MS) return this.describe(current, now);
@@ -102,6 +108,26 @@ export class TokenLedger {
   /** The appid a token was issued to, valid or not. */
   owner(token: string): string | undefined {
     return this.tokens.get(token)?.appid;
+  }
+
+  /** Every token value handed out (valid or not): what the admin API scrubs from its answers. */
+  values(): string[] {
+    return [...this.tokens.keys()];
+  }
+
+  /** The newest token's expiry and issue time and today's force_refresh use (no token values). */
+  summary(appid: string): TokenSummary {
+    const app = this.apps.get(appid);
+    const newest = [app?.latest, app?.stable]
+      .map((token) => (token ? this.tokens.get(token) : undefined))
+      .filter((record): record is TokenRecord => record !== undefined)
+      .sort((a, b) => b.expiresAt - a.expiresAt)[0];
+    const today = beijingDay(this.clock.now());
+    return {
+      currentExpiresAt: newest?.expiresAt,
+      lastIssuedAt: newest ? newest.expiresAt - this.policy.accessTokenTtlSeconds * 1000 : undefined,
+      forceRefresh: { usedToday: app && app.forces.day === today ? app.forces.count : 0, perDay: FORCE_REFRESH_PER_DAY, lastAt: app?.forces.lastAt },
+    };
   }
 
   issued(appid: string, kind?: TokenKind): number {
@@ -149,4 +175,8 @@ export class TokenLedger {
     }
     return app;
   }
+}
+
+function beijingDay(ms: number): number {
+  return Math.floor((ms + BEIJING_OFFSET_MS) / 86_400_000);
 }

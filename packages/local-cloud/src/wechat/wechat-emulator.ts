@@ -3,7 +3,7 @@ import type { AppConfig, TokenPolicy } from '../config';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, type Service } from '../http/router';
 import { FaultPlan, type FaultEffect, type FaultTarget } from '../faults/faults';
 import { wechatError } from './errcodes';
-import { TokenLedger, type TokenKind } from './token-ledger';
+import { TokenLedger, type TokenKind, type TokenSummary } from './token-ledger';
 
 export type AuthResult = { ok: true; appid: string } | { ok: false; errcode: number; errmsg: string };
 
@@ -62,6 +62,15 @@ export class WeChatEmulator {
   /** How many tokens were issued to `appid` (both kinds unless `kind` is given). */
   issuedTokens(appid: string, kind?: TokenKind): number {
     return this.ledger.issued(appid, kind);
+  }
+
+  /** Every access token handed out, for scrubbing them from admin answers (never to show). */
+  tokenValues(): string[] {
+    return this.ledger.values();
+  }
+
+  tokenSummary(appid: string): TokenSummary {
+    return this.ledger.summary(appid);
   }
 
   inject(fault: WeChatFault): void {

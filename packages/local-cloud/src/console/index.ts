@@ -1,0 +1,1 @@
+export { CONSOLE_DIST_DIR, consoleService, consoleUrl } from './console-service';
