@@ -4,11 +4,22 @@ import { parseNewUser } from '@wxhub/fn-users_add/user';
 import { checkForm, type UserForm } from '../utils/user-form';
 
 const OPENID = 'oB_form_rules_01';
+/** The calling mini program, which users_add takes from the caller context (not from the form). */
+const APPID = 'wxb0000000000000b2';
 
 /** users_add's verdict on what the page would send for `form`. */
 function serverVerdict(form: UserForm): { ok: true; user: Record<string, unknown> } | { ok: false; field: string } {
   try {
-    const { openid: _openid, ...user } = parseNewUser({ ...form, age: /^\d{1,3}$/.test(form.age.trim()) ? Number(form.age.trim()) : form.age, openid: OPENID });
+    const {
+      openid: _openid,
+      app: _app,
+      ...user
+    } = parseNewUser({
+      ...form,
+      age: /^\d{1,3}$/.test(form.age.trim()) ? Number(form.age.trim()) : form.age,
+      openid: OPENID,
+      app: APPID,
+    });
     return { ok: true, user };
   } catch (error) {
     if (error instanceof ReplyError) return { ok: false, field: String((error.data as { field?: unknown }).field) };

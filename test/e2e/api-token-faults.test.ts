@@ -58,11 +58,23 @@ describe.each(testedNodeRuntimes().filter(({ version }) => /^(16|18)\./.test(ver
     throw new Error('no instance claimed the lease on the token');
   };
 
+  /** Resolves once WeChat holds a request under the armed delay (the holder's fetch is in flight). */
+  const heldRequest = async (): Promise<void> => {
+    const own = project;
+    while (!ended && own === project) {
+      if (project.cloud.wechat.faults.pending > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the token request never reached WeChat');
+  };
+
   it('holder killed mid-refresh: every other call is answered 0, at most 2 tokens', async () => {
     const issuedBefore = project.cloud.wechat.issuedTokens(project.A.appid);
     project.cloud.wechat.inject({ path: STABLE, delayMs: 6_000, times: 1 });
     const calls = Array.from({ length: 4 }, (_, i) => api(`oB_crash_000${i}`).catch((error: unknown) => ({ errcode: NaN, errmsg: String(error) })));
     const holder = await leaseHolder();
+    // Mid-refresh: the holder's token request has reached WeChat (held by the delay) before the kill.
+    await heldRequest();
     const pid = Number(holder.split('-')[0]);
     // Only an instance of this cloud's `api` (the lease names its process id).
     expect(project.cloud.functions.instances(project.B.envId, 'api')).toBeGreaterThan(0);

@@ -41,7 +41,7 @@ describe.each(testedNodeRuntimes())('cloud functions on Node $version', ({ binar
     expect(stored[0]).toMatchObject({ ...user, openid: 'oB_user_0001', app: project.B.appid, _id: `${project.B.appid}:oB_user_0001` });
     expect(stored[0]?.created_at).toBeInstanceOf(Date);
     // The token for A lives in B's token collection, in the shape seed-era code reads.
-    const [token] = project.cloud.backend.database(project.B.envId).find('token');
+    const [token] = project.cloud.backend.database(project.B.envId).find('token', { _id: project.A.appid });
     expect(token).toMatchObject({ _id: project.A.appid, access_token: expect.any(String), expires_in: expect.any(Number) });
   });
 

@@ -24,13 +24,14 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 /**
  * Several function instances (separate processes, the real wx-server-sdk) share the `token`
- * collection of one environment; the WeChat emulator's issue counter is the witness.
+ * collection of one environment; the WeChat emulator's issue counter is the witness. The cap is
+ * raised to 5 instances so that every concurrent invocation has its own process, as on WeChat.
  */
 describe.each(testedNodeRuntimes())('token cache across function instances on Node $version', ({ binary }) => {
   let cloud: LocalCloud;
 
   beforeEach(async () => {
-    cloud = await LocalCloud.start({ apps: [A], runtime: { nodeBinary: binary, idleCheckIntervalMs: 0 } });
+    cloud = await LocalCloud.start({ apps: [A], runtime: { nodeBinary: binary, idleCheckIntervalMs: 0, maxInstancesPerFunction: 5 } });
   });
   afterEach(async () => {
     await cloud.stop();
@@ -61,7 +62,7 @@ describe.each(testedNodeRuntimes())('token cache across function instances on No
     expect(new Set(tokens).size).toBe(1);
     expect(cloud.functions.instances(A.envId, 'token_instance')).toBe(5);
     expect(cloud.wechat.issuedTokens(A.appid, 'token')).toBe(1);
-    const [stored] = cloud.backend.database(A.envId).find('token');
+    const [stored] = cloud.backend.database(A.envId).find('token', { _id: A.appid });
     expect(stored).toMatchObject({ _id: A.appid, access_token: tokens[0], expires_in: expect.any(Number) });
   });
 

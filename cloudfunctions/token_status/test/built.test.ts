@@ -19,8 +19,9 @@ describe('token_status (built bundle)', () => {
       .result;
 
   it('answers an empty list before setconfig exists, and creates nothing', async () => {
-    expect(await call('oB_status_user_1')).toEqual({ errcode: 0, errmsg: 'success', data: { tokens: [] } });
+    expect(await call('oB_status_user_1')).toEqual({ errcode: 0, errmsg: 'success', data: { tokens: [], access_tokens: [] } });
     expect(project.cloud.backend.database(envId).hasCollection('setconfig')).toBe(false);
+    expect(project.cloud.backend.database(envId).hasCollection('token')).toBe(false);
   });
 
   it('refuses a call without a user (-1002)', async () => {
