@@ -56,6 +56,12 @@ export interface WxCloudOptions {
   readonly app: string;
   /** The user: what getWXContext().OPENID says inside the function. */
   readonly openid: string;
+  /**
+   * Set-up the platform does before the first call of function `name` is delivered (e.g. starting
+   * the instances that call reaches, as provisioned concurrency): a test without such a call does
+   * not pay for it.
+   */
+  readonly beforeFirstCall?: (name: string) => Promise<unknown>;
 }
 
 export class LocalWxCloud {
@@ -68,6 +74,8 @@ export class LocalWxCloud {
   private gate: Promise<void> | undefined;
   private transportFailure: string | undefined;
   private readonly callWaiters: Array<(call: ClientCall) => void> = [];
+  private readonly beforeFirstCall: ((name: string) => Promise<unknown>) | undefined;
+  private readonly setUp = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly project: ProjectCloud,
@@ -78,6 +86,7 @@ export class LocalWxCloud {
     this.appid = app.appid;
     this.envIds = new Set([app.envId]);
     this.openid = options.openid;
+    this.beforeFirstCall = options.beforeFirstCall;
     project.cloud.mount(new ClientCallApi({ apps: project.cloud.apps, runtime: project.cloud.functions }).service);
     mountClientDatabase(project.cloud);
   }
@@ -160,6 +169,10 @@ export class LocalWxCloud {
     if (this.initOptions === undefined) throw new CallFunctionFailure(-1, 'cloud.callFunction:fail wx.cloud.init has not been called');
     if (envId === undefined || !this.envIds.has(envId)) {
       throw new CallFunctionFailure(-404011, `cloud.callFunction:fail env ${String(envId)} is not an environment of ${this.appid}`);
+    }
+    if (this.beforeFirstCall) {
+      if (!this.setUp.has(name)) this.setUp.set(name, this.beforeFirstCall(name));
+      await this.setUp.get(name);
     }
     try {
       const { result, requestID } = await callFunction(this.project.cloud.url, { appid: this.appid, env: envId, name, data, openid });
