@@ -22,9 +22,6 @@ describe.each(testedNodeRuntimes())('api token path under faults on Node $versio
   beforeEach(async () => {
     ended = false;
     project = await startTestProject(binary);
-    // A's users_add warm for every concurrent call (setup): what is tested is api's token path,
-    // which a users_add starting cold inside api's upstream budget on a loaded machine would decide.
-    await project.cloud.functions.provision(project.A.envId, 'users_add', Math.min(4, defaultInstanceCap()));
   });
   afterEach(async () => {
     ended = true;
@@ -32,6 +29,11 @@ describe.each(testedNodeRuntimes())('api token path under faults on Node $versio
     await project.cloud.stop();
   });
 
+  /**
+   * A's users_add warm for `calls` concurrent calls (set-up): what is tested is api's token path,
+   * which a users_add starting cold inside api's upstream budget on a loaded machine would decide.
+   */
+  const warmUsersAdd = (calls: number) => project.cloud.functions.provision(project.A.envId, 'users_add', Math.min(calls, defaultInstanceCap()));
   const api = (openid: string) => project.call(project.B, 'api', { func: 'users_add', data: user }, openid) as Promise<Reply>;
   const tokens = () => project.cloud.backend.database(project.B.envId);
   const tokenDocument = () => (tokens().hasCollection('token') ? tokens().find('token', { _id: project.A.appid })[0] : undefined);
@@ -73,6 +75,7 @@ describe.each(testedNodeRuntimes())('api token path under faults on Node $versio
   };
 
   it('holder killed mid-refresh: every other call is answered 0, at most 2 tokens', async () => {
+    await warmUsersAdd(4);
     const issuedBefore = project.cloud.wechat.issuedTokens(project.A.appid);
     project.cloud.wechat.inject({ path: STABLE, delayMs: 6_000, times: 1 });
     const calls = Array.from({ length: 4 }, (_, i) => api(`oB_crash_000${i}`).catch((error: unknown) => ({ errcode: NaN, errmsg: String(error) })));
@@ -91,6 +94,7 @@ describe.each(testedNodeRuntimes())('api token path under faults on Node $versio
   });
 
   it('the token endpoint hangs while a valid token is stored: every call is answered 0', async () => {
+    await warmUsersAdd(3);
     expect((await api('oB_hang_0000')).errcode).toBe(0);
     const stored = tokenDocument()!;
     // The same token, now inside the 5-minute margin (4 minutes left): every instance refreshes.
@@ -103,6 +107,7 @@ describe.each(testedNodeRuntimes())('api token path under faults on Node $versio
   });
 
   it('persistent 40001: forced refreshes stop at the budget and the page gets -3001 naming the cause, never 45009', async () => {
+    await warmUsersAdd(1); // the first call goes through to A
     expect((await api('oB_40001_000')).errcode).toBe(0);
     const seen = countTokenRequests();
     project.cloud.wechat.inject({ path: '/tcb/invokecloudfunction', errcode: 40001 });
