@@ -6,7 +6,7 @@
  * (@cloudbase/database) sending to the local cloud's client database endpoint as the same user,
  * where the collections' permissions apply. This is the ONE place that knows how a page's call travels.
  */
-import { callFunction, CallFunctionError, ClientCallApi, type ProjectCloud } from '@wxhub/local-cloud';
+import { callFunction, CallFunctionError, ClientCallApi, type LocalCloud, type ProjectCloud } from '@wxhub/local-cloud';
 import { mountClientDatabase, PageDatabase } from '@wxhub/local-cloud/testing';
 
 export interface CloudInitOptions {
@@ -51,6 +51,15 @@ export interface ClientCall {
   readonly done: Promise<CallFunctionResult | CallFunctionFailure>;
 }
 
+/** The mini program the pages belong to, on a running local cloud that serves pages' requests. */
+export interface WxCloudTarget {
+  readonly cloud: LocalCloud;
+  /** The mini program's appid. */
+  readonly appid: string;
+  /** The environments it may call (its own, and those it was given). */
+  readonly envIds: readonly string[];
+}
+
 export interface WxCloudOptions {
   /** The app of the project configuration the mini program is (its appid and environments). */
   readonly app: string;
@@ -63,23 +72,30 @@ export class LocalWxCloud {
   initOptions: CloudInitOptions | undefined;
   /** The user the next calls are made as. */
   openid: string;
+  private readonly cloud: LocalCloud;
   private readonly appid: string;
   private readonly envIds: ReadonlySet<string>;
   private gate: Promise<void> | undefined;
   private transportFailure: string | undefined;
   private readonly callWaiters: Array<(call: ClientCall) => void> = [];
 
-  constructor(
-    private readonly project: ProjectCloud,
-    options: WxCloudOptions,
-  ) {
+  /**
+   * The pages of an app of this repository's project: the client endpoints are mounted on its
+   * local cloud (a `wxhub dev` server has them already; use the constructor there).
+   */
+  static forProject(project: ProjectCloud, options: WxCloudOptions): LocalWxCloud {
     const app = project.config.apps[options.app];
     if (!app) throw new Error(`the project configuration has no app ${options.app}`);
-    this.appid = app.appid;
-    this.envIds = new Set([app.envId]);
-    this.openid = options.openid;
     project.cloud.mount(new ClientCallApi({ apps: project.cloud.apps, runtime: project.cloud.functions }).service);
     mountClientDatabase(project.cloud);
+    return new LocalWxCloud({ cloud: project.cloud, appid: app.appid, envIds: [app.envId] }, options.openid);
+  }
+
+  constructor(target: WxCloudTarget, openid: string) {
+    this.cloud = target.cloud;
+    this.appid = target.appid;
+    this.envIds = new Set(target.envIds);
+    this.openid = openid;
   }
 
   /** Puts this client at `wx.cloud`. */
@@ -97,7 +113,7 @@ export class LocalWxCloud {
   database(options: { env?: string } = {}): PageDatabase {
     const init = this.initOptions?.env;
     const env = options.env ?? (typeof init === 'string' ? init : init?.database);
-    return new PageDatabase({ url: this.project.cloud.url, appid: this.appid, ...(env ? { env } : {}), openid: () => this.openid });
+    return new PageDatabase({ url: this.cloud.url, appid: this.appid, ...(env ? { env } : {}), openid: () => this.openid });
   }
 
   /** Calls made from now on wait until the returned function is called (to see a page mid-call). */
@@ -162,7 +178,7 @@ export class LocalWxCloud {
       throw new CallFunctionFailure(-404011, `cloud.callFunction:fail env ${String(envId)} is not an environment of ${this.appid}`);
     }
     try {
-      const { result, requestID } = await callFunction(this.project.cloud.url, { appid: this.appid, env: envId, name, data, openid });
+      const { result, requestID } = await callFunction(this.cloud.url, { appid: this.appid, env: envId, name, data, openid });
       return { result, errMsg: 'cloud.callFunction:ok', requestID };
     } catch (error) {
       if (error instanceof CallFunctionError) throw new CallFunctionFailure(error.errCode, error.errMsg);
