@@ -4,10 +4,15 @@
  * client would have it run: caller identity, `userInfo` in the event, the client SDK's
  * answer and failure shapes. `wx.cloud.database()` is the client SDK family's query builder
  * (@cloudbase/database) sending to the local cloud's client database endpoint as the same user,
- * where the collections' permissions apply. This is the ONE place that knows how a page's call travels.
+ * where the collections' permissions apply; `wx.cloud.uploadFile / downloadFile / getTempFileURL /
+ * deleteFile` go to the client storage endpoint, under the bucket's permission. This is the ONE
+ * place that knows how a page's call travels.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { callFunction, CallFunctionError, ClientCallApi, type LocalCloud, type ProjectCloud } from '@wxhub/local-cloud';
-import { mountClientDatabase, PageDatabase } from '@wxhub/local-cloud/testing';
+import { mountClientDatabase, mountClientStorage, PageDatabase, PageStorage } from '@wxhub/local-cloud/testing';
 
 export interface CloudInitOptions {
   readonly env?: string | { readonly functions?: string; readonly database?: string; readonly storage?: string };
@@ -88,6 +93,7 @@ export class LocalWxCloud {
     if (!app) throw new Error(`the project configuration has no app ${options.app}`);
     project.cloud.mount(new ClientCallApi({ apps: project.cloud.apps, runtime: project.cloud.functions }).service);
     mountClientDatabase(project.cloud);
+    mountClientStorage(project.cloud);
     return new LocalWxCloud({ cloud: project.cloud, appid: app.appid, envIds: [app.envId] }, options.openid);
   }
 
@@ -106,7 +112,25 @@ export class LocalWxCloud {
       },
       callFunction: (options: CallFunctionOptions) => this.callFunction(options),
       database: (options?: { env?: string }) => this.database(options),
+      uploadFile: (options: { cloudPath: string; filePath: string }) =>
+        this.storage().uploadFile({ cloudPath: options.cloudPath, content: readFileSync(options.filePath) }),
+      downloadFile: async (options: { fileID: string }) => {
+        const { content, statusCode } = await this.storage().downloadFile(options);
+        // A page gets a temporary file holding the bytes, as on a device.
+        const tempFilePath = join(mkdtempSync(join(tmpdir(), 'wx-download-')), 'file');
+        writeFileSync(tempFilePath, content);
+        return { tempFilePath, statusCode, errMsg: 'cloud.downloadFile:ok' };
+      },
+      getTempFileURL: (options: { fileList: Array<string | { fileID: string; maxAge?: number }> }) => this.storage().getTempFileURL(options),
+      deleteFile: (options: { fileList: string[] }) => this.storage().deleteFile(options),
     };
+  }
+
+  /** The page's storage calls: as this client's current user, in the environment init chose for storage. */
+  storage(): PageStorage {
+    const init = this.initOptions?.env;
+    const env = typeof init === 'string' ? init : init?.storage;
+    return new PageStorage({ url: this.cloud.url, appid: this.appid, ...(env ? { env } : {}), openid: () => this.openid });
   }
 
   /** `wx.cloud.database()`: as this client's current user, in the environment init chose (or `options.env`). */

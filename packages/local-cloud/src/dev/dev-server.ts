@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
 import { AdminApi } from '../admin-api';
-import { ClientCallApi, ClientDatabaseApi } from '../client-api';
+import { ClientCallApi, ClientDatabaseApi, ClientStorageApi } from '../client-api';
 import { consoleService, consoleUrl } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from '../project/project-cloud';
@@ -77,6 +77,8 @@ export interface DevServerUrls {
   readonly clientCall: string;
   /** `POST` a page's database request here (the client SDK family's action and params, as a user): permissions apply. */
   readonly clientDatabase: string;
+  /** `POST` a page's storage request here (uploadFile, getTempFileURL, downloadFile, deleteFile as a user): the bucket's permission applies. */
+  readonly clientStorage: string;
   readonly admin: string;
   /** The browser console (`wxhub dev --open` opens it). */
   readonly console: string;
@@ -152,6 +154,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const exportDir = options.data?.exportDir;
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
   cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
+  cloud.mount(new ClientStorageApi({ apps: cloud.apps, storage: cloud.storage, permissions: cloud.permissions, clock: cloud.clock }).service);
   cloud.mount(
     new AdminApi({
       cloud,
@@ -329,6 +332,7 @@ export function devServerUrls(cloud: LocalCloud): DevServerUrls {
     sdkBackendUrl: cloud.sdkBackendUrl,
     clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
     clientDatabase: `${cloud.url}${ClientCallApi.PREFIX}${ClientDatabaseApi.PATH}`,
+    clientStorage: `${cloud.url}${ClientCallApi.PREFIX}${ClientStorageApi.PATH}`,
     admin: `${cloud.url}${AdminApi.PREFIX}`,
     console: consoleUrl(cloud.url),
   };
