@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWechatDevServer, type WechatDevServer } from '@wxhub/local-cloud';
@@ -10,7 +10,8 @@ import { LocalWxCloud } from './support/wx-cloud';
  * The sample project of `wxhub dev` (examples/shop-project): its "my orders" page reads the
  * database itself, through the page shim, against a `wxhub dev` server started on a copy of the
  * project — with the permissions its wxhub.dev.json records (orders: read own / write false;
- * reviews: all users read, creator writes).
+ * reviews: all users read, creator writes; storage: creator only) — and the pages' storage calls
+ * under each storage mode.
  */
 const SAMPLE = join(REPO_ROOT, 'examples', 'shop-project');
 const X = 'oShop_user_X';
@@ -33,7 +34,7 @@ interface ClientDb {
   };
 }
 
-describe('examples/shop-project under `wxhub dev`: the orders page reads its own data directly', () => {
+describe("examples/shop-project under `wxhub dev`: the orders page reads its own data directly; pages' storage", () => {
   let dir: string;
   let dev: WechatDevServer;
   let wxCloud: LocalWxCloud;
@@ -155,5 +156,77 @@ describe('examples/shop-project under `wxhub dev`: the orders page reads its own
     );
     const { data } = await pageDb().collection('reviews').limit(100).get();
     expect(data).toHaveLength(20);
+  });
+  describe("the page's storage calls (wx.cloud.uploadFile, downloadFile, getTempFileURL, deleteFile) under the bucket's permission", () => {
+    interface FileStatus {
+      fileID: string;
+      status: number;
+      tempFileURL?: string;
+    }
+    interface PageWxCloud {
+      uploadFile(options: { cloudPath: string; filePath: string }): Promise<{ fileID: string }>;
+      downloadFile(options: { fileID: string }): Promise<{ tempFilePath: string }>;
+      getTempFileURL(options: { fileList: string[] }): Promise<{ fileList: FileStatus[] }>;
+      deleteFile(options: { fileList: string[] }): Promise<{ fileList: FileStatus[] }>;
+    }
+    const wxCloudOf = (openid: string): PageWxCloud => {
+      wxCloud.openid = openid;
+      return (simulatedWx() as { cloud: PageWxCloud }).cloud;
+    };
+    let files = 0;
+    /** A file on the "device", as a page's filePath (from wx.chooseMedia) names one. */
+    const deviceFile = (text: string): string => {
+      const file = join(dir, `device-file-${++files}.txt`);
+      writeFileSync(file, text);
+      return file;
+    };
+    const statuses = (result: { fileList: FileStatus[] }): number[] => result.fileList.map((entry) => entry.status);
+
+    afterEach(() => {
+      dev.cloud.permissions.setStorage(envId, 'PRIVATE'); // what wxhub.dev.json sets
+    });
+
+    it('PRIVATE (wxhub.dev.json): a file X uploaded is not readable nor deletable by Y; X reads and deletes it', async () => {
+      expect(dev.cloud.permissions.storage(envId)).toEqual({ kind: 'simple', mode: 'PRIVATE' });
+      const { fileID } = await wxCloudOf(X).uploadFile({ cloudPath: 'receipts/x-1.txt', filePath: deviceFile('receipt of X') });
+      expect(dev.cloud.storage.read(fileID)).toMatchObject({ owner: X });
+
+      const asY = wxCloudOf(Y);
+      await expect(asY.downloadFile({ fileID })).rejects.toMatchObject({ errCode: -503002, errMsg: expect.stringContaining('PRIVATE') });
+      expect(statuses(await asY.getTempFileURL({ fileList: [fileID] }))).toEqual([-503002]);
+      expect(statuses(await asY.deleteFile({ fileList: [fileID] }))).toEqual([-503002]);
+      await expect(asY.uploadFile({ cloudPath: 'receipts/x-1.txt', filePath: deviceFile('forged by Y') })).rejects.toMatchObject({ errCode: -503002 });
+      expect(dev.cloud.storage.read(fileID)?.content.toString()).toBe('receipt of X');
+
+      const asX = wxCloudOf(X);
+      const { tempFilePath } = await asX.downloadFile({ fileID });
+      expect(readFileSync(tempFilePath, 'utf8')).toBe('receipt of X');
+      const [url] = (await asX.getTempFileURL({ fileList: [fileID] })).fileList;
+      expect(url).toMatchObject({ status: 0, tempFileURL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
+      expect(statuses(await asX.deleteFile({ fileList: [fileID] }))).toEqual([0]);
+      expect(dev.cloud.storage.read(fileID)).toBeUndefined();
+    });
+
+    it("READONLY: everyone reads X's file, only X overwrites or deletes it", async () => {
+      dev.cloud.permissions.setStorage(envId, 'READONLY');
+      const { fileID } = await wxCloudOf(X).uploadFile({ cloudPath: 'photos/x.txt', filePath: deviceFile('photo of X') });
+      const asY = wxCloudOf(Y);
+      expect(readFileSync((await asY.downloadFile({ fileID })).tempFilePath, 'utf8')).toBe('photo of X');
+      expect(statuses(await asY.getTempFileURL({ fileList: [fileID] }))).toEqual([0]);
+      await expect(asY.uploadFile({ cloudPath: 'photos/x.txt', filePath: deviceFile('replaced by Y') })).rejects.toMatchObject({ errCode: -503002 });
+      expect(statuses(await asY.deleteFile({ fileList: [fileID] }))).toEqual([-503002]);
+      expect(statuses(await wxCloudOf(X).deleteFile({ fileList: [fileID] }))).toEqual([0]);
+    });
+
+    it("ADMINONLY refuses pages every storage call; the function-written report stays the functions' own", async () => {
+      const report = dev.cloud.storage.write(envId, 'reports/daily.json', Buffer.from('{"orders":27}'));
+      dev.cloud.permissions.setStorage(envId, 'ADMINONLY');
+      const asX = wxCloudOf(X);
+      await expect(asX.uploadFile({ cloudPath: 'x.txt', filePath: deviceFile('x') })).rejects.toMatchObject({ errCode: -503002 });
+      await expect(asX.downloadFile({ fileID: report })).rejects.toMatchObject({ errCode: -503002 });
+      expect(statuses(await asX.getTempFileURL({ fileList: [report] }))).toEqual([-503002]);
+      expect(statuses(await asX.deleteFile({ fileList: [report] }))).toEqual([-503002]);
+      expect(dev.cloud.storage.list(envId)).toEqual([report]);
+    });
   });
 });
