@@ -66,6 +66,22 @@ describe("dev server on the project's configuration", () => {
     expect(baidu && server.cloud.baidu.issuedTokens(baidu.clientId)).toBe(1);
   });
 
+  it("serves pages' storage calls under the bucket's permission (B's configured storage setting)", async () => {
+    const B = server.cloud.app('B');
+    const send = (openid: string, fields: Record<string, unknown>) =>
+      requestJson(new URL(server.urls.clientStorage), { method: 'POST', json: { app: 'B', openid, ...fields }, timeoutMs: 10_000 });
+    const setting = server.cloud.permissions.storage(B.envId);
+    expect(setting).toEqual({ kind: 'simple', mode: 'READONLY' }); // the configuration's (WeChat's default)
+    const uploaded = await send('oDevX', { action: 'uploadFile', cloudPath: 'dev/x.txt', content: Buffer.from('x').toString('base64') });
+    expect(uploaded.body).toMatchObject({ fileID: expect.stringMatching(/^cloud:\/\//) });
+    const fileID = (uploaded.body as { fileID: string }).fileID;
+    expect(server.cloud.storage.read(fileID)).toMatchObject({ owner: 'oDevX' });
+    const deleted = await send('oDevY', { action: 'deleteFile', fileList: [fileID] });
+    expect(deleted.body).toMatchObject({ fileList: [{ fileID, status: -503002 }] });
+    expect((await send('oDevY', { action: 'downloadFile', fileID })).body).toMatchObject({ content: Buffer.from('x').toString('base64') });
+    server.cloud.storage.clear(B.envId);
+  });
+
   it('describes itself: URLs, the variables for wx-server-sdk, functions and triggers', () => {
     const text = describeDevServer(server);
     for (const url of Object.values(server.urls)) expect(text).toContain(url);
