@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWechatDevServer, type WechatDevServer } from '@wxhub/local-cloud';
+import { describeWechatDevServer, startWechatDevServer, type WechatDevServer } from '@wxhub/local-cloud';
 import { launchApp, REPO_ROOT } from './support/mini-program';
 import { openPage, simulatedWx, tap, textOf, type, until, type SimulatedPage } from './support/simulate';
 import { LocalWxCloud } from './support/wx-cloud';
@@ -83,6 +83,13 @@ describe("examples/shop-project under `wxhub dev`: the orders page reads its own
         { name: 'orders', setting: { read: 'doc._openid == auth.openid', write: false } },
         { name: 'reviews', setting: 'READONLY' },
       ]),
+    );
+    // What `wxhub dev` prints: where pages' requests go, and the settings they are held to.
+    const text = describeWechatDevServer(dev);
+    expect(text).toContain(`client database  POST ${dev.urls.clientDatabase}`);
+    expect(text).toContain(`client storage   POST ${dev.urls.clientStorage}`);
+    expect(text).toContain(
+      '  permissions orders {"read":"doc._openid == auth.openid","write":false}, reviews "READONLY", notifications "ADMINONLY"; others PRIVATE; storage "PRIVATE"',
     );
   });
 
