@@ -56,6 +56,12 @@ describe('the local cloud console in chromium', () => {
   });
 
   it("shows A's users from the demo flow in the database table, labelled in Chinese", async () => {
+    // What a developer would see in devtools while the console loads: nothing (no failed request, no error).
+    const complaints: string[] = [];
+    const complain = (message: { type(): string; text(): string }) => void (message.type() === 'error' && complaints.push(message.text()));
+    const crash = (error: Error) => void complaints.push(error.message);
+    session.page.on('console', complain);
+    session.page.on('pageerror', crash);
     await open('database');
     expect(await session.page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await pickEnv(envA);
@@ -65,6 +71,10 @@ describe('the local cloud console in chromium', () => {
     await rows.filter({ hasText: '王芳' }).waitFor();
     expect(await rows.count()).toBe(2);
     await session.page.getByRole('columnheader', { name: 'tel' }).waitFor();
+    await session.settle();
+    session.page.off('console', complain);
+    session.page.off('pageerror', crash);
+    expect(complaints).toEqual([]);
   });
 
   it('refuses a bad filter with its line and column, and filters with the query language', async () => {
