@@ -209,22 +209,24 @@ describe('dev server data options', () => {
     }
   });
 
-  it('exports storage files beside the data and a seed brings them back, types and bytes kept (issue 10, item 13)', async () => {
+  it('exports storage files beside the data and a seed brings them back, types, bytes and page uploaders kept (issue 10, item 13)', async () => {
     const exportDir = join(scratch, 'export');
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
     const first = await startDevServer({ ...base, data: { exportDir } });
     const A = first.cloud.app('A');
-    first.cloud.storage.write(A.envId, 'avatars/u1.png', png, 'image/png');
+    first.cloud.storage.write(A.envId, 'avatars/u1.png', png, 'image/png', 'oPageUser1'); // uploaded by a page
     // A cloud path that is no safe path on disk is exported by number, never outside the folder.
     first.cloud.storage.write(A.envId, '../escape.txt', Buffer.from('kept'), 'text/plain');
     await first.stop();
     const folder = join(exportDir, `${A.envId}.storage`);
     expect(readFileSync(join(folder, 'files', 'avatars', 'u1.png'))).toEqual(png);
     expect(readdirSync(scratch).sort()).toEqual(['export']);
-    const index = JSON.parse(readFileSync(join(folder, 'index.json'), 'utf8')) as { files: Array<{ path: string; contentType: string; file: string }> };
-    expect(index.files.map((file) => [file.path, file.contentType])).toEqual([
-      ['avatars/u1.png', 'image/png'],
-      ['../escape.txt', 'text/plain'],
+    const index = JSON.parse(readFileSync(join(folder, 'index.json'), 'utf8')) as {
+      files: Array<{ path: string; contentType: string; file: string; owner?: string }>;
+    };
+    expect(index.files.map((file) => [file.path, file.contentType, file.owner])).toEqual([
+      ['avatars/u1.png', 'image/png', 'oPageUser1'],
+      ['../escape.txt', 'text/plain', undefined],
     ]);
     expect(index.files[1]?.file).toMatch(/^files\/~\d+\/content$/);
 
@@ -232,8 +234,10 @@ describe('dev server data options', () => {
     try {
       expect(second.seedReport[0]?.message).toMatch(/and 2 storage file\(s\) imported/);
       const read = (cloudPath: string) => second.cloud.storage.read(second.cloud.storage.fileId(A.envId, cloudPath));
-      expect(read('avatars/u1.png')).toMatchObject({ content: png, contentType: 'image/png' });
+      // The page uploader comes back too: storage's "creator" modes keep deciding the same.
+      expect(read('avatars/u1.png')).toMatchObject({ content: png, contentType: 'image/png', owner: 'oPageUser1' });
       expect(read('../escape.txt')).toMatchObject({ content: Buffer.from('kept'), contentType: 'text/plain' });
+      expect(read('../escape.txt')).not.toHaveProperty('owner');
     } finally {
       await second.stop();
     }

@@ -5,7 +5,7 @@ import type { LocalCloud } from '../local-cloud';
 
 /**
  * Storage files in an export and a seed: beside `<envId>.json`, a folder `<envId>.storage/` holding
- * `index.json` (each file's cloud path, content type and where its bytes are) and `files/`, the
+ * `index.json` (each file's cloud path, content type, page uploader if any, and where its bytes are) and `files/`, the
  * bytes under their cloud paths, so an export can be read with a file browser and fed back as a
  * seed (`--seed A=export/<envId>.json` imports the folder beside it too).
  *
@@ -23,6 +23,8 @@ interface IndexEntry {
   readonly path: string;
   readonly contentType: string;
   readonly file: string;
+  /** The page user who uploaded it (what storage's "creator" modes compare); absent for a function's file. */
+  readonly owner?: string;
 }
 
 const INDEX = 'index.json';
@@ -39,7 +41,7 @@ export async function exportStorage(cloud: LocalCloud, envId: string, folder: st
     const target = path.join(folder, ...file.split('/'));
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, stored.content);
-    entries.push({ path: stored.path, contentType: stored.contentType, file });
+    entries.push({ path: stored.path, contentType: stored.contentType, file, ...(stored.owner === undefined ? {} : { owner: stored.owner }) });
   }
   await mkdir(folder, { recursive: true });
   await writeFile(path.join(folder, INDEX), JSON.stringify({ files: entries }, null, 2) + '\n');
@@ -47,7 +49,7 @@ export async function exportStorage(cloud: LocalCloud, envId: string, folder: st
 }
 
 /** A seed's storage files, read and checked, not yet stored. */
-export type StorageSeed = ReadonlyArray<{ readonly path: string; readonly contentType: string; readonly content: Buffer }>;
+export type StorageSeed = ReadonlyArray<{ readonly path: string; readonly contentType: string; readonly content: Buffer; readonly owner?: string }>;
 
 /**
  * Reads a seed's storage folder: the whole index is checked and every file read here, so that a
@@ -66,14 +68,19 @@ export async function readStorageSeed(folder: string): Promise<StorageSeed> {
     entries.map(async (entry) => {
       const source = path.resolve(root, ...entry.file.split('/'));
       if (!source.startsWith(root + path.sep)) throw new ConfigError(indexFile, `names ${JSON.stringify(entry.file)}, outside its folder`);
-      return { path: entry.path, contentType: entry.contentType, content: await readFile(source) };
+      return {
+        path: entry.path,
+        contentType: entry.contentType,
+        content: await readFile(source),
+        ...(entry.owner === undefined ? {} : { owner: entry.owner }),
+      };
     }),
   );
 }
 
 /** Stores a seed's files in `envId` (a file of the same path is replaced, as an upload would). */
 export function applyStorageSeed(cloud: LocalCloud, envId: string, seed: StorageSeed): void {
-  for (const file of seed) cloud.storage.write(envId, file.path, file.content, file.contentType);
+  for (const file of seed) cloud.storage.write(envId, file.path, file.content, file.contentType, file.owner);
 }
 
 function parseIndex(text: string, where: string): IndexEntry[] {
@@ -91,7 +98,10 @@ function parseIndex(text: string, where: string): IndexEntry[] {
       throw new ConfigError(where, `files[${i}] needs a non-empty "path" (cloud path) and "file" (relative to the folder)`);
     }
     const contentType = typeof entry.contentType === 'string' && entry.contentType !== '' ? entry.contentType : 'application/octet-stream';
-    return { path: entry.path, file: entry.file, contentType };
+    if (entry.owner !== undefined && (typeof entry.owner !== 'string' || entry.owner === '')) {
+      throw new ConfigError(where, `files[${i}].owner must be the uploader's openid (a non-empty string) or left out`);
+    }
+    return { path: entry.path, file: entry.file, contentType, ...(entry.owner === undefined ? {} : { owner: entry.owner }) };
   });
 }
 
