@@ -15,7 +15,9 @@ import { TokenStoreError } from './errors';
  * stale lock at once can both end up "holding" it (node-proper-lockfile issue #121). So each
  * holder also writes its nonce beside the lock (`<lock>.owner`) and checks, right before each
  * write, that the lock is still its own: the loser of such a race refuses to write (a transient
- * TOKEN_STORE error) instead of overwriting the winner.
+ * TOKEN_STORE error) instead of overwriting the winner. Callers within one process queue per lock
+ * before they go to proper-lockfile, which keeps one record per lock path (two holders in one
+ * process would overwrite each other's); that also spares the file system their retries.
  */
 export interface FileLockOptions {
   /** A lock this old (by its mtime, wall time) is presumed left by a crashed process; ≥ 2 s. */
@@ -32,15 +34,63 @@ export const MIN_STALE_MS = 2_000;
 /** Longest pause between attempts: contention lasts milliseconds, a stale lock up to staleMs. */
 const MAX_RETRY_MS = 25;
 
+/** The last caller in line for each lock path in this process (see above). */
+const queues = new Map<string, Promise<void>>();
+
 export async function withFileLock<T>(lockPath: string, options: FileLockOptions, critical: (guard: LockGuard) => Promise<T>): Promise<T> {
+  const staleMs = Math.max(options.staleMs, MIN_STALE_MS);
+  // One wait per caller, queue included: enough to outwait a crashed holder's lock until it is stale.
+  const deadline = Date.now() + 2 * staleMs;
+  const turn = waitForTurn(path.resolve(lockPath));
+  try {
+    // A caller ahead that hangs (a stuck file system) must not hold this one past its deadline.
+    if (!(await beforeDeadline(turn.ready, deadline))) throw stayedLocked(lockPath, staleMs);
+    return await holdLock(lockPath, staleMs, deadline, critical);
+  } finally {
+    turn.done();
+  }
+}
+
+async function beforeDeadline(ready: Promise<void>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([ready.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function stayedLocked(lockPath: string, staleMs: number, cause?: unknown): TokenStoreError {
+  return new TokenStoreError('lock', undefined, `${path.basename(lockPath)} stayed locked for about ${(2 * staleMs) / 1000} s`, { cause });
+}
+
+function waitForTurn(key: string): { ready: Promise<void>; done(): void } {
+  const ready = queues.get(key) ?? Promise.resolve();
+  let finish!: () => void;
+  const mine = new Promise<void>((resolve) => (finish = resolve));
+  const tail = ready.then(() => mine);
+  queues.set(key, tail);
+  return {
+    ready,
+    done() {
+      finish();
+      if (queues.get(key) === tail) queues.delete(key);
+    },
+  };
+}
+
+async function holdLock<T>(lockPath: string, staleMs: number, deadline: number, critical: (guard: LockGuard) => Promise<T>): Promise<T> {
   let lost: Error | undefined;
-  const release = await acquire(lockPath, options, (error) => {
+  const release = await acquire(lockPath, staleMs, deadline, (error) => {
     lost = error;
   });
   const ownerFile = `${lockPath}.owner`;
   const nonce = randomBytes(8).toString('hex');
+  let marked = false;
   try {
     await writeFileAtomic(ownerFile, nonce, false);
+    marked = true;
     const guard: LockGuard = {
       async assertHeld() {
         if (lost) throw new TokenStoreError('lock', undefined, `${path.basename(lockPath)} was lost: ${lost.message}`);
@@ -51,30 +101,41 @@ export async function withFileLock<T>(lockPath: string, options: FileLockOptions
     };
     return await critical(guard);
   } finally {
-    if ((await readText(ownerFile)) === nonce) await removeIfPresent(ownerFile);
-    // A lock already lost (compromised) has nothing left to release.
-    await release().catch((error: unknown) => {
-      if (!lost && errorCode(error) !== 'ERELEASED') throw error;
-    });
+    let takenOver = false;
+    try {
+      takenOver = marked && (await readText(ownerFile)) !== nonce;
+      if (marked && !takenOver) await removeIfPresent(ownerFile);
+    } finally {
+      // A lock taken over is the other holder's now: stop refreshing it, but leave it in place.
+      await (takenOver ? forget(lockPath) : release()).catch((error: unknown) => {
+        // A lock already lost (compromised) has nothing left to release.
+        if (!lost && errorCode(error) !== 'ERELEASED') throw error;
+      });
+    }
   }
 }
 
-async function acquire(lockPath: string, options: FileLockOptions, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
-  const staleMs = Math.max(options.staleMs, MIN_STALE_MS);
+async function acquire(lockPath: string, staleMs: number, deadline: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
   try {
     // The lock is named explicitly, so the locked "file" is only a name (`realpath: false`).
     return await properLockfile().lock(lockPath, {
       lockfilePath: lockPath,
       realpath: false,
       stale: staleMs,
-      // Enough attempts to outwait a crashed holder's lock until it is stale (about 2 × staleMs).
-      retries: { retries: Math.ceil((2 * staleMs) / MAX_RETRY_MS), factor: 1.5, minTimeout: 1, maxTimeout: MAX_RETRY_MS, randomize: true },
+      // Until the caller's deadline (at least one attempt, even when the queue used it all up).
+      retries: {
+        retries: Math.ceil((2 * staleMs) / MAX_RETRY_MS),
+        // (1, not 0: the retry package reads 0 as "no limit".)
+        maxRetryTime: Math.max(1, deadline - Date.now()),
+        factor: 1.5,
+        minTimeout: 1,
+        maxTimeout: MAX_RETRY_MS,
+        randomize: true,
+      },
       onCompromised,
     });
   } catch (error) {
-    if (errorCode(error) === 'ELOCKED') {
-      throw new TokenStoreError('lock', undefined, `${path.basename(lockPath)} stayed locked for about ${(2 * staleMs) / 1000} s`, { cause: error });
-    }
+    if (errorCode(error) === 'ELOCKED') throw stayedLocked(lockPath, staleMs, error);
     throw error;
   }
 }
@@ -87,6 +148,12 @@ async function acquire(lockPath: string, options: FileLockOptions, onCompromised
 function properLockfile(): typeof ProperLockfile {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   return require('proper-lockfile') as typeof ProperLockfile;
+}
+
+/** proper-lockfile's unlock with a removal that does nothing: its own bookkeeping and timer end, the directory stays. */
+function forget(lockPath: string): Promise<void> {
+  const keepDirectory = { rmdir: (_path: string, done: (error: null) => void) => done(null) };
+  return properLockfile().unlock(lockPath, { realpath: false, lockfilePath: lockPath, fs: keepDirectory });
 }
 
 async function readText(file: string): Promise<string | undefined> {

@@ -95,21 +95,20 @@ describe('withFileLock', () => {
     expect((error as TokenStoreError).message).toMatch(/taken over by another process/);
     // The other holder's lock and owner mark are left alone.
     expect(await fs.readFile(`${lock}.owner`, 'utf8')).toBe('other-holder');
+    expect((await fs.stat(lock)).isDirectory()).toBe(true);
   });
 
-  it('gives up with a TokenStoreError while a live holder keeps its lock fresh', async () => {
+  it('a caller queued behind a holder in its own process that hangs gives up at its deadline', async () => {
     const dir = tempDir();
     const lock = path.join(dir, 'k.lock');
-    const held = withFileLock(lock, { staleMs: MIN_STALE_MS }, async () => {
-      const other = withFileLock(lock, { staleMs: MIN_STALE_MS }, async () => 'entered');
-      return other.then(
-        () => 'entered',
-        (e: unknown) => e,
-      );
-    });
-    const error = await held;
+    let unblock!: () => void;
+    const hung = withFileLock(lock, { staleMs: MIN_STALE_MS }, () => new Promise<void>((resolve) => (unblock = resolve)));
+    const error = await withFileLock(lock, { staleMs: MIN_STALE_MS }, async () => 'entered').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenStoreError);
     expect((error as TokenStoreError).message).toMatch(/stayed locked/);
+    unblock();
+    await hung;
+    expect(await withFileLock(lock, { staleMs: MIN_STALE_MS }, async () => 'entered')).toBe('entered');
     expect(await fs.readdir(dir)).toEqual([]);
   });
 });
@@ -171,6 +170,24 @@ describe('FileStore across processes', () => {
       expect(await fs.readdir(dir)).toEqual([`${KEY}.json`]);
     } finally {
       for (const child of [holder, waiter]) if (child.exitCode === null && child.signalCode === null) child.kill();
+    }
+  });
+
+  it('a live holder in another process keeps its lock (heartbeat): a claim gives up with a TokenStoreError', async () => {
+    const dir = tempDir();
+    const holder = fork(childScript, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    try {
+      await once(holder);
+      const holding = once(holder);
+      holder.send({ op: 'hold', dir, key: KEY, lockStaleMs: MIN_STALE_MS } satisfies ChildCommand);
+      expect(await holding).toEqual({ holding: true });
+      // The waiter tries for 2 × the stale time: the lock would have gone stale twice without the heartbeat.
+      const error = await new FileStore({ dir, lockStaleMs: MIN_STALE_MS }).claim(KEY, 'waiter', NOW + 30_000, NOW).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenStoreError);
+      expect((error as TokenStoreError).message).toMatch(/stayed locked/);
+      expect(await new FileStore({ dir }).read(KEY)).toBeUndefined();
+    } finally {
+      holder.kill('SIGKILL');
     }
   });
 
