@@ -8,7 +8,7 @@
  *      sharing → A's users_add) against calling A's users_add directly, on the local cloud;
  *   4, 5. the local cloud's database and function starts (bench/local-cloud.ts);
  *   6. 200 concurrent cold `api` calls against a warm single one (bench/cold-storm.ts);
- *   7./8. the token storm (bench/storm): crash, hang, outage, force budget;
+ *   7, 8. the token storm (bench/storm): crash, hang, outage, force budget;
  *   9. `wxhub dev` on a WeChat project (bench/wxhub-dev.ts);
  *   10. the console: first load (ms, bytes) and a page switch in a 10,000-document collection (bench/console.ts);
  *   11. `wxhub --version` in a user's project, plain and through npx, against node and npx floors (bench/cli-start.ts).
