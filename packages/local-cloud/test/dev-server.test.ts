@@ -193,6 +193,44 @@ describe('dev server data options', () => {
     }
   });
 
+  it('exports storage files beside the data and a seed brings them back, types and bytes kept (issue 10, item 13)', async () => {
+    const exportDir = join(scratch, 'export');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+    const first = await startDevServer({ ...base, data: { exportDir } });
+    const A = first.cloud.app('A');
+    first.cloud.storage.write(A.envId, 'avatars/u1.png', png, 'image/png');
+    // A cloud path that is no safe path on disk is exported by number, never outside the folder.
+    first.cloud.storage.write(A.envId, '../escape.txt', Buffer.from('kept'), 'text/plain');
+    await first.stop();
+    const folder = join(exportDir, `${A.envId}.storage`);
+    expect(readFileSync(join(folder, 'files', 'avatars', 'u1.png'))).toEqual(png);
+    expect(readdirSync(scratch).sort()).toEqual(['export']);
+    const index = JSON.parse(readFileSync(join(folder, 'index.json'), 'utf8')) as { files: Array<{ path: string; contentType: string; file: string }> };
+    expect(index.files.map((file) => [file.path, file.contentType])).toEqual([
+      ['avatars/u1.png', 'image/png'],
+      ['../escape.txt', 'text/plain'],
+    ]);
+    expect(index.files[1]?.file).toMatch(/^files\/~\d+\/content$/);
+
+    const second = await startDevServer({ ...base, data: { seeds: [{ env: 'A', file: join(exportDir, `${A.envId}.json`) }] } });
+    try {
+      expect(second.seedReport[0]?.message).toMatch(/and 2 storage file\(s\) imported/);
+      const read = (cloudPath: string) => second.cloud.storage.read(second.cloud.storage.fileId(A.envId, cloudPath));
+      expect(read('avatars/u1.png')).toMatchObject({ content: png, contentType: 'image/png' });
+      expect(read('../escape.txt')).toMatchObject({ content: Buffer.from('kept'), contentType: 'text/plain' });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses a seed whose storage index points outside its folder, and does not start', async () => {
+    const seedFile = join(scratch, 'a.json');
+    writeFileSync(seedFile, JSON.stringify({ format: 'wxhub-local-cloud-seed', version: 1, collections: { users: [{ _id: 'u1' }] } }));
+    mkdirSync(join(scratch, 'a.storage'));
+    writeFileSync(join(scratch, 'a.storage', 'index.json'), JSON.stringify({ files: [{ path: 'x', contentType: 'text/plain', file: '../a.json' }] }));
+    await expect(startDevServer({ ...base, data: { seeds: [{ env: 'A', file: seedFile }] } })).rejects.toThrow(/outside its folder/);
+  });
+
   it('exports on demand through POST /admin/export (issue 10, item 13); without --export it says why', async () => {
     const exportDir = join(scratch, 'export');
     const server = await startDevServer({ ...base, data: { exportDir, tools: fakeTools([]) } });

@@ -13,6 +13,7 @@ import { persistenceTools, type DataTools } from './data-wiring';
 import type { FunctionBuilder } from './function-builder';
 import { RebuildQueue, type RebuildResult } from './rebuild-queue';
 import { projectWatchTargets, SourceWatcher } from './source-watcher';
+import { applyStorageSeed, exportStorage, readStorageSeed, storageFolderOf } from './storage-transfer';
 
 /** The port `pnpm local-cloud` listens on unless told otherwise (and where `pnpm call` looks). */
 export const DEFAULT_DEV_PORT = 8780;
@@ -252,10 +253,16 @@ async function importSeeds(
 ): Promise<SeedOutcome[]> {
   // Every name is checked, and every file read, before anything is imported.
   const resolved = await Promise.all(
-    seeds.map(async (seed) => ({ envId: resolveEnv(cloud, seed.env), file: seed.file, text: await readFile(seed.file, 'utf8') })),
+    seeds.map(async (seed) => ({
+      envId: resolveEnv(cloud, seed.env),
+      file: seed.file,
+      text: await readFile(seed.file, 'utf8'),
+      // `<seed>.storage/` beside the file (what an export writes): its storage files.
+      storage: await readStorageSeed(storageFolderOf(seed.file)),
+    })),
   );
   const outcomes: SeedOutcome[] = [];
-  for (const { envId, file, text } of resolved) {
+  for (const { envId, file, text, storage } of resolved) {
     const documents = documentCount(cloud, envId);
     if (documents > 0 && !replace) {
       outcomes.push({
@@ -267,15 +274,17 @@ async function importSeeds(
       continue;
     }
     await tools.importSeed(cloud, envId, text);
+    applyStorageSeed(cloud, envId, storage);
+    const files = storage.length > 0 ? ` and ${storage.length} storage file(s)` : '';
     outcomes.push(
       documents > 0
         ? {
             envId,
             file,
             action: 'replaced',
-            message: `seed ${file} imported into ${envId}, replacing its seeded collections (--seed-replace; it held ${documents} document(s))`,
+            message: `seed ${file}${files} imported into ${envId}, replacing its seeded collections (--seed-replace; it held ${documents} document(s))`,
           }
-        : { envId, file, action: 'imported', message: `seed ${file} imported into ${envId} (it was empty)` },
+        : { envId, file, action: 'imported', message: `seed ${file}${files} imported into ${envId} (it was empty)` },
     );
   }
   return outcomes;
@@ -287,7 +296,7 @@ function documentCount(cloud: LocalCloud, envId: string): number {
 }
 
 /**
- * One `<envId>.json` per environment, as a set (issue 10, item 13): every file is written into a
+ * One `<envId>.json` per environment, with `<envId>.storage/` when it has storage files, as a set (issue 10, item 13): every file is written into a
  * temporary folder beside `dir`, which then takes `dir`'s place. An export interrupted while
  * writing leaves `dir` as it was (the temporary folder, named `.<dir>.export-*`, is removed when
  * it can be); at every moment `dir` is either the old complete set or the new one (between the two
@@ -302,6 +311,7 @@ export async function exportEnvironments(tools: DataTools, cloud: LocalCloud, di
     for (const envId of cloud.backend.envIds) {
       await writeFile(path.join(staging, `${envId}.json`), await tools.exportData(cloud, envId));
       files.push(path.join(target, `${envId}.json`));
+      if ((await exportStorage(cloud, envId, path.join(staging, `${envId}.storage`))) > 0) files.push(path.join(target, `${envId}.storage`));
     }
     const previous = `${staging}.old`;
     const hadPrevious = await rename(target, previous).then(
