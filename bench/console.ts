@@ -1,5 +1,5 @@
 /**
- * The console's figures (section 9 of `pnpm bench`; alone: `pnpm bench:console`), in Debian's
+ * The console's figures (section 10 of `pnpm bench`; alone: `pnpm bench:console`), in Debian's
  * chromium headless through playwright-core, against a local cloud on loopback:
  *   a. first load of /console in a fresh browser context (no cache): ms until the database view
  *      shows its table, and the bytes transferred, against loading a bare admin API answer
@@ -93,7 +93,7 @@ export async function benchConsole(): Promise<void> {
     }
     const consoleMs = median(consoleLoads.map((load) => load.ms));
     const bareMs = median(bareLoads.map((load) => load.ms));
-    console.log(`\n9a. console first load (fresh context, no cache), median of ${loads}, chromium headless`);
+    console.log(`\n10a. console first load (fresh context, no cache), median of ${loads}, chromium headless`);
     table([
       ['page', 'ms', 'bytes', 'ratio (ms)'],
       ['/admin/envs as a page (baseline)', bareMs.toFixed(1), String(median(bareLoads.map((l) => l.bytes))), '1.00'],
@@ -101,7 +101,7 @@ export async function benchConsole(): Promise<void> {
     ]);
     const small = await pageSwitch(browser, url, 'bench-a', 'docs_100', Math.min(switches, 4));
     const large = await pageSwitch(browser, url, 'bench-a', 'docs_10000', switches);
-    console.log(`\n9b. console page switch (next page, 20 documents a page), median, until the new page shows`);
+    console.log(`\n10b. console page switch (next page, 20 documents a page), median, until the new page shows`);
     table([
       ['collection', 'ms', 'ratio'],
       ['100 documents (baseline, 4 switches)', small.toFixed(1), '1.00'],

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`, section 6: the token storm. N separate processes × M callers share the cloud
+ * `pnpm bench`, sections 7 and 8: the token storm. N separate processes × M callers share the cloud
  * `token` collection of a local cloud (the real wx-server-sdk in each), with WeChat's
  * stable_token endpoint healthy, slow with the holder SIGKILLed mid-fetch, hanging while a
  * still-valid token is stored, and down (503) for 20 s. Printed: upstream requests, tokens
@@ -130,7 +130,7 @@ export async function benchTokenStorm(
     rows.push(row('20 s outage (503), nothing stored', outage, base, `most upstream requests in any 5 s: ${worst} (gaps s: ${gaps})`));
     local.wechat.faults.clear();
 
-    console.log(`\n6. token storm: ${processes} processes × ${callers} callers on the cloud token collection (local cloud, real SDK per process)`);
+    console.log(`\n7. token storm: ${processes} processes × ${callers} callers on the cloud token collection (local cloud, real SDK per process)`);
     table(rows);
     console.log(
       `  (load average at the end: ${loadavg()
@@ -190,7 +190,7 @@ async function forceBudget(): Promise<void> {
       clock.advance(10_000);
     }
     const gaps = forcedAt.slice(1).map((at, i) => at - forcedAt[i]!);
-    console.log('\n7. persistent 40001: 4 instances × 1 invalidation per 10 s for a simulated hour (manual clock, cloud token collection)');
+    console.log('\n8. persistent 40001: 4 instances × 1 invalidation per 10 s for a simulated hour (manual clock, cloud token collection)');
     table([
       ['forced refreshes', 'smallest gap (s)', 'FORCE_REFRESH_BUDGET answers', '45009 answers'],
       [String(forcedAt.length), gaps.length ? String(Math.min(...gaps) / 1000) : '-', String(refused), String(quota)],

@@ -52,7 +52,7 @@ export async function startMiniProgram(
   // inside that call, its cold start on a loaded machine would outlast api's budget for the nested
   // call (the page would show "service down"). Starting it is the platform's set-up, not the call.
   const warm = (name: string) => (name === 'api' ? project.cloud.functions.provision(A.envId, 'users_add', 1) : Promise.resolve());
-  const cloud = new LocalWxCloud(project, { app, openid, beforeFirstCall: warm });
+  const cloud = LocalWxCloud.forProject(project, { app, openid, beforeFirstCall: warm });
   cloud.install(simulatedWx());
   launchApp();
   const init = cloud.initOptions;
@@ -76,16 +76,16 @@ function builtEnvApp(config: ProjectConfig): string {
   return app;
 }
 
-/** Runs app.ts as WeChat does on launch: `App(options)`, then `onLaunch`. */
-export function launchApp(): AppOptions {
+/** Runs app.ts (or another mini program's app.js, in `root`) as WeChat does on launch: `App(options)`, then `onLaunch`. */
+export function launchApp(root: string = MINIPROGRAM_ROOT, path = 'pages/register/index'): AppOptions {
   let registered: AppOptions | undefined;
   (globalThis as { App?: unknown }).App = (options: AppOptions) => {
     registered = options;
   };
   jest.isolateModules(() => {
-    require(join(MINIPROGRAM_ROOT, 'app'));
+    require(join(root, 'app'));
   });
   if (!registered) throw new Error('app.ts did not call App()');
-  registered.onLaunch?.({ path: 'pages/register/index', scene: 1001, query: {} });
+  registered.onLaunch?.({ path, scene: 1001, query: {} });
   return registered;
 }

@@ -103,6 +103,14 @@ describe('refused: what another web page could do', () => {
     expect(answer.body.errmsg).toContain('Content-Type: application/json');
   });
 
+  test('a same-origin DELETE without a body must declare JSON too (the console forgot it once: every delete was refused)', async () => {
+    await raw('POST', '/admin/faults', { host: host(), 'content-type': 'application/json' }, FAULT);
+    const answer = await raw('DELETE', '/admin/faults', { host: host(), origin: cloud.url, 'sec-fetch-site': 'same-origin' });
+    expect(answer.status).toBe(403);
+    expect(answer.body.errmsg).toContain('Content-Type: application/json');
+    expect(await tokenAnswer()).toMatchObject({ errcode: -1 });
+  });
+
   test('Origin: null (a sandboxed frame, a file: page) is refused', async () => {
     const answer = await raw('DELETE', '/admin/faults', { host: host(), origin: 'null', 'content-type': 'application/json' });
     expect(answer.status).toBe(403);
@@ -127,6 +135,18 @@ describe('still served', () => {
     );
     expect(armed.status).toBe(201);
     expect(await tokenAnswer()).toMatchObject({ errcode: -1 });
+  });
+
+  test("a same-origin page's bodyless DELETE declaring JSON (the console clearing faults)", async () => {
+    await raw('POST', '/admin/faults', { host: host(), 'content-type': 'application/json' }, FAULT);
+    const cleared = await raw('DELETE', '/admin/faults', {
+      host: host(),
+      origin: cloud.url,
+      'sec-fetch-site': 'same-origin',
+      'content-type': 'application/json',
+    });
+    expect(cleared.status).toBe(200);
+    expect(await tokenAnswer()).toMatchObject({ access_token: expect.any(String) });
   });
 
   test('a host the user allowed (allowedHosts / --allow-host)', async () => {

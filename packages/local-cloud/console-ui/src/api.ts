@@ -12,9 +12,15 @@ export class AdminCallError extends Error {
 
 type Args<K extends AdminRoute> = { readonly query?: AdminRoutes[K]['query']; readonly body?: AdminRoutes[K]['body'] };
 
+/** Methods that change nothing: the local cloud's guard lets a browser send them as they are. */
+const READ_ONLY_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
 /**
- * Calls one route of the admin API's contract: same origin, JSON in and out (the local cloud's
- * Host/Origin guard lets exactly such requests mutate). The answer's type is the contract's.
+ * Calls one route of the admin API's contract: same origin, JSON in and out. The answer's type is
+ * the contract's. Every other method declares JSON even without a body (a DELETE names its target
+ * in the query): the local cloud's request guard (http/request-guard.ts) serves a browser's
+ * mutating request only when it is same-origin AND says `Content-Type: application/json`, and
+ * refuses a bodyless DELETE without it with a 403.
  */
 export async function call<K extends AdminRoute>(key: K, args: Args<K> = {}): Promise<AdminRoutes[K]['response']> {
   const [method, path] = key.split(' ') as [string, string];
@@ -25,7 +31,7 @@ export async function call<K extends AdminRoute>(key: K, args: Args<K> = {}): Pr
   const response = await fetch(url, {
     method,
     credentials: 'same-origin',
-    headers: args.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    headers: READ_ONLY_METHODS.has(method) ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     ...(args.body === undefined ? {} : { body: JSON.stringify(args.body) }),
   });
   const payload = (await response.json()) as unknown;

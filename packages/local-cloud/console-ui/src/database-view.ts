@@ -90,7 +90,7 @@ export function DatabaseView() {
       <${EnvPicker} envs=${envs} value=${envId} onChange=${(value: string) => (setEnv(value), setOffset(0))} />
       <form
         class="inline"
-        onSubmit=${(e: Event) => (e.preventDefault(), attempt(() => call('POST /collections', { body: { env: envId, name: newName } }).then(() => setCollection(newName))))}
+        onSubmit=${(e: Event) => (e.preventDefault(), attempt(() => call('POST /collections', { body: { env: envId, name: newName } }).then(() => (setCollection(newName), setNewName('')))))}
       >
         <input
           aria-label=${t('newCollection')}
