@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { systemClock, type Clock } from '@wxhub/core';
+import { ConfigError, systemClock, type Clock } from '@wxhub/core';
+import type { CollectionIndexSettings } from '@wxhub/project-config';
 import { Router, type EmulatorRequest, type Service } from './http/router';
 import { FaultPlan, type FaultEffect, type FaultTarget } from './faults/faults';
 import { close, listen } from './http/server';
@@ -74,6 +75,11 @@ export interface LocalCloudOptions {
    * storage READONLY, WeChat's defaults. Functions are never limited by it.
    */
   readonly permissions?: Omit<PagePermissionsOptions, 'envIds'>;
+  /**
+   * Per environment id: the indexes its collections have in WeChat's console (索引管理). Geo
+   * queries that sort by distance need a 2dsphere index there, and here (collection-indexes.ts).
+   */
+  readonly indexes?: Readonly<Record<string, CollectionIndexSettings | undefined>>;
 }
 
 /**
@@ -166,6 +172,11 @@ export class LocalCloud {
     };
     const blobStoreFactory = options.blobStoreFactory ?? (persistence ? (envId: string) => persistence(envId).files() : undefined);
     const backend = new CloudBackend({ envIds, clock, storeFactory });
+    for (const [envId, settings] of Object.entries(options.indexes ?? {})) {
+      if (!settings) continue;
+      if (!envIds.includes(envId)) throw new ConfigError(`indexes.${envId}`, 'names no environment of the local cloud');
+      backend.database(envId).indexes.declare(settings);
+    }
     const apiTokens = new ApiTokens();
     const functions = new TokenIssuingRuntime({ ...options.runtime, clock }, apiTokens);
     // Storage URLs point at this server, whose address is known once it listens.

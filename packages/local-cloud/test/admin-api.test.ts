@@ -376,3 +376,37 @@ describe('admin API: page permissions', () => {
     }
   });
 });
+
+describe('admin API: indexes (索引管理)', () => {
+  const app = { name: 'B', appid: 'wxb0000000000000b2', secret: 'b-secret', envId: 'b-env' };
+
+  it('shows the declared indexes, adds more, and refuses a malformed declaration without changing anything', async () => {
+    const cloud = await LocalCloud.start({ apps: [app], indexes: { 'b-env': { shops: { location: '2dsphere' } } } });
+    try {
+      cloud.mount(new AdminApi({ cloud }).service);
+      const call = async (method: string, body?: unknown) => {
+        const response = await fetch(`${cloud.url}/admin/indexes${method === 'GET' ? '?env=b-env' : ''}`, {
+          method,
+          ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      expect((await call('GET')).body).toEqual({ envs: [{ envId: 'b-env', indexes: { shops: { location: '2dsphere' } } }] });
+      const added = await call('PUT', { env: 'b-env', indexes: { shops: { city: 1 }, riders: { at: '2dsphere' } } });
+      expect(added).toEqual({ status: 200, body: { envId: 'b-env', indexes: { shops: { location: '2dsphere', city: 1 }, riders: { at: '2dsphere' } } } });
+      expect(cloud.backend.database('b-env').indexes.geoFields('riders')).toEqual(['at']);
+      const bad = await call('PUT', { env: 'b-env', indexes: { shops: { other: 'geo' } } });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('indexes.shops.other');
+      expect((await call('PUT', { env: 'nowhere', indexes: {} })).status).toBe(404);
+      expect((await call('PUT', { indexes: {} })).status).toBe(400);
+      expect(cloud.backend.database('b-env').indexes.describe()).toEqual({ shops: { location: '2dsphere', city: 1 }, riders: { at: '2dsphere' } });
+    } finally {
+      await cloud.stop();
+    }
+  });
+
+  it('refuses to start with indexes for an environment it does not have', async () => {
+    await expect(LocalCloud.start({ apps: [app], indexes: { 'c-env': { shops: { location: '2dsphere' } } } })).rejects.toThrow(/indexes\.c-env/);
+  });
+});

@@ -94,6 +94,23 @@ describe("wxhub.dev.json's permissions (the console's settings of the project's 
   });
 });
 
+describe("wxhub.dev.json's indexes (the console's 索引管理)", () => {
+  it('every environment of the project gets them (geoNear needs its 2dsphere one); a key the console does not offer is refused', async () => {
+    write(join(scratch, 'project.config.json'), JSON.stringify({ appid: 'wx1', cloudfunctionRoot: 'cf/' }));
+    write(join(scratch, 'cf', 'f', 'index.js'), "const cloud = require('wx-server-sdk'); cloud.init({ env: 'own-env' }); exports.main = async () => 1;");
+    write(join(scratch, 'wxhub.dev.json'), JSON.stringify({ indexes: { shops: { location: '2dsphere', city: -1 } } }));
+    const project = await startWechatProjectCloud({ projects: [scratch], port: 0, install: { skip: true } });
+    try {
+      expect(project.cloud.backend.database('own-env').indexes.describe()).toEqual({ shops: { location: '2dsphere', city: -1 } });
+      expect(project.cloud.backend.database('own-env').indexes.geoFields('shops')).toEqual(['location']);
+    } finally {
+      await project.cloud.stop();
+    }
+    write(join(scratch, 'wxhub.dev.json'), JSON.stringify({ indexes: { shops: ['location'] } }));
+    expect(() => readDevConfig(scratch)).toThrow(/wxhub\.dev\.json indexes\.shops: must be \{field/);
+  });
+});
+
 describe('what a function names in its code', () => {
   it('env ids in cloud.init (string, template, per-service object), not in comments, strings or DYNAMIC_CURRENT_ENV', () => {
     write(

@@ -12,6 +12,7 @@ export {
   type SharePermissionSetting,
   type SharingSettings,
 } from './project-config';
+export { parseIndexSettings, type CollectionIndexSettings, type IndexKey } from './collection-indexes';
 export { LOCAL_SECRETS_FILE, localSecretsEnv } from './local-secrets';
 export {
   PERMISSION_MODES,

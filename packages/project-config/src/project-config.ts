@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Env } from '@wxhub/core';
+import { parseIndexSettings, type CollectionIndexSettings } from './collection-indexes';
 import { PERMISSION_MODES, type AppPermissionSettings, type PermissionSettingInput } from './collection-permissions';
 
 export interface AppSettings {
@@ -16,6 +17,8 @@ export interface AppSettings {
   readonly openPlatform?: string;
   /** The page permissions its environment is set to (database collections, storage); see collection-permissions.ts. */
   readonly permissions?: AppPermissionSettings;
+  /** The indexes its environment's collections have (索引管理); geo queries need their '2dsphere' ones. See collection-indexes.ts. */
+  readonly indexes?: CollectionIndexSettings;
 }
 
 /** Permissions a share can grant (the console's choices when adding a share). */
@@ -115,6 +118,7 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
       envId: string(app.envId, `apps.${name}.envId`, substitute, /^[A-Za-z0-9-]{1,64}$/),
       ...(app.openPlatform === undefined ? {} : { openPlatform: string(app.openPlatform, `apps.${name}.openPlatform`, substitute) }),
       ...(app.permissions === undefined ? {} : { permissions: parsePermissionSettings(app.permissions, `apps.${name}.permissions`) }),
+      ...(app.indexes === undefined ? {} : { indexes: parseIndexSettings(app.indexes, `apps.${name}.indexes`) }),
     };
   });
   const baiduClients = mapEntries(object(root.baiduClients ?? {}, 'baiduClients'), (name, value) => {

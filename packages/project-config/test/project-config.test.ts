@@ -39,4 +39,12 @@ describe('loadProjectConfig', () => {
     const unknownApp = withConfig({ apps: {}, functions: { f: { app: 'Z' } } });
     expect(() => loadProjectConfig({ root: unknownApp, mode: 'local', env: {} })).toThrow(/functions\.f\.app.*Z/);
   });
+
+  it("reads an app's collection indexes and refuses an index key the console does not offer", () => {
+    const app = { appid: 'wx0123456789abcdef', secret: 's', envId: 'e' };
+    const dir = withConfig({ apps: { A: { ...app, indexes: { shops: { location: '2dsphere', city: 1 } } } } });
+    expect(loadProjectConfig({ root: dir, mode: 'local', env: {} }).apps.A?.indexes).toEqual({ shops: { location: '2dsphere', city: 1 } });
+    const bad = withConfig({ apps: { A: { ...app, indexes: { shops: { location: 'geo' } } } } });
+    expect(() => loadProjectConfig({ root: bad, mode: 'local', env: {} })).toThrow(/apps\.A\.indexes\.shops\.location.*2dsphere/);
+  });
 });

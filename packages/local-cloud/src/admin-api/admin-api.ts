@@ -1,4 +1,5 @@
-import { mask } from '@wxhub/core';
+import { ConfigError, mask } from '@wxhub/core';
+import { parseIndexSettings, type CollectionIndexSettings } from '@wxhub/project-config';
 import { parseJsonBody, type EmulatorReply, type EmulatorRequest, type Handler, type Service } from '../http/router';
 import type { LocalCloud } from '../local-cloud';
 import { PermissionConfigError } from '../permissions';
@@ -53,6 +54,8 @@ const ENDPOINTS = [
   'DELETE /admin/sharing?env=&with=                    stop sharing (credentials already issued stop working)',
   "GET    /admin/permissions?env=                      what pages may do: collections, storage, wxhub's required settings",
   'PUT    /admin/permissions {env, collection|storage, setting}  set a mode (READONLY, PRIVATE, ADMINWRITE, ADMINONLY) or rules',
+  'GET    /admin/indexes?env=                          the indexes collections are declared to have (geoNear needs 2dsphere)',
+  'PUT    /admin/indexes {env, indexes: {collection: {field: 1|-1|"2dsphere"}}}  declare indexes (added to the others)',
 ];
 
 /**
@@ -97,6 +100,8 @@ export class AdminApi {
         route('DELETE', '/sharing', (request) => this.unshare(request)),
         route('GET', '/permissions', (request) => this.permissions(request)),
         route('PUT', '/permissions', (request) => this.setPermission(request)),
+        route('GET', '/indexes', (request) => this.indexes(request)),
+        route('PUT', '/indexes', (request) => this.setIndexes(request)),
         ...typed.map((typedRoute) => ({ ...typedRoute, handler: this.guard(typedRoute.handler) })),
       ],
     };
@@ -210,6 +215,34 @@ export class AdminApi {
       throw error;
     }
     return { body: { envId: env, ...permissions.describe(env) } };
+  }
+
+  private indexes(request: EmulatorRequest): EmulatorReply {
+    const { backend } = this.options.cloud;
+    const envId = request.query.get('env');
+    if (envId && !backend.envIds.includes(envId)) return failure(404, 'NO_ENV', `no environment ${envId}`);
+    const envIds = envId ? [envId] : backend.envIds;
+    return { body: { envs: envIds.map((id) => ({ envId: id, indexes: backend.database(id).indexes.describe() })) } };
+  }
+
+  /** As the console's 索引管理 adds an index: what is declared stays; a malformed body is 400 and nothing changes. */
+  private setIndexes(request: EmulatorRequest): EmulatorReply {
+    const body = parseJsonBody(request);
+    const { env, indexes } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (typeof env !== 'string' || indexes === undefined)
+      return failure(400, 'BAD_REQUEST', 'the body must be {env, indexes: {collection: {field: 1 | -1 | "2dsphere"}}}');
+    const { backend } = this.options.cloud;
+    if (!backend.envIds.includes(env)) return failure(404, 'NO_ENV', `no environment ${env}`);
+    let settings: CollectionIndexSettings;
+    try {
+      settings = parseIndexSettings(indexes, 'indexes');
+    } catch (error) {
+      if (error instanceof ConfigError) return failure(400, 'BAD_INDEX', error.message);
+      throw error;
+    }
+    const database = backend.database(env);
+    database.indexes.declare(settings);
+    return { body: { envId: env, indexes: database.indexes.describe() } };
   }
 
   private tokens(): EmulatorReply {

@@ -51,6 +51,7 @@ export async function startProjectCloud(options: ProjectCloudOptions): Promise<P
     dataDir: options.dataDir,
     allowedHosts: options.allowedHosts,
     sharing: config.sharing,
+    indexes: Object.fromEntries(Object.values(config.apps).map((app) => [app.envId, app.indexes])),
     permissions: {
       settings: Object.fromEntries(Object.values(config.apps).map((app) => [app.envId, app.permissions])),
       required: requiredPermissions(config),

@@ -8,7 +8,7 @@ import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type 
 import { encodeEjson } from './document-codec';
 import { assertUpdateFits } from './update-guards';
 import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
-import { nearestMetres, nearOf, readGeoNearStage, type NearSpec } from './geo';
+import { nearestMetres, nearOf, readGeoNearStage, type GeoIndexed, type NearSpec } from './geo';
 
 /**
  * The database's read and write semantics over one collection, with mingo doing all query
@@ -158,7 +158,12 @@ export function removeDocuments(store: CollectionStore, filter: PlainObject, mul
 }
 
 /** Stages as `{$match: {...}}` objects; `$lookup` reads other collections through `resolve`. */
-export function aggregateDocuments(store: CollectionStore, pipeline: readonly PlainObject[], resolve: (name: string) => readonly Doc[]): PlainObject[] {
+export function aggregateDocuments(
+  store: CollectionStore,
+  pipeline: readonly PlainObject[],
+  resolve: (name: string) => readonly Doc[],
+  geoIndexed: GeoIndexed,
+): PlainObject[] {
   for (const stage of pipeline) {
     const [name] = Object.keys(stage);
     if (name === '$out' || name === '$merge') throw invalidParam(`aggregation stage ${name} is not supported by the local cloud`);
@@ -167,7 +172,7 @@ export function aggregateDocuments(store: CollectionStore, pipeline: readonly Pl
   let stages = pipeline;
   const [first] = pipeline;
   if (first && '$geoNear' in first) {
-    input = geoNearStage(store, first.$geoNear);
+    input = geoNearStage(store, first.$geoNear, geoIndexed);
     stages = pipeline.slice(1);
   }
   for (const stage of stages) if ('$geoNear' in stage) throw requestFailed('$geoNear is only valid as the first stage in a pipeline');
@@ -184,8 +189,8 @@ export function aggregateDocuments(store: CollectionStore, pipeline: readonly Pl
 }
 
 /** Aggregate.geoNear: the documents within range, nearest first, each with its distance (and location). */
-function geoNearStage(store: CollectionStore, value: unknown): PlainObject[] {
-  const stage = viaMingo(() => readGeoNearStage(value, store.documents()));
+function geoNearStage(store: CollectionStore, value: unknown, geoIndexed: GeoIndexed): PlainObject[] {
+  const stage = viaMingo(() => readGeoNearStage(value, geoIndexed));
   const candidates = stage.query ? matching(store, stage.query, true) : store.documents();
   return candidates
     .map((doc) => ({ doc, metres: nearestMetres(doc, stage.spec) }))

@@ -13,6 +13,7 @@ import {
 } from './collection-ops';
 import { isPlainObject, type PlainObject } from './documents';
 import { decodeEjson, decodeEjsonObject, encodeEjson } from './document-codec';
+import { nearOf } from './geo';
 
 /**
  * The `database.*` actions of the SDK's backend protocol: decode the request's EJSON fields,
@@ -111,7 +112,8 @@ function addCollection(ctx: ActionContext): ActionReply {
 
 function aggregate(ctx: ActionContext): ActionReply {
   const { params } = ctx;
-  const store = ctx.database.collectionStore(requiredString(params, 'collectionName'));
+  const name = requiredString(params, 'collectionName');
+  const store = ctx.database.collectionStore(name);
   const stages = params.stages;
   if (!Array.isArray(stages)) throw invalidParam('stages must be an array');
   const pipeline = stages.map((stage: unknown, i) => {
@@ -120,7 +122,10 @@ function aggregate(ctx: ActionContext): ActionReply {
     }
     return { [stage.stageKey]: decodeEjson(stage.stageValue, `stages[${i}].stageValue`, ctx.now) };
   });
-  const list = aggregateDocuments(store, pipeline, (other) => ctx.database.lookupDocuments(other));
+  const list = aggregateDocuments(store, pipeline, (other) => ctx.database.lookupDocuments(other), {
+    collection: name,
+    fields: ctx.database.indexes.geoFields(name),
+  });
   return { data: { list: list.map(encodeEjson) } };
 }
 
@@ -156,7 +161,11 @@ export const DATABASE_ACTIONS: Readonly<Record<string, ActionHandler>> = {
 function readFilter(ctx: ActionContext): PlainObject {
   const query = ctx.params.query;
   if (query === undefined || query === null) return {};
-  return decodeEjsonObject(query, 'query', ctx.now);
+  const filter = decodeEjsonObject(query, 'query', ctx.now);
+  // geoNear ($nearSphere / $near) needs a 2dsphere index on its field, as in WeChat's database.
+  const near = nearOf(filter);
+  if (near) ctx.database.indexes.requireGeoIndex(requiredString(ctx.params, 'collectionName'), near.field);
+  return filter;
 }
 
 /** `{field: 1 | -1}` as orderBy sends it; the older `[{field, direction}]` form is accepted too. */

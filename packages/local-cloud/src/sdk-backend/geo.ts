@@ -7,6 +7,7 @@ import pointToLineDistance from '@turf/point-to-line-distance';
 import pointToPolygonDistance from '@turf/point-to-polygon-distance';
 import { resolve } from 'mingo/util';
 import { requestFailed } from './backend-error';
+import { missingGeoIndex } from './collection-indexes';
 import { isPlainObject, type PlainObject } from './documents';
 
 /**
@@ -169,9 +170,9 @@ export function nearOf(filter: PlainObject): NearSpec | undefined {
 
 /**
  * Aggregate.geoNear (MongoDB manual: $geoNear): `{near, spherical, distanceField, maxDistance?,
- * minDistance?, query?, includeLocs?, key?, distanceMultiplier?}`, the first stage. Without `key`
- * the field is the one holding a GeoJSON geometry in the collection (MongoDB uses the single geo
- * index; with two geo fields it asks for `key`, and so does the local cloud).
+ * minDistance?, query?, includeLocs?, key?, distanceMultiplier?}`, the first stage. It runs on a
+ * 2dsphere index, as MongoDB's does: `key` must name an indexed field; without it the collection's
+ * single geo index is used, and with none or several the stage is refused.
  */
 export interface GeoNearStage {
   readonly spec: NearSpec;
@@ -181,14 +182,21 @@ export interface GeoNearStage {
   readonly multiplier: number;
 }
 
-export function readGeoNearStage(value: unknown, documents: readonly PlainObject[]): GeoNearStage {
+/** The collection and its fields with a 2dsphere index (collection-indexes.ts). */
+export interface GeoIndexed {
+  readonly collection: string;
+  readonly fields: readonly string[];
+}
+
+export function readGeoNearStage(value: unknown, indexed: GeoIndexed): GeoNearStage {
   if (!isPlainObject(value)) throw requestFailed('geoNear needs an object');
   const { near: nearValue, distanceField, maxDistance, minDistance, query, includeLocs, key, distanceMultiplier } = value;
   if (typeof distanceField !== 'string' || distanceField === '') throw requestFailed('geoNear distanceField must be a field name');
   if (query !== undefined && !isPlainObject(query)) throw requestFailed('geoNear query must be an object');
   if (includeLocs !== undefined && typeof includeLocs !== 'string') throw requestFailed('geoNear includeLocs must be a field name');
   if (distanceMultiplier !== undefined && typeof distanceMultiplier !== 'number') throw requestFailed('geoNear distanceMultiplier must be a number');
-  const field = typeof key === 'string' && key !== '' ? key : geoField(documents);
+  if (key !== undefined && (typeof key !== 'string' || key === '')) throw requestFailed('geoNear key must be a field name');
+  const field = geoField(key, indexed);
   const spec = nearSpec(field, {
     $geometry: nearValue,
     ...(maxDistance !== undefined ? { $maxDistance: maxDistance } : {}),
@@ -203,13 +211,14 @@ export function readGeoNearStage(value: unknown, documents: readonly PlainObject
   };
 }
 
-function geoField(documents: readonly PlainObject[]): string {
-  const fields = new Set<string>();
-  for (const doc of documents) for (const [name, value] of Object.entries(doc)) if (isGeometry(value)) fields.add(name);
-  if (fields.size === 1) return [...fields][0] as string;
-  throw requestFailed(
-    fields.size === 0
-      ? 'geoNear found no geo field in the collection (it needs a geo index)'
-      : `geoNear: several geo fields (${[...fields].join(', ')}); name one as key`,
-  );
+function geoField(key: string | undefined, indexed: GeoIndexed): string {
+  if (key !== undefined) {
+    if (!indexed.fields.includes(key)) throw missingGeoIndex(indexed.collection, key);
+    return key;
+  }
+  const [only, ...others] = indexed.fields;
+  if (only === undefined) throw missingGeoIndex(indexed.collection, undefined);
+  if (others.length > 0)
+    throw requestFailed(`geoNear: collection "${indexed.collection}" has several geo indexes (${indexed.fields.join(', ')}); name one as key`);
+  return only;
 }

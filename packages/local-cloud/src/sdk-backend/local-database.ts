@@ -1,4 +1,5 @@
 import { BackendCode, CloudBackendError, invalidParam } from './backend-error';
+import { CollectionIndexes } from './collection-indexes';
 import { countDocuments, insertDocuments, selectDocuments } from './collection-ops';
 import type { CollectionStore, DatabaseStore } from './document-store';
 import { cloneValue, isPlainObject, newDocumentId, type Doc, type DocId, type PlainObject } from './documents';
@@ -18,6 +19,8 @@ export interface FindOptions {
  */
 export class LocalDatabase {
   readonly transactions: TransactionManager;
+  /** The indexes its collections are declared to have (geo queries need their 2dsphere ones). */
+  readonly indexes = new CollectionIndexes();
 
   constructor(
     readonly envId: string,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError } from '@wxhub/core';
-import { parsePermissionSettings, type AppPermissionSettings } from '@wxhub/project-config';
+import { parseIndexSettings, parsePermissionSettings, type AppPermissionSettings, type CollectionIndexSettings } from '@wxhub/project-config';
 
 /** One file beside the project for what WeChat's console would hold: variables per function, a Node runtime. */
 export const DEV_CONFIG_FILE = 'wxhub.dev.json';
@@ -27,6 +27,11 @@ export interface DevConfig {
    * Pages' own database and storage requests are held to it; unset, WeChat's defaults apply.
    */
   readonly permissions?: AppPermissionSettings;
+  /**
+   * The indexes the project's collections have in WeChat's console (索引管理), `{collection: {field:
+   * 1 | -1 | "2dsphere"}}`: geo queries that sort by distance need a "2dsphere" one.
+   */
+  readonly indexes?: CollectionIndexSettings;
 }
 
 /** `<root>/wxhub.dev.json` if there is one; a malformed file is an error naming the field. */
@@ -40,7 +45,7 @@ export function readDevConfig(root: string): DevConfig {
     throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(file, 'not a JSON object');
-  const { env, functions, runtime, collections, permissions } = parsed as Record<string, unknown>;
+  const { env, functions, runtime, collections, permissions, indexes } = parsed as Record<string, unknown>;
   if (collections !== undefined && (!Array.isArray(collections) || !collections.every((name) => typeof name === 'string' && name !== ''))) {
     throw new ConfigError(`${file} collections`, 'must be an array of collection names');
   }
@@ -50,11 +55,13 @@ export function readDevConfig(root: string): DevConfig {
     runtime?: string;
     collections: string[];
     permissions?: AppPermissionSettings;
+    indexes?: CollectionIndexSettings;
   } = {
     env: stringMap(env, `${file} env`),
     functions: {},
     collections: [...((collections as string[] | undefined) ?? [])],
     ...(permissions === undefined ? {} : { permissions: parsePermissionSettings(permissions, `${file} permissions`) }),
+    ...(indexes === undefined ? {} : { indexes: parseIndexSettings(indexes, `${file} indexes`) }),
   };
   if (runtime !== undefined) result.runtime = runtimeName(runtime, `${file} runtime`);
   if (functions !== undefined) {

@@ -117,6 +117,8 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
     for (const envId of (projects[index] as LoadedProject).envIds) {
       const database = cloud.backend.database(envId);
       for (const name of devConfig.collections) if (!database.hasCollection(name)) database.createCollection(name);
+      // Indexes add up: two projects sharing an environment both get the ones either declares.
+      if (devConfig.indexes) database.indexes.declare(devConfig.indexes);
     }
   }
   const deployed = new Map<string, DeployedFunction>();

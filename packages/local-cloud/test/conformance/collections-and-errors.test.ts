@@ -112,6 +112,7 @@ describe('geo queries (evaluated since issue 14; see geo.test.ts)', () => {
   test('geoNear skips documents whose field holds no geometry, and answers the others', async () => {
     const db = cloud.database();
     await db.createCollection('places').catch(() => undefined);
+    t.admin.indexes.declare({ places: { loc: '2dsphere' } }); // geoNear needs it (geo.test.ts)
     await db.collection('places').add({ data: { _id: 'here', loc: db.Geo.Point(113.3, 23.1) } });
     await db.collection('places').add({ data: { _id: 'text', loc: 'not a point' } });
     const near = await sdkCall(

@@ -1,4 +1,5 @@
-import { sdkCall, useConformanceCloud, type Doc } from './support/conformance-cloud';
+import { CloudBackendCode, CloudErrcode } from '@wxhub/core';
+import { COLLECTION, failure, sdkCall, useConformanceCloud, type Doc } from './support/conformance-cloud';
 
 // Geo through the real wx-server-sdk. Pages: 云开发 / SDK 文档 / 数据库 / Geo (Point, LineString,
 // Polygon, MultiPoint, MultiLineString, MultiPolygon), Command.geoNear / geoWithin / geoIntersects,
@@ -7,6 +8,9 @@ import { sdkCall, useConformanceCloud, type Doc } from './support/conformance-cl
 // great-circle distances between city centres (within 1 %: the centres' coordinates are rounded).
 
 const t = useConformanceCloud();
+// 云开发 / 数据库 / 地理位置: "要使用地理位置查询功能时，必须建立地理位置索引" — the field the tests
+// query is declared as a geo index (2dsphere), as the console's 索引管理 would have it.
+beforeAll(() => t.admin.indexes.declare({ [COLLECTION]: { location: '2dsphere' } }));
 
 interface GeoApi {
   Point(longitude: number, latitude: number): object;
@@ -176,5 +180,57 @@ describe('Aggregate.geoNear (MongoDB manual: $geoNear)', () => {
     );
     expect(ids(list)).toEqual(['guangzhou', 'shenzhen']);
     expect(list[0]).toMatchObject({ d: 0, at: { type: 'Point', coordinates: [...CITY.guangzhou] } });
+  });
+});
+
+describe('the geo index (云开发 / 数据库 / 地理位置: 必须建立地理位置索引)', () => {
+  // Without a 2dsphere index WeChat's database answers -502001 with MongoDB's planner error
+  // "unable to find index for $geoNear query" (developers.weixin.qq.com community thread
+  // 00048220060028865b785df9b52800 quotes the full answer; MongoDB manual: $nearSphere / $geoNear
+  // "require a geospatial index"). $geoWithin / $geoIntersects need none (MongoDB manual).
+  const spot = (name: keyof typeof CITY): Promise<unknown> => sdkCall(t.items.add({ data: { _id: name, spot: point(name) } }));
+
+  test('geoNear on a field without a geo index is refused with DATABASE_REQUEST_FAILED, naming collection, field and the declaration', async () => {
+    await spot('guangzhou');
+    const error = await failure(t.items.where({ spot: _().geoNear({ geometry: point('shenzhen'), maxDistance: 200_000 }) }).get());
+    expect(error.errCode).toBe(CloudErrcode.DATABASE_REQUEST_FAILED);
+    expect(error.errMsg).toContain('unable to find index for $geoNear query');
+    expect(error.errMsg).toContain(`collection "${COLLECTION}"`);
+    expect(error.errMsg).toContain('field "spot"');
+    expect(error.errMsg).toContain(`{"${COLLECTION}": {"spot": "2dsphere"}}`);
+  });
+
+  // aggregate().end() reports the backend's string code in `code` (errCode -1): see
+  // collections-and-errors.test.ts, "aggregate on a missing collection".
+  test('aggregate geoNear needs a geo index: on its key, or one in the collection', async () => {
+    await spot('guangzhou');
+    const chain = (options: object): Promise<unknown> =>
+      (t.items.aggregate() as unknown as { geoNear(o: object): { end(): Promise<unknown> } }).geoNear(options).end();
+    const keyed = await failure(chain({ near: point('shenzhen'), spherical: true, distanceField: 'd', key: 'spot' }));
+    expect(keyed.code).toBe(CloudBackendCode.DATABASE_REQUEST_FAILED);
+    expect(keyed.message).toContain('field "spot"');
+    t.admin.createCollection('unindexed');
+    const other = await failure(
+      (t.db.collection('unindexed').aggregate() as unknown as { geoNear(o: object): { end(): Promise<unknown> } })
+        .geoNear({ near: point('shenzhen'), spherical: true, distanceField: 'd' })
+        .end(),
+    );
+    expect(other.code).toBe(CloudBackendCode.DATABASE_REQUEST_FAILED);
+    expect(other.message).toContain('collection "unindexed" has no geo index (2dsphere) on any field');
+  });
+
+  test('geoWithin and geoIntersects need no index', async () => {
+    await spot('guangzhou');
+    const within = await sdkCall(t.items.where({ spot: _().geoWithin({ geometry: box(113.2644, 23.1291, 0.5) }) }).get());
+    expect(ids(within.data)).toEqual(['guangzhou']);
+    const crossing = await sdkCall(t.items.where({ spot: _().geoIntersects({ geometry: box(113.2644, 23.1291, 0.5) }) }).get());
+    expect(ids(crossing.data)).toEqual(['guangzhou']);
+  });
+
+  test('once declared (here as PUT /admin/indexes would), geoNear on the field answers', async () => {
+    await spot('guangzhou');
+    t.admin.indexes.declare({ [COLLECTION]: { spot: '2dsphere' } });
+    const { data } = await sdkCall(t.items.where({ spot: _().geoNear({ geometry: point('shenzhen'), maxDistance: 200_000 }) }).get());
+    expect(ids(data)).toEqual(['guangzhou']);
   });
 });

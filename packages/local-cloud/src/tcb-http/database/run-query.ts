@@ -23,6 +23,7 @@ import {
 } from '../../sdk-backend/collection-ops';
 import type { DocId, PlainObject } from '../../sdk-backend/documents';
 import { wireString } from '../../sdk-backend/document-codec';
+import { nearOf } from '../../sdk-backend/geo';
 
 /**
  * Runs a parsed HTTP API query on one environment's database with the same functions the SDK's
@@ -39,7 +40,7 @@ export interface QueryAnswer {
 
 export function runGet(database: LocalDatabase, query: GetQuery, nowMs: number): QueryAnswer {
   const store = database.collectionStore(query.collection);
-  const filter = filterOf(query.where, query.docId, nowMs);
+  const filter = filterOf(database, query.collection, query.where, query.docId, nowMs);
   const offset = query.skip ?? 0;
   const limit = query.limit ?? DEFAULT_HTTP_LIMIT;
   const order = query.orderBy && query.orderBy.length > 0 ? orderOf(query.orderBy) : undefined;
@@ -54,7 +55,7 @@ export function runGet(database: LocalDatabase, query: GetQuery, nowMs: number):
 }
 
 export function runCount(database: LocalDatabase, query: CountQuery, nowMs: number): { count: number } {
-  return { count: countDocuments(database.collectionStore(query.collection), filterOf(query.where, undefined, nowMs)) };
+  return { count: countDocuments(database.collectionStore(query.collection), filterOf(database, query.collection, query.where, undefined, nowMs)) };
 }
 
 export function runAdd(database: LocalDatabase, query: AddQuery, nowMs: number): { id_list: DocId[] } {
@@ -77,7 +78,7 @@ export interface UpdateAnswer {
  */
 export function runUpdate(database: LocalDatabase, query: UpdateQuery | SetQuery, nowMs: number): UpdateAnswer {
   const store = database.collectionStore(query.collection);
-  const filter = filterOf(query.op === 'update' ? query.where : undefined, query.docId, nowMs);
+  const filter = filterOf(database, query.collection, query.op === 'update' ? query.where : undefined, query.docId, nowMs);
   const multi = query.docId === undefined;
   const data = resolved(query.data, nowMs);
   const change: Change = query.op === 'set' ? { kind: 'replace', document: data } : { kind: 'update', operators: data };
@@ -87,19 +88,24 @@ export function runUpdate(database: LocalDatabase, query: UpdateQuery | SetQuery
 
 export function runRemove(database: LocalDatabase, query: RemoveQuery, nowMs: number): { deleted: number } {
   const store = database.collectionStore(query.collection);
-  return { deleted: removeDocuments(store, filterOf(query.where, query.docId, nowMs), query.docId === undefined) };
+  return { deleted: removeDocuments(store, filterOf(database, query.collection, query.where, query.docId, nowMs), query.docId === undefined) };
 }
 
 export function runAggregate(database: LocalDatabase, query: AggregateQuery, nowMs: number): { data: string[] } {
   const store = database.collectionStore(query.collection);
   const pipeline = query.stages.map((stage) => resolved(stage, nowMs));
-  const list = aggregateDocuments(store, pipeline, (other) => database.lookupDocuments(other));
+  const list = aggregateDocuments(store, pipeline, (other) => database.lookupDocuments(other), {
+    collection: query.collection,
+    fields: database.indexes.geoFields(query.collection),
+  });
   return { data: list.map(wireString) };
 }
 
-/** `doc(id)` narrows to that `_id`; no `where` selects every document. */
-function filterOf(where: QueryObject | undefined, docId: DocumentId | undefined, nowMs: number): PlainObject {
+/** `doc(id)` narrows to that `_id`; no `where` selects every document; a geoNear needs its 2dsphere index. */
+function filterOf(database: LocalDatabase, collection: string, where: QueryObject | undefined, docId: DocumentId | undefined, nowMs: number): PlainObject {
   const filter = where ? resolved(where, nowMs) : {};
+  const near = nearOf(filter);
+  if (near) database.indexes.requireGeoIndex(collection, near.field);
   return docId === undefined ? filter : { ...filter, _id: docId };
 }
 
