@@ -19,6 +19,7 @@ import { CloudStorage } from './storage/cloud-storage';
 import { cosService } from './storage/cos-endpoints';
 import type { BlobStoreFactory } from './storage/blob-store';
 import { registerStorageActions } from './storage/storage-actions';
+import { registerFileAuthorityAction } from './storage/file-authority';
 import { ApiTokens } from './openapi/api-tokens';
 import { registerOpenApiAction } from './openapi/openapi-action';
 import { OpenApiService } from './openapi/openapi-service';
@@ -193,6 +194,7 @@ export class LocalCloud {
     });
     const openapi = new OpenApiService({ apps: options.apps, clock });
     registerStorageActions(backend, storage);
+    registerFileAuthorityAction(backend, storage, permissions);
     registerLegacyDatabaseActions(backend);
     registerFunctionActions(backend, functions, { tokens: apiTokens });
     const sharing = new ResourceSharing(options.apps, options.sharing);

@@ -1,5 +1,6 @@
 import tcb from '@cloudbase/node-sdk';
 import { COLLECTION, ENV_A, useConformanceCloud } from './support/conformance-cloud';
+import { ENV_B } from '../support/sdk-cloud';
 
 // @cloudbase/node-sdk 3.x (what wx-server-sdk wraps, and what CloudBase's Node users call directly)
 // as a second client of the local cloud: a conformance subset, including what wx-server-sdk does
@@ -123,5 +124,69 @@ describe('geo through node-sdk', () => {
       .where({ at: database.command.geoWithin({ geometry: new g.Polygon([ring]) }) })
       .get()) as { data: Array<{ _id: string }> };
     expect(found.data.map((doc) => doc._id)).toEqual(['gz']);
+  });
+});
+
+// app.getFileAuthority (@cloudbase/node-sdk 3.17.2 storage/index.ts: action storage.getFileAuthority,
+// {openId, uid, loginType, fileList: [{path, type}]} → data [{path, cosFileId, read}]): what the
+// user the function runs for may do with each file, under the bucket's permission. The modes as
+// WeChat's storage permission page defines them (READONLY: everyone reads, the uploader writes;
+// PRIVATE: only the uploader; ADMINWRITE: everyone reads, no user writes; ADMINONLY: no user).
+describe('getFileAuthority (node-sdk only)', () => {
+  type Authority = { data: Array<{ path: string; cosFileId: string; read: boolean; write: boolean }> };
+  const saved: Record<string, string | undefined> = {};
+  const asUser = (openid: string): void => {
+    for (const key of ['WX_CONTEXT_KEYS', 'WX_OPENID']) saved[key] = process.env[key];
+    process.env.WX_CONTEXT_KEYS = 'WX_OPENID';
+    process.env.WX_OPENID = openid;
+  };
+  afterEach(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    t.env.cloud.permissions.setStorage(ENV_A, 'READONLY');
+    t.env.cloud.storage.clear(ENV_A);
+  });
+  const authority = (fileList: Array<{ path: string; type: string }>): Promise<Authority> =>
+    (tcb.init({ env: ENV_A }) as unknown as { getFileAuthority(o: object): Promise<Authority> }).getFileAuthority({ fileList });
+
+  test("answers, per file, what the function's user may do under the bucket's mode", async () => {
+    const { storage, permissions } = t.env.cloud;
+    const mine = storage.write(ENV_A, 'avatars/alice.png', Buffer.from('a'), 'image/png', 'o-alice');
+    const theirs = storage.write(ENV_A, 'avatars/bob.png', Buffer.from('b'), 'image/png', 'o-bob');
+    asUser('o-alice');
+    const ask = [
+      { path: mine, type: 'READWRITE' },
+      { path: theirs, type: 'READWRITE' },
+      { path: 'avatars/new.png', type: 'WRITE' },
+    ];
+    const readonly = await authority(ask);
+    expect(readonly.data.map(({ read, write }) => ({ read, write }))).toEqual([
+      { read: true, write: true },
+      { read: true, write: false },
+      { read: true, write: true },
+    ]);
+    expect(readonly.data[0]).toMatchObject({ path: mine, cosFileId: 'avatars/alice.png' });
+    permissions.setStorage(ENV_A, 'PRIVATE');
+    expect((await authority(ask)).data.map(({ read, write }) => ({ read, write }))).toEqual([
+      { read: true, write: true },
+      { read: false, write: false },
+      { read: true, write: true },
+    ]);
+    permissions.setStorage(ENV_A, 'ADMINONLY');
+    expect((await authority(ask)).data.map(({ read, write }) => ({ read, write }))).toEqual([
+      { read: false, write: false },
+      { read: false, write: false },
+      { read: false, write: false },
+    ]);
+  });
+
+  test('without a user in context node-sdk refuses the call; a fileID of another environment is INVALID_PARAM', async () => {
+    const error = await refusal(authority([{ path: 'a.png', type: 'READ' }]));
+    expect(error.message).toMatch(/admin do not need/);
+    asUser('o-alice');
+    const foreign = await refusal(authority([{ path: t.env.cloud.storage.fileId(ENV_B, 'x.png'), type: 'READ' }]));
+    expect(`${foreign.code} ${foreign.message}`).toMatch(/INVALID_PARAM.*belongs to environment/s);
   });
 });
