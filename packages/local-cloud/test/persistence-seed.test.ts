@@ -74,7 +74,12 @@ describe('importSeed', () => {
     ['a newer version', '{"version": 2, "collections": {}}', /version 2/],
     ['a collection that is not an array', '{"collections": {"todos": {"_id": "a"}}}', /collections\.todos must be an array/],
     ['a document that is not an object', '{"collections": {"todos": [1]}}', /collections\.todos\[0\] must be an object/],
-    ['an object _id', '{"collections": {"todos": [{"_id": {"$oid": "64b7f0c2a1b2c3d4e5f60718"}}]}}', /_id must be/],
+    ['an object _id', '{"collections": {"todos": [{"_id": {"a": 1}}]}}', /_id must be/],
+    [
+      'a duplicate ObjectId _id',
+      '{"collections": {"todos": [{"_id": {"$oid": "64b7f0c2a1b2c3d4e5f60718"}}, {"_id": {"$oid": "64b7f0c2a1b2c3d4e5f60718"}}]}}',
+      /collections\.todos\[1\]\._id \{"\$oid":"64b7f0c2a1b2c3d4e5f60718"\} appears twice/,
+    ],
     ['a duplicate _id', '{"collections": {"todos": [{"_id": "a"}, {"_id": "a"}]}}', /collections\.todos\[1\]\._id "a" appears twice/],
     ['an unknown $ type', '{"collections": {"todos": [{"_id": "a", "x": {"$dat": 1}}]}}', /collections\.todos\[0\]\.x.*unknown Extended JSON type \$dat/],
     ['an invalid date', '{"collections": {"todos": [{"_id": "a", "x": {"$date": "someday"}}]}}', /collections\.todos\[0\]\.x/],

@@ -120,6 +120,19 @@ describe('what survives a restart', () => {
     expect(reopened?.get(2.5)).toEqual({ _id: 2.5 });
   });
 
+  test('an ObjectId id and the string of its hex stay apart on disk; a new ObjectId of the same hex finds it', () => {
+    const hex = '64b7f0c2a1b2c3d4e5f60718';
+    const todos = factory(ENV).createCollection('todos');
+    todos.put({ _id: new ObjectId(hex), kind: 'objectId' });
+    todos.put({ _id: hex, kind: 'string' });
+    const reopened = restart().collection('todos');
+    expect(reopened?.documents()).toHaveLength(2);
+    expect(reopened?.get(new ObjectId(hex))?.kind).toBe('objectId');
+    expect(reopened?.get(hex)?.kind).toBe('string');
+    expect(reopened?.delete(new ObjectId(hex))).toBe(true);
+    expect(restart().collection('todos')?.documents()).toEqual([{ _id: hex, kind: 'string' }]);
+  });
+
   test('after a restart, get still hands back one object per id until it is written', () => {
     factory(ENV).createCollection('todos').put({ _id: 'a', n: 1 });
     const todos = restart().collection('todos');

@@ -71,7 +71,7 @@ export function databaseRoutes(backend: CloudBackend, clock: Clock) {
       const target = bodyCollection(body, 'collection');
       if (target instanceof AdminFailure) return target;
       const { id, document } = body as { id?: unknown; document?: unknown };
-      if (!isDocId(id)) return badRequest('id must be a string or a number');
+      if (!isDocId(id) || typeof id === 'object') return badRequest('id must be a string or a number');
       return guarded(() => {
         const fields = fromJson(document);
         const result = modifyDocuments(

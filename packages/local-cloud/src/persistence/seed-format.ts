@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@wxhub/core';
-import { isDocId, isPlainObject, newDocumentId, withId, type Doc, type DocId } from '../sdk-backend/documents';
+import { idKey, isDocId, isPlainObject, newDocumentId, withId, type Doc } from '../sdk-backend/documents';
 import { fromEjsonTree, toEjsonTree } from '../sdk-backend/document-codec';
 
 /**
@@ -70,7 +70,7 @@ function parseCollection(name: string, documents: unknown, newId: () => string):
   const where = `collections.${name}`;
   if (name.length === 0) throw invalidSeed('a collection name must not be empty');
   if (!Array.isArray(documents)) throw invalidSeed(`${where} must be an array of documents`);
-  const seen = new Set<DocId>();
+  const seen = new Set<string>();
   return documents.map((tree: unknown, i) => {
     const path = `${where}[${i}]`;
     let value: unknown;
@@ -81,10 +81,10 @@ function parseCollection(name: string, documents: unknown, newId: () => string):
     }
     if (!isPlainObject(value)) throw invalidSeed(`${path} must be an object`);
     const given = value._id;
-    if (given !== undefined && !isDocId(given)) throw invalidSeed(`${path}._id must be a non-empty string or a finite number`);
+    if (given !== undefined && !isDocId(given)) throw invalidSeed(`${path}._id must be a non-empty string, a finite number or an ObjectId`);
     const id = given ?? newId();
-    if (seen.has(id)) throw invalidSeed(`${path}._id ${JSON.stringify(id)} appears twice in ${name}`);
-    seen.add(id);
+    if (seen.has(idKey(id))) throw invalidSeed(`${path}._id ${idKey(id)} appears twice in ${name}`);
+    seen.add(idKey(id));
     return withId(id, value);
   });
 }

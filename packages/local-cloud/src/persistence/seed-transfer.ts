@@ -1,5 +1,5 @@
 import type { CollectionWrites, DatabaseStore } from '../sdk-backend/document-store';
-import type { DocId } from '../sdk-backend/documents';
+import { idKey } from '../sdk-backend/documents';
 import { formatSeed, parseSeed, type Seed } from './seed-format';
 
 export interface ImportOptions {
@@ -33,12 +33,12 @@ export function importSeed(store: DatabaseStore, seed: Seed | string, options: I
       existing = store.createCollection(name);
       created.push(name);
     }
-    const seeded = new Set<DocId>(documents.map((doc) => doc._id));
+    const seeded = new Set(documents.map((doc) => idKey(doc._id)));
     // Removing the seed's own ids as well makes the seed's order the natural order.
     const remove = existing
       .documents()
       .map((doc) => doc._id)
-      .filter((id) => mode === 'replace' || seeded.has(id));
+      .filter((id) => mode === 'replace' || seeded.has(idKey(id)));
     return { collection: name, delete: remove, put: documents };
   });
   try {

@@ -1,5 +1,5 @@
 import type { CollectionStore, DocumentWrites } from '../sdk-backend/document-store';
-import type { Doc, DocId } from '../sdk-backend/documents';
+import { DocMap, type Doc, type DocId } from '../sdk-backend/documents';
 import type { DocumentTable } from './document-table';
 
 /**
@@ -8,7 +8,7 @@ import type { DocumentTable } from './document-table';
  * cache changes only after SQLite accepted the write, so a failed write leaves both as they were.
  */
 export class SqliteCollectionStore implements CollectionStore {
-  private readonly docs = new Map<DocId, Doc>();
+  private readonly docs: DocMap;
   private dropped = false;
 
   constructor(
@@ -16,11 +16,11 @@ export class SqliteCollectionStore implements CollectionStore {
     private readonly table: DocumentTable,
     initial: readonly Doc[] = [],
   ) {
-    for (const doc of initial) this.docs.set(doc._id, doc);
+    this.docs = new DocMap(initial);
   }
 
   documents(): readonly Doc[] {
-    return [...this.docs.values()];
+    return this.docs.values();
   }
 
   get(id: DocId): Doc | undefined {
@@ -30,7 +30,7 @@ export class SqliteCollectionStore implements CollectionStore {
   put(doc: Doc): void {
     this.assertAttached();
     this.table.put(this.name, doc);
-    this.docs.set(doc._id, doc);
+    this.docs.set(doc);
   }
 
   delete(id: DocId): boolean {
@@ -60,7 +60,7 @@ export class SqliteCollectionStore implements CollectionStore {
   /** The cache's share of a batch SQLite has committed (in the order applyBatch wrote it). */
   afterCommit(writes: DocumentWrites): void {
     for (const id of writes.delete) this.docs.delete(id);
-    for (const doc of writes.put) this.docs.set(doc._id, doc);
+    for (const doc of writes.put) this.docs.set(doc);
   }
 
   /**

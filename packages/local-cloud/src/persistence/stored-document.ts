@@ -1,5 +1,5 @@
 import { invalidParam } from '../sdk-backend/backend-error';
-import { isDocId, isPlainObject, type Doc, type DocId } from '../sdk-backend/documents';
+import { idKey, isDocId, isPlainObject, type Doc, type DocId } from '../sdk-backend/documents';
 import { fromEjsonTree, toEjsonTree } from '../sdk-backend/document-codec';
 
 /**
@@ -8,7 +8,7 @@ import { fromEjsonTree, toEjsonTree } from '../sdk-backend/document-codec';
  */
 
 export function encodeStoredDocument(doc: Doc): string {
-  if (!isDocId(doc._id)) throw invalidParam('_id must be a non-empty string or a finite number');
+  if (!isDocId(doc._id)) throw invalidParam('_id must be a non-empty string, a finite number or an ObjectId');
   return JSON.stringify(toEjsonTree(doc, 'canonical', ''));
 }
 
@@ -18,10 +18,7 @@ export function decodeStoredDocument(text: string): Doc {
   return value as Doc;
 }
 
-/**
- * The `_id` as its JSON text: `"42"` for the string, `42` for the number, so the two stay two
- * documents as they are in a collection's Map (and -0 is 0 there as in the Map).
- */
+/** The row key of an `_id`: the collections' own key (documents.ts idKey), so a file and memory agree. */
 export function docKey(id: DocId): string {
-  return JSON.stringify(id);
+  return idKey(id);
 }

@@ -4,7 +4,8 @@ import { Query } from 'mingo/query';
 import { updateMany } from 'mingo/updater';
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
-import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
+import { ObjectId } from 'bson';
+import { cloneValue, idKey, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
 import { encodeEjson } from './document-codec';
 import { assertUpdateFits } from './update-guards';
 import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
@@ -82,14 +83,14 @@ export function countDocuments(store: CollectionStore, filter: PlainObject): num
 
 /** All or nothing: a duplicate `_id` anywhere in the batch refuses the whole batch. */
 export function insertDocuments(store: CollectionStore, fieldsList: readonly PlainObject[], newId: () => string, label: string): DocId[] {
-  const seen = new Set<DocId>();
+  const seen = new Set<string>();
   const docs = fieldsList.map((fields) => {
     assertStorable(fields);
     const given = fields._id;
-    if (given !== undefined && !isDocId(given)) throw invalidParam('_id must be a non-empty string or a number');
+    if (given !== undefined && !isDocId(given)) throw invalidParam('_id must be a non-empty string, a number or an ObjectId');
     const id = given ?? uniqueId(store, seen, newId);
-    if (store.get(id) !== undefined || seen.has(id)) throw duplicateKey(label, id);
-    seen.add(id);
+    if (store.get(id) !== undefined || seen.has(idKey(id))) throw duplicateKey(label, id);
+    seen.add(idKey(id));
     return withId(id, cloneValue(fields) as PlainObject);
   });
   store.write({ put: docs, delete: [] });
@@ -241,7 +242,7 @@ function readsOnly(stage: PlainObject): boolean {
  */
 function candidates(store: CollectionStore, filter: PlainObject): readonly Doc[] {
   const id = filter._id;
-  if (typeof id === 'string' || typeof id === 'number') {
+  if (typeof id === 'string' || typeof id === 'number' || id instanceof ObjectId) {
     const doc = store.get(id);
     return doc ? [doc] : [];
   }
@@ -271,7 +272,8 @@ function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject):
   if (change.kind === 'replace') {
     return docs.map((doc) => {
       const replacementId = change.document._id;
-      if (replacementId !== undefined && replacementId !== doc._id) throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
+      if (replacementId !== undefined && !(isDocId(replacementId) && idKey(replacementId) === idKey(doc._id)))
+        throw requestFailed(`cannot change _id of document ${String(doc._id)}`);
       return withId(doc._id, cloneValue(change.document) as PlainObject);
     });
   }
@@ -284,7 +286,7 @@ function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject):
   viaMingo(() => updateMany(next, filter, change.operators as UpdateModifier, { arrayFilters: [] }, QUERY_OPTIONS));
   next.forEach((doc, i) => {
     const id = (docs[i] as Doc)._id;
-    if (doc._id !== id) throw requestFailed(`cannot change _id of document ${String(id)}`);
+    if (!isDocId(doc._id) || idKey(doc._id) !== idKey(id)) throw requestFailed(`cannot change _id of document ${String(id)}`);
   });
   return next as Doc[];
 }
@@ -350,15 +352,16 @@ function assertStorable(value: unknown, path = ''): void {
   }
 }
 
-function uniqueId(store: CollectionStore, taken: ReadonlySet<DocId>, newId: () => string): string {
+function uniqueId(store: CollectionStore, taken: ReadonlySet<string>, newId: () => string): string {
   for (;;) {
     const id = newId();
-    if (store.get(id) === undefined && !taken.has(id)) return id;
+    if (store.get(id) === undefined && !taken.has(idKey(id))) return id;
   }
 }
 
 function duplicateKey(label: string, id: DocId): Error {
-  const shown = typeof id === 'string' ? JSON.stringify(id) : String(id);
+  // MongoDB shows an ObjectId key as ObjectId('<hex>').
+  const shown = typeof id === 'string' ? JSON.stringify(id) : typeof id === 'number' ? String(id) : `ObjectId('${id.toHexString()}')`;
   return requestFailed(`E11000 duplicate key error collection: ${label} index: _id_ dup key: { _id: ${shown} }`);
 }
 

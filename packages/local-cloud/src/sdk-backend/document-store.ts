@@ -1,4 +1,4 @@
-import type { Doc, DocId } from './documents';
+import { DocMap, type Doc, type DocId } from './documents';
 
 /**
  * Where one collection's documents live. The in-memory store below is the only engine today;
@@ -61,14 +61,14 @@ export function batchTargets<T>(collections: ReadonlyMap<string, T>, writes: rea
 }
 
 export class MemoryCollectionStore implements CollectionStore {
-  private readonly docs = new Map<DocId, Doc>();
+  private readonly docs: DocMap;
 
   constructor(initial: Iterable<Doc> = []) {
-    for (const doc of initial) this.docs.set(doc._id, doc);
+    this.docs = new DocMap(initial);
   }
 
   documents(): readonly Doc[] {
-    return [...this.docs.values()];
+    return this.docs.values();
   }
 
   get(id: DocId): Doc | undefined {
@@ -76,7 +76,7 @@ export class MemoryCollectionStore implements CollectionStore {
   }
 
   put(doc: Doc): void {
-    this.docs.set(doc._id, doc);
+    this.docs.set(doc);
   }
 
   delete(id: DocId): boolean {
@@ -89,7 +89,7 @@ export class MemoryCollectionStore implements CollectionStore {
 
   write(batch: DocumentWrites): void {
     for (const id of batch.delete) this.docs.delete(id);
-    for (const doc of batch.put) this.docs.set(doc._id, doc);
+    for (const doc of batch.put) this.docs.set(doc);
   }
 }
 

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { ObjectId } from 'bson';
 
-/** `_id`s the SDK can address: `doc(id)` accepts a string or a number. */
-export type DocId = string | number;
+/**
+ * `_id`s the database keeps: `doc(id)` addresses a string or a number; @cloudbase/node-sdk can
+ * also add a document whose `_id` is an ObjectId (`db.ObjectId({id})`) and find it with
+ * `where({_id: ...})` (its `doc()` refuses anything but a string or a number).
+ */
+export type DocId = string | number | ObjectId;
 
 /** A stored document. Values are plain JS: numbers, strings, Dates, RegExps, arrays, objects. */
 export interface Doc {
@@ -18,7 +23,54 @@ export function isPlainObject(value: unknown): value is PlainObject {
 }
 
 export function isDocId(value: unknown): value is DocId {
-  return (typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isFinite(value));
+  return (typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isFinite(value)) || value instanceof ObjectId;
+}
+
+/**
+ * The `_id` as a key: its JSON text (`"42"` for the string, `42` for the number, so the two stay
+ * two documents; -0 is 0 as in a Map) and an ObjectId as `{"$oid":"<hex>"}` — never the bare hex,
+ * which is the key of the string id with that text. Persistence keys rows by it too.
+ */
+export function idKey(id: DocId): string {
+  return id instanceof ObjectId ? `{"$oid":"${id.toHexString()}"}` : JSON.stringify(id);
+}
+
+/** Documents by `_id` (see idKey): what a collection holds, in insertion order. */
+export class DocMap {
+  private readonly docs = new Map<string, Doc>();
+
+  constructor(initial: Iterable<Doc> = []) {
+    for (const doc of initial) this.set(doc);
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  get(id: DocId): Doc | undefined {
+    return this.docs.get(idKey(id));
+  }
+
+  has(id: DocId): boolean {
+    return this.docs.has(idKey(id));
+  }
+
+  /** Inserts or replaces by `_id`; a replaced document keeps its place. */
+  set(doc: Doc): void {
+    this.docs.set(idKey(doc._id), doc);
+  }
+
+  delete(id: DocId): boolean {
+    return this.docs.delete(idKey(id));
+  }
+
+  clear(): void {
+    this.docs.clear();
+  }
+
+  values(): Doc[] {
+    return [...this.docs.values()];
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BackendCode, CloudBackendError } from './backend-error';
 import type { CollectionStore, CollectionWrites, DatabaseStore, DocumentWrites } from './document-store';
-import type { Doc, DocId } from './documents';
+import { DocMap, idKey, type Doc, type DocId } from './documents';
 
 /**
  * How long a transaction may stay open, from its start (WeChat / CloudBase: a transaction not
@@ -18,19 +18,20 @@ type Claim = (collection: string, id: DocId, snapshot: Doc | undefined) => void;
  * first claims its documents (see TransactionManager.claim), all of a batch before any is applied.
  */
 class StagedCollection implements CollectionStore {
-  private readonly working: Map<DocId, Doc>;
-  private readonly written = new Set<DocId>();
+  private readonly working: DocMap;
+  /** The ids it wrote, by idKey. */
+  private readonly written = new Map<string, DocId>();
 
   constructor(
     private readonly name: string,
-    private readonly snapshot: ReadonlyMap<DocId, Doc>,
+    private readonly snapshot: DocMap,
     private readonly claim: Claim,
   ) {
-    this.working = new Map(snapshot);
+    this.working = new DocMap(snapshot.values());
   }
 
   documents(): readonly Doc[] {
-    return [...this.working.values()];
+    return this.working.values();
   }
 
   get(id: DocId): Doc | undefined {
@@ -48,7 +49,7 @@ class StagedCollection implements CollectionStore {
   }
 
   clear(): void {
-    this.write({ put: [], delete: [...this.working.keys()] });
+    this.write({ put: [], delete: this.working.values().map((doc) => doc._id) });
   }
 
   write(batch: DocumentWrites): void {
@@ -56,17 +57,17 @@ class StagedCollection implements CollectionStore {
     for (const doc of batch.put) this.claim(this.name, doc._id, this.snapshot.get(doc._id));
     for (const id of batch.delete) {
       this.working.delete(id);
-      this.written.add(id);
+      this.written.set(idKey(id), id);
     }
     for (const doc of batch.put) {
-      this.working.set(doc._id, doc);
-      this.written.add(doc._id);
+      this.working.set(doc);
+      this.written.set(idKey(doc._id), doc._id);
     }
   }
 
   /** Someone outside the transaction changed a document it wrote (stores never mutate in place). */
   changedOutside(current: CollectionStore | undefined): boolean {
-    for (const id of this.written) {
+    for (const id of this.written.values()) {
       if (current?.get(id) !== this.snapshot.get(id)) return true;
     }
     return false;
@@ -75,7 +76,7 @@ class StagedCollection implements CollectionStore {
   writes(): CollectionWrites {
     const put: Doc[] = [];
     const deleted: DocId[] = [];
-    for (const id of this.written) {
+    for (const id of this.written.values()) {
       const doc = this.working.get(id);
       if (doc) put.push(doc);
       else if (this.snapshot.has(id)) deleted.push(id);
@@ -87,7 +88,7 @@ class StagedCollection implements CollectionStore {
 interface OpenTransaction {
   readonly startedAt: number;
   /** Every collection's documents as of the transaction's first read or write (snapshot isolation). */
-  snapshot: Map<string, ReadonlyMap<DocId, Doc>> | undefined;
+  snapshot: Map<string, DocMap> | undefined;
   readonly views: Map<string, StagedCollection>;
   /** The documents this transaction holds write locks on, as `collection\u0000docKey`. */
   readonly locks: Set<string>;
@@ -135,7 +136,7 @@ export class TransactionManager {
         // only shows for a collection created during a transaction).
         const base = this.store.collection(name);
         if (!base) throw missing();
-        snapshot = new Map(base.documents().map((doc) => [doc._id, doc]));
+        snapshot = new DocMap(base.documents());
       }
       view = new StagedCollection(name, snapshot, (collection, id, before) => this.claim(transactionId, collection, id, before));
       transaction.views.set(name, view);
@@ -165,18 +166,18 @@ export class TransactionManager {
     return this.open.size;
   }
 
-  private takeSnapshot(): Map<string, ReadonlyMap<DocId, Doc>> {
-    const snapshot = new Map<string, ReadonlyMap<DocId, Doc>>();
+  private takeSnapshot(): Map<string, DocMap> {
+    const snapshot = new Map<string, DocMap>();
     for (const name of this.store.collectionNames()) {
       const documents = this.store.collection(name)?.documents() ?? [];
-      snapshot.set(name, new Map(documents.map((doc) => [doc._id, doc])));
+      snapshot.set(name, new DocMap(documents));
     }
     return snapshot;
   }
 
   private claim(transactionId: string, collection: string, id: DocId, before: Doc | undefined): void {
     const transaction = this.live(transactionId);
-    const key = `${collection}\u0000${JSON.stringify(id)}`;
+    const key = `${collection}\u0000${idKey(id)}`;
     if (transaction.locks.has(key)) return;
     const owner = this.lockOwners.get(key);
     if (owner !== undefined && owner !== transactionId) throw this.conflict(transactionId, collection);

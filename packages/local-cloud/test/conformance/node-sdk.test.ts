@@ -1,4 +1,5 @@
 import tcb from '@cloudbase/node-sdk';
+import { ObjectId } from 'bson';
 import { COLLECTION, ENV_A, useConformanceCloud } from './support/conformance-cloud';
 import { ENV_B } from '../support/sdk-cloud';
 
@@ -188,5 +189,50 @@ describe('getFileAuthority (node-sdk only)', () => {
     asUser('o-alice');
     const foreign = await refusal(authority([{ path: t.env.cloud.storage.fileId(ENV_B, 'x.png'), type: 'READ' }]));
     expect(`${foreign.code} ${foreign.message}`).toMatch(/INVALID_PARAM.*belongs to environment/s);
+  });
+});
+
+// ObjectId as `_id` (@cloudbase/database 1.4.3 ObjectId: `db.ObjectId({id: '<24 hex>'})`, sent as
+// EJSON `{"$oid": …}`; its `doc()` takes only a string or a number, so such a document is reached
+// with where({_id}). MongoDB manual: "_id Field" — any BSON type but an array; ObjectId('…') and the
+// string of the same hex are different values; a duplicate is E11000.
+describe('ObjectId as _id (node-sdk only)', () => {
+  const HEX = '5f1f2c3d4e5f60718293a4b5';
+  type WithObjectId = NodeDb & { ObjectId: new (options: { id: string }) => object };
+  const oid = (): object => new (db() as WithObjectId).ObjectId({ id: HEX });
+
+  test('add, where({_id}).get / update / remove; the string with the same hex is another document', async () => {
+    const added = (await items().add({ _id: oid(), n: 7 })) as { id?: unknown };
+    expect(added.id).toBe(HEX);
+    await items().add({ _id: HEX, n: 8 });
+    const found = (await items().where({ _id: oid() }).get()) as { data: Array<{ _id: unknown; n: number }> };
+    expect(found.data).toHaveLength(1);
+    expect(found.data[0]?.n).toBe(7);
+    // The backend answers `{"$oid": hex}`; node-sdk then turns bson's ObjectId into {} (@cloudbase/database 1.4.3
+    // util.js formatField copies an object's own keys, and bson 4's ObjectId has none) — the SDK's doing, not ours.
+    expect(found.data[0]?._id).toEqual({});
+    const stored = t.admin.find(COLLECTION).find((doc) => doc._id instanceof ObjectId);
+    expect((stored?._id as ObjectId).toHexString()).toBe(HEX);
+    const updated = (await items().where({ _id: oid() }).update({ n: 70 })) as { updated: number };
+    expect(updated.updated).toBe(1);
+    expect(t.stored(HEX)).toMatchObject({ _id: HEX, n: 8 });
+    const removed = (await items().where({ _id: oid() }).remove()) as { deleted: number };
+    expect(removed.deleted).toBe(1);
+    expect(((await items().where({ _id: oid() }).count()) as { total: number }).total).toBe(0);
+    expect(t.stored(HEX)).toMatchObject({ n: 8 });
+  });
+
+  test('a second document with the same ObjectId is a duplicate key', async () => {
+    await items().add({ _id: oid(), n: 1 });
+    const error = await refusal(items().add({ _id: oid(), n: 2 }) as Promise<unknown>);
+    expect(`${error.code} ${error.message}`).toMatch(/DATABASE_REQUEST_FAILED.*duplicate key.*ObjectId\('5f1f2c3d4e5f60718293a4b5'\)/s);
+  });
+
+  test('in a transaction: written, then read back by where({_id}) after commit', async () => {
+    await db().runTransaction(async (transaction: Awaited<ReturnType<NodeDb['startTransaction']>>) => {
+      await transaction.collection(COLLECTION).add({ _id: oid(), n: 5 });
+    });
+    const found = (await items().where({ _id: oid() }).get()) as { data: Array<{ n: number }> };
+    expect(found.data.map((doc) => doc.n)).toEqual([5]);
   });
 });
