@@ -12,6 +12,7 @@ import type { TriggerScheduler } from '../triggers';
 import { persistenceTools, type DataTools } from './data-wiring';
 import { devTriggers, mountDevSurfaces, type DevTriggerOptions } from './dev-surfaces';
 import type { FunctionBuilder } from './function-builder';
+import { invocationFeed } from './invocation-feed';
 import { RebuildQueue, type RebuildResult } from './rebuild-queue';
 import { projectWatchTargets, SourceWatcher } from './source-watcher';
 import { applyStorageSeed, exportStorage, readStorageSeed, storageFolderOf } from './storage-transfer';
@@ -84,6 +85,7 @@ export interface DevServerUrls {
 
 /**
  * Events of `DevServer.events`:
+ * - `invocation` (DevInvocation): after every call, from the same feed as `wxhub dev`'s;
  * - `rebuild` (RebuildResult): after each rebuild triggered by a source change, ok or not;
  * - `trigger-run` (TriggerRun): after each timer trigger run;
  * - `warning` (string): a watch that broke (the server goes on).
@@ -132,6 +134,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const warnings: string[] = [];
   const triggers = devTriggers(cloud, events, warnings, options.triggers, options.clock);
   const { scheduler } = triggers;
+  invocationFeed(cloud, (invocation) => events.emit('invocation', invocation));
 
   const envOf = (name: string): string => {
     const app = config.apps[config.functions[name]?.app ?? ''];
