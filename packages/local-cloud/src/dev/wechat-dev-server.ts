@@ -5,6 +5,7 @@ import { startWechatProjectCloud, type DeployedFunction, type WechatProjectCloud
 import { devServerUrls, type DevServerUrls } from './dev-server';
 import { devTriggers, mountDevSurfaces, type DevTriggerOptions } from './dev-surfaces';
 import { invocationFeed, type DevInvocation } from './invocation-feed';
+import { RebuildQueue } from './rebuild-queue';
 import { SourceWatcher } from './source-watcher';
 
 export interface WechatDevServerOptions extends WechatProjectsOptions {
@@ -65,28 +66,31 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
     options.prewarm === false ? Promise.resolve() : cloud.functions.prewarm(fn.envIds[0] as string, fn.name).then(() => undefined);
   const warm = Promise.all(project.functions().map(prewarm)).then(() => undefined);
 
-  let redeploying = Promise.resolve();
+  // The same queue as the repository's dev server (one redeploy at a time; changes arriving
+  // meanwhile go together into the next), with nothing to build: a project's functions run from their folders.
+  const queue = new RebuildQueue({
+    build: () => Promise.resolve(),
+    deploy: async (key) => {
+      try {
+        const fn = await project.redeploy(key);
+        schedule(fn);
+        await prewarm(fn);
+        events.emit('redeploy', { function: fn });
+      } catch (error) {
+        events.emit('redeploy', { key, error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+    },
+    // Each function's outcome is its own `redeploy` event (above), the shape the CLI prints.
+    onResult: () => undefined,
+  });
   const watcher =
     options.watch === false
       ? undefined
       : new SourceWatcher({
           targets: project.functions().map((fn) => ({ dir: fn.dir, recursive: true, functions: [fn.key] })),
           debounceMs: options.debounceMs,
-          onChange: (keys) => {
-            // One redeploy at a time, in the order the changes came.
-            redeploying = redeploying.then(async () => {
-              for (const key of keys) {
-                try {
-                  const fn = await project.redeploy(key);
-                  schedule(fn);
-                  await prewarm(fn);
-                  events.emit('redeploy', { function: fn });
-                } catch (error) {
-                  events.emit('redeploy', { key, error: error instanceof Error ? error.message : String(error) });
-                }
-              }
-            });
-          },
+          onChange: (keys) => void queue.request(keys),
           onError: (dir, error) => events.emit('warning', `stopped watching ${dir}: ${error.message}`),
         });
 
@@ -105,7 +109,7 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
       (stopping ??= (async () => {
         watcher?.close();
         const runs = scheduler.stop();
-        await redeploying;
+        await queue.idle();
         await cloud.stop();
         await runs;
       })()),
