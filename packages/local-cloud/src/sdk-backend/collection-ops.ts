@@ -5,7 +5,7 @@ import { updateMany } from 'mingo/updater';
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
 import { cloneValue, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
-import { encodeEjson } from './document-codec';
+import { encodeEjson, sameStoredValue } from './document-codec';
 import { assertUpdateFits } from './update-guards';
 import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
 import { nearestMetres, nearOf, readGeoNearStage, type NearSpec } from './geo';
@@ -50,16 +50,31 @@ export interface SelectSpec {
   readonly projection?: PlainObject;
 }
 
+/**
+ * The stored documents themselves (never to be changed by the caller), or with a projection new
+ * objects. The filter runs once over the candidates; sorting, paging and projection then touch only
+ * what matched (without an order, the scan stops once the page is full).
+ */
 export function selectDocuments(store: CollectionStore, spec: SelectSpec): PlainObject[] {
+  const ordered = spec.order !== undefined && Object.keys(spec.order).length > 0;
   const near = viaMingo(() => nearOf(spec.filter));
-  if (near && !(spec.order && Object.keys(spec.order).length > 0)) return selectNearest(store, spec, near);
+  if (near && !ordered) return selectNearest(store, spec, near);
+  const offset = spec.offset ?? 0;
+  const end = spec.limit !== undefined ? offset + spec.limit : undefined;
+  const found = matching(store, spec.filter, true, ordered ? undefined : end);
+  if (!ordered) return project(found.slice(offset, end), spec.projection);
   return viaMingo(() => {
-    const cursor = new Query(spec.filter, QUERY_OPTIONS).find<PlainObject>(candidates(store, spec.filter), spec.projection);
-    if (spec.order && Object.keys(spec.order).length > 0) cursor.sort({ ...spec.order });
-    if (spec.offset) cursor.skip(spec.offset);
+    const cursor = compiledQuery({}).find<PlainObject>(found, spec.projection);
+    cursor.sort({ ...spec.order });
+    if (offset) cursor.skip(offset);
     if (spec.limit !== undefined) cursor.limit(spec.limit);
     return cursor.all();
   });
+}
+
+function project(page: readonly Doc[], projection: PlainObject | undefined): PlainObject[] {
+  if (!projection) return [...page];
+  return viaMingo(() => compiledQuery({}).find<PlainObject>(page, projection).all());
 }
 
 /**
@@ -72,8 +87,7 @@ function selectNearest(store: CollectionStore, spec: SelectSpec, near: NearSpec)
     .sort((a, b) => a.metres - b.metres)
     .map(({ doc }) => doc);
   const page = found.slice(spec.offset ?? 0, spec.limit !== undefined ? (spec.offset ?? 0) + spec.limit : undefined);
-  if (!spec.projection) return page;
-  return viaMingo(() => new Query({}, QUERY_OPTIONS).find<PlainObject>(page, spec.projection).all());
+  return project(page, spec.projection);
 }
 
 export function countDocuments(store: CollectionStore, filter: PlainObject): number {
@@ -243,18 +257,55 @@ function candidates(store: CollectionStore, filter: PlainObject): readonly Doc[]
   return store.documents();
 }
 
-function matching(store: CollectionStore, filter: PlainObject, multi: boolean): Doc[] {
+/** The documents `filter` selects in natural order: the first only unless `multi`, at most `cap`. */
+function matching(store: CollectionStore, filter: PlainObject, multi: boolean, cap?: number): Doc[] {
+  const most = multi ? (cap ?? Infinity) : 1;
+  if (most <= 0) return [];
+  // `{_id: <string or number>}` alone (every doc(id) call): the store's lookup by id is the whole match.
+  if (isIdOnly(filter)) return [...candidates(store, filter)];
   return viaMingo(() => {
-    const query = new Query(filter, QUERY_OPTIONS);
+    const query = compiledQuery(filter);
     const found: Doc[] = [];
     for (const doc of candidates(store, filter)) {
       if (query.test(doc)) {
         found.push(doc);
-        if (!multi) break;
+        if (found.length >= most) break;
       }
     }
     return found;
   });
+}
+
+function isIdOnly(filter: PlainObject): boolean {
+  const id = filter._id;
+  if (typeof id !== 'string' && typeof id !== 'number') return false;
+  for (const key in filter) if (key !== '_id') return false;
+  return true;
+}
+
+/**
+ * Compiled queries by filter (its canonical EJSON text, so equal text means equal values and
+ * types). Compiling is most of a small query's cost: mingo copies its whole operator context per
+ * Query. A compiled Query holds no per-run state; filters naming `$$NOW` or `$$CLUSTER_TIME`
+ * are compiled afresh so the time is read per request.
+ */
+const QUERY_CACHE_SIZE = 256;
+const queryCache = new Map<string, Query>();
+
+function compiledQuery(filter: PlainObject): Query {
+  const key = encodeEjson(filter);
+  const cached = queryCache.get(key);
+  if (cached) {
+    // Most recently used last, so the oldest entry is the one dropped.
+    queryCache.delete(key);
+    queryCache.set(key, cached);
+    return cached;
+  }
+  const query = new Query(filter, QUERY_OPTIONS);
+  if (key.includes('$$NOW') || key.includes('$$CLUSTER_TIME')) return query;
+  if (queryCache.size >= QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value as string);
+  queryCache.set(key, query);
+  return query;
 }
 
 /**
@@ -286,7 +337,7 @@ function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject):
 
 /** Whether an update left a document as it was (it then does not count as updated, as in MongoDB). */
 function sameContent(a: Doc, b: Doc): boolean {
-  return encodeEjson(a) === encodeEjson(b);
+  return sameStoredValue(a, b);
 }
 
 function validateChange(change: Change): void {
