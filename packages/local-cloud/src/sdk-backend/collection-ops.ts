@@ -326,13 +326,25 @@ function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject):
     assertUpdateFits(copy, change.operators);
     return copy;
   });
-  // `filter` again, so positional paths (`a.$.b`) resolve against the element each document matched.
-  viaMingo(() => updateMany(next, filter, change.operators as UpdateModifier, { arrayFilters: [] }, QUERY_OPTIONS));
+  // Every document in `docs` matched already. The filter goes to mingo again only when a path is
+  // positional (`a.$.b`, resolved against the element each document matched): otherwise mingo
+  // would compile it and test every document a second time.
+  const condition = hasPositionalPath(change.operators) ? filter : {};
+  viaMingo(() => updateMany(next, condition, change.operators as UpdateModifier, { arrayFilters: [] }, QUERY_OPTIONS));
   next.forEach((doc, i) => {
     const id = (docs[i] as Doc)._id;
     if (doc._id !== id) throw requestFailed(`cannot change _id of document ${String(id)}`);
   });
   return next as Doc[];
+}
+
+/** Whether an update operator names a path with the positional `$` segment. */
+function hasPositionalPath(operators: PlainObject): boolean {
+  for (const fields of Object.values(operators)) {
+    if (!isPlainObject(fields)) continue;
+    for (const path of Object.keys(fields)) if (path === '$' || path.startsWith('$.') || path.includes('.$.') || path.endsWith('.$')) return true;
+  }
+  return false;
 }
 
 /** Whether an update left a document as it was (it then does not count as updated, as in MongoDB). */
