@@ -272,8 +272,10 @@ function matching(store: CollectionStore, filter: PlainObject, multi: boolean, c
   if (isIdOnly(filter)) return [...candidates(store, filter)];
   return viaMingo(() => {
     const query = compiledQuery(filter);
+    const equalities = plainEqualities(filter);
     const found: Doc[] = [];
     for (const doc of candidates(store, filter)) {
+      if (equalities.length > 0 && !mayEqual(doc, equalities)) continue;
       if (query.test(doc)) {
         found.push(doc);
         if (found.length >= most) break;
@@ -281,6 +283,39 @@ function matching(store: CollectionStore, filter: PlainObject, multi: boolean, c
     }
     return found;
   });
+}
+
+type Equality = readonly [field: string, value: string | number | boolean];
+
+/**
+ * The filter's top-level equalities to a string, boolean or number (`{group: 3}`, `{group:
+ * {$eq: 3}}`): a cheap first look at each document before mingo's full test, which costs far more
+ * per document. Only documents that cannot match are skipped (see mayEqual); a collection scan
+ * stays a scan, as in MongoDB without an index, but 1,000 documents no longer go through mingo.
+ */
+function plainEqualities(filter: PlainObject): Equality[] {
+  const out: Equality[] = [];
+  for (const key of Object.keys(filter)) {
+    if (key.startsWith('$') || key.includes('.')) continue;
+    const condition = filter[key];
+    const value = isPlainObject(condition) && Object.hasOwn(condition, '$eq') ? condition.$eq : condition;
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value))) out.push([key, value]);
+  }
+  return out;
+}
+
+/**
+ * False only when an equality cannot hold: the document's field is missing, null, or another
+ * string, boolean or number (those compare by value and type in MongoDB and mingo alike). An
+ * array, a date, a bson value or an object is left to mingo (an array matches by its elements).
+ */
+function mayEqual(doc: Doc, equalities: readonly Equality[]): boolean {
+  for (const [field, value] of equalities) {
+    const actual = Object.hasOwn(doc, field) ? doc[field] : undefined;
+    if (actual === value) continue;
+    if (actual === undefined || actual === null || typeof actual === 'string' || typeof actual === 'boolean' || typeof actual === 'number') return false;
+  }
+  return true;
 }
 
 function isIdOnly(filter: PlainObject): boolean {
