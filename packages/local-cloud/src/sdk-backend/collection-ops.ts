@@ -9,6 +9,7 @@ import { encodeEjson, sameStoredValue } from './document-codec';
 import { assertUpdateFits } from './update-guards';
 import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
 import { nearestMetres, nearOf, readGeoNearStage, type NearSpec } from './geo';
+import { groupWithoutPipeline } from './group-stage';
 
 /**
  * The database's read and write semantics over one collection, with mingo doing all query
@@ -192,6 +193,11 @@ export function aggregateDocuments(store: CollectionStore, pipeline: readonly Pl
     stages = pipeline.slice(1);
   }
   for (const stage of stages) if ('$geoNear' in stage) throw requestFailed('$geoNear is only valid as the first stage in a pipeline');
+  const [only] = stages;
+  if (stages.length === 1 && only && '$group' in only) {
+    const groups = groupWithoutPipeline(input, only.$group);
+    if (groups) return groups;
+  }
   return viaMingo(() =>
     new Aggregator([...stages], {
       ...QUERY_OPTIONS,

@@ -20,6 +20,16 @@ type Accumulator = { readonly output: string; readonly kind: '$sum' | '$avg'; re
 
 const FIELD_PATH = /^\$[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * A pipeline that is only a `$group` of the direct shape, run without mingo's Aggregator (whose
+ * set-up copies the operator context, and whose lazy iteration allocates per document); undefined
+ * when the stage or a document is outside the shape: the caller then runs the pipeline in mingo.
+ */
+export function groupWithoutPipeline(items: readonly unknown[], expr: unknown): PlainObject[] | undefined {
+  const spec = simpleSpec(expr);
+  return spec ? groupDirectly(items, spec) : undefined;
+}
+
 export const groupStage: PipelineOperator = (collection, expr, options) => {
   const spec = simpleSpec(expr);
   if (!spec) return (mingoGroup as unknown as PipelineOperator)(collection, expr, options);
@@ -51,9 +61,9 @@ function simpleSpec(expr: unknown): SimpleSpec | undefined {
   return { key: expr._id.slice(1), accumulators };
 }
 
-/** A top-level field as mingo reads it: own properties only. */
-function field(doc: unknown, name: string): unknown {
-  return isPlainObject(doc) && Object.hasOwn(doc, name) ? doc[name] : undefined;
+/** A top-level field of a document (an object, not an array) as mingo reads it: own properties only. */
+function field(doc: object, name: string): unknown {
+  return Object.hasOwn(doc, name) ? (doc as PlainObject)[name] : undefined;
 }
 
 function simpleKey(value: unknown): boolean {
@@ -80,6 +90,8 @@ interface GroupTotals {
 function groupDirectly(items: readonly unknown[], spec: SimpleSpec): PlainObject[] | undefined {
   const groups = new Map<unknown, GroupTotals>();
   for (const doc of items) {
+    // mingo reads a field path across an array's elements; such input is left to it.
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
     const key = field(doc, spec.key);
     if (!simpleKey(key)) return undefined;
     // mingo groups a missing key with null (`keyFunc(obj) ?? null`).
