@@ -10,7 +10,8 @@
  *   6. 200 concurrent cold `api` calls against a warm single one (bench/cold-storm.ts);
  *   7, 8. the token storm (bench/storm): crash, hang, outage, force budget;
  *   9. `wxhub dev` on a WeChat project (bench/wxhub-dev.ts);
- *   10. the console: first load (ms, bytes) and a page switch in a 10,000-document collection (bench/console.ts).
+ *   10. the console: first load (ms, bytes) and a page switch in a 10,000-document collection (bench/console.ts);
+ *   11. `wxhub --version` in a user's project, plain and through npx, against node and npx floors (bench/cli-start.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { clientInvocation, defaultNodePath, sdkProcessEnv, startProjectCloud } from '@wxhub/local-cloud';
 import { performance } from 'node:perf_hooks';
 import { median, table } from './lib/stats';
+import { benchCliStart } from './cli-start';
 import { benchColdStorm } from './cold-storm';
 import { benchConsole } from './console';
 import { benchLocalCloud } from './local-cloud';
@@ -129,8 +131,8 @@ async function warmCall(calls: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`wxhub bench — ${new Date().toISOString()} — Node ${process.version}, ${process.platform} ${process.arch}`);
-  // BENCH_ONLY=sizes,cold,warm,local,cold-storm,storm,dev,console runs some sections (all by default).
-  const only = new Set((process.env.BENCH_ONLY ?? 'sizes,cold,warm,local,cold-storm,storm,dev,console').split(',').map((part) => part.trim()));
+  // BENCH_ONLY=sizes,cold,warm,local,cold-storm,storm,dev,console,cli runs some sections (all by default).
+  const only = new Set((process.env.BENCH_ONLY ?? 'sizes,cold,warm,local,cold-storm,storm,dev,console,cli').split(',').map((part) => part.trim()));
   if (only.has('sizes')) bundleSizes();
   if (only.has('cold')) coldStart(Number(process.env.BENCH_COLD_RUNS ?? 11));
   if (only.has('warm')) await warmCall(Number(process.env.BENCH_WARM_CALLS ?? 200));
@@ -144,6 +146,7 @@ async function main(): Promise<void> {
   if (only.has('storm')) await benchTokenStorm();
   if (only.has('dev')) await benchWxhubDev(Number(process.env.BENCH_DEV_RUNS ?? 3));
   if (only.has('console')) await benchConsole();
+  if (only.has('cli')) await benchCliStart(Number(process.env.BENCH_CLI_RUNS ?? 11));
 }
 
 main().catch((error: unknown) => {

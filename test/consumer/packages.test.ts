@@ -90,4 +90,30 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     expect(usage.code).toBe(2);
     expect(JSON.parse(usage.stdout)).toEqual({ error: { kind: 'usage', message: 'missing the query' } });
   });
+
+  test('wxhub --version and --help load no command, no API client and no local cloud; a command loads its own module when it runs', async () => {
+    // A preload that prints, at exit, every module the process loaded (relative to node_modules).
+    const hook = join(consumer, 'loaded-modules.cjs');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache).map((f) => f.replace(/.*node_modules[\\/]/, '')))));",
+    );
+    const bin = join(consumer, 'node_modules', '@wxhub', 'cli', 'dist', 'main.js');
+    const loaded = async (...args: string[]): Promise<string[]> => {
+      const { stderr } = await run(process.execPath, ['-r', hook, bin, ...args], { cwd: consumer, env: consumerEnv() }).catch(
+        (error: { stderr: string }) => error,
+      );
+      return JSON.parse(stderr.slice(stderr.indexOf('["'))) as string[];
+    };
+    const heavy = /-run\.js$|@wxhub\/(core|project-config|token-cache|wechat|cloud-http|local-cloud)\/|undici|wx-server-sdk/;
+    for (const args of [['--version'], ['--help'], ['db', 'count', '--help']]) {
+      const modules = await loaded(...args);
+      expect(modules).toContain('@wxhub/cli/dist/cli.js');
+      expect(modules.filter((module) => heavy.test(module))).toEqual([]);
+    }
+    // The same check sees what a command that runs loads: its module, then the configuration reader.
+    const counting = await loaded('db', 'count', 'db.collection("a").count()', '--app', 'A');
+    expect(counting).toEqual(expect.arrayContaining(['@wxhub/cli/dist/commands/db-run.js', '@wxhub/cli/dist/target.js']));
+    expect(counting.filter((module) => /-run\.js$/.test(module))).toEqual(['@wxhub/cli/dist/commands/db-run.js']);
+  });
 });

@@ -48,7 +48,7 @@ export async function startMiniProgram(
   const app = builtEnvApp(project.config);
   const B = project.config.apps[app];
   if (!A || !B) throw new Error('the project configuration must define apps A and B');
-  const cloud = new LocalWxCloud(project, { app, openid });
+  const cloud = LocalWxCloud.forProject(project, { app, openid });
   cloud.install(simulatedWx());
   launchApp();
   const init = cloud.initOptions;
@@ -72,16 +72,16 @@ function builtEnvApp(config: ProjectConfig): string {
   return app;
 }
 
-/** Runs app.ts as WeChat does on launch: `App(options)`, then `onLaunch`. */
-export function launchApp(): AppOptions {
+/** Runs app.ts (or another mini program's app.js, in `root`) as WeChat does on launch: `App(options)`, then `onLaunch`. */
+export function launchApp(root: string = MINIPROGRAM_ROOT, path = 'pages/register/index'): AppOptions {
   let registered: AppOptions | undefined;
   (globalThis as { App?: unknown }).App = (options: AppOptions) => {
     registered = options;
   };
   jest.isolateModules(() => {
-    require(join(MINIPROGRAM_ROOT, 'app'));
+    require(join(root, 'app'));
   });
   if (!registered) throw new Error('app.ts did not call App()');
-  registered.onLaunch?.({ path: 'pages/register/index', scene: 1001, query: {} });
+  registered.onLaunch?.({ path, scene: 1001, query: {} });
   return registered;
 }

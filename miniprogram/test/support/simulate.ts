@@ -44,15 +44,16 @@ export function simulatedWx(): Record<string, unknown> {
 /**
  * Opens a page of the mini program the way WeChat does: its .wxml compiled by WeChat's own
  * template compiler (miniprogram-simulate's "official" compiler), its TypeScript run through
- * jest's transform, attached to a page root, then `onLoad(query)`.
+ * jest's transform, attached to a page root, then `onLoad(query)`. `root` is the mini program's
+ * folder (miniprogramRoot): this repository's by default, or another project's.
  */
-export function openPage<TData>(pagePath: string, query: Record<string, string> = {}): SimulatedPage<TData> {
+export function openPage<TData>(pagePath: string, query: Record<string, string> = {}, root: string = MINIPROGRAM_ROOT): SimulatedPage<TData> {
   const sim = simulateModule();
-  const file = join(MINIPROGRAM_ROOT, pagePath);
+  const file = join(root, pagePath);
   // A page's module runs once per test file (jest's registry), so it is loaded once and rendered per test.
   let id = loaded.get(file);
   if (id === undefined) {
-    id = sim.load(file, { compiler: 'official', rootPath: MINIPROGRAM_ROOT });
+    id = sim.load(file, { compiler: 'official', rootPath: root });
     loaded.set(file, id);
   }
   const page = sim.render(id) as SimulatedPage<TData>;

@@ -4,10 +4,15 @@
  * client would have it run: caller identity, `userInfo` in the event, the client SDK's
  * answer and failure shapes. `wx.cloud.database()` is the client SDK family's query builder
  * (@cloudbase/database) sending to the local cloud's client database endpoint as the same user,
- * where the collections' permissions apply. This is the ONE place that knows how a page's call travels.
+ * where the collections' permissions apply; `wx.cloud.uploadFile / downloadFile / getTempFileURL /
+ * deleteFile` go to the client storage endpoint, under the bucket's permission. This is the ONE
+ * place that knows how a page's call travels.
  */
-import { callFunction, CallFunctionError, ClientCallApi, type ProjectCloud } from '@wxhub/local-cloud';
-import { mountClientDatabase, PageDatabase } from '@wxhub/local-cloud/testing';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { callFunction, CallFunctionError, ClientCallApi, type LocalCloud, type ProjectCloud } from '@wxhub/local-cloud';
+import { mountClientDatabase, mountClientStorage, PageDatabase, PageStorage } from '@wxhub/local-cloud/testing';
 
 export interface CloudInitOptions {
   readonly env?: string | { readonly functions?: string; readonly database?: string; readonly storage?: string };
@@ -51,6 +56,15 @@ export interface ClientCall {
   readonly done: Promise<CallFunctionResult | CallFunctionFailure>;
 }
 
+/** The mini program the pages belong to, on a running local cloud that serves pages' requests. */
+export interface WxCloudTarget {
+  readonly cloud: LocalCloud;
+  /** The mini program's appid. */
+  readonly appid: string;
+  /** The environments it may call (its own, and those it was given). */
+  readonly envIds: readonly string[];
+}
+
 export interface WxCloudOptions {
   /** The app of the project configuration the mini program is (its appid and environments). */
   readonly app: string;
@@ -63,23 +77,31 @@ export class LocalWxCloud {
   initOptions: CloudInitOptions | undefined;
   /** The user the next calls are made as. */
   openid: string;
+  private readonly cloud: LocalCloud;
   private readonly appid: string;
   private readonly envIds: ReadonlySet<string>;
   private gate: Promise<void> | undefined;
   private transportFailure: string | undefined;
   private readonly callWaiters: Array<(call: ClientCall) => void> = [];
 
-  constructor(
-    private readonly project: ProjectCloud,
-    options: WxCloudOptions,
-  ) {
+  /**
+   * The pages of an app of this repository's project: the client endpoints are mounted on its
+   * local cloud (a `wxhub dev` server has them already; use the constructor there).
+   */
+  static forProject(project: ProjectCloud, options: WxCloudOptions): LocalWxCloud {
     const app = project.config.apps[options.app];
     if (!app) throw new Error(`the project configuration has no app ${options.app}`);
-    this.appid = app.appid;
-    this.envIds = new Set([app.envId]);
-    this.openid = options.openid;
     project.cloud.mount(new ClientCallApi({ apps: project.cloud.apps, runtime: project.cloud.functions }).service);
     mountClientDatabase(project.cloud);
+    mountClientStorage(project.cloud);
+    return new LocalWxCloud({ cloud: project.cloud, appid: app.appid, envIds: [app.envId] }, options.openid);
+  }
+
+  constructor(target: WxCloudTarget, openid: string) {
+    this.cloud = target.cloud;
+    this.appid = target.appid;
+    this.envIds = new Set(target.envIds);
+    this.openid = openid;
   }
 
   /** Puts this client at `wx.cloud`. */
@@ -90,14 +112,32 @@ export class LocalWxCloud {
       },
       callFunction: (options: CallFunctionOptions) => this.callFunction(options),
       database: (options?: { env?: string }) => this.database(options),
+      uploadFile: (options: { cloudPath: string; filePath: string }) =>
+        this.storage().uploadFile({ cloudPath: options.cloudPath, content: readFileSync(options.filePath) }),
+      downloadFile: async (options: { fileID: string }) => {
+        const { content, statusCode } = await this.storage().downloadFile(options);
+        // A page gets a temporary file holding the bytes, as on a device.
+        const tempFilePath = join(mkdtempSync(join(tmpdir(), 'wx-download-')), 'file');
+        writeFileSync(tempFilePath, content);
+        return { tempFilePath, statusCode, errMsg: 'cloud.downloadFile:ok' };
+      },
+      getTempFileURL: (options: { fileList: Array<string | { fileID: string; maxAge?: number }> }) => this.storage().getTempFileURL(options),
+      deleteFile: (options: { fileList: string[] }) => this.storage().deleteFile(options),
     };
+  }
+
+  /** The page's storage calls: as this client's current user, in the environment init chose for storage. */
+  storage(): PageStorage {
+    const init = this.initOptions?.env;
+    const env = typeof init === 'string' ? init : init?.storage;
+    return new PageStorage({ url: this.cloud.url, appid: this.appid, ...(env ? { env } : {}), openid: () => this.openid });
   }
 
   /** `wx.cloud.database()`: as this client's current user, in the environment init chose (or `options.env`). */
   database(options: { env?: string } = {}): PageDatabase {
     const init = this.initOptions?.env;
     const env = options.env ?? (typeof init === 'string' ? init : init?.database);
-    return new PageDatabase({ url: this.project.cloud.url, appid: this.appid, ...(env ? { env } : {}), openid: () => this.openid });
+    return new PageDatabase({ url: this.cloud.url, appid: this.appid, ...(env ? { env } : {}), openid: () => this.openid });
   }
 
   /** Calls made from now on wait until the returned function is called (to see a page mid-call). */
@@ -162,7 +202,7 @@ export class LocalWxCloud {
       throw new CallFunctionFailure(-404011, `cloud.callFunction:fail env ${String(envId)} is not an environment of ${this.appid}`);
     }
     try {
-      const { result, requestID } = await callFunction(this.project.cloud.url, { appid: this.appid, env: envId, name, data, openid });
+      const { result, requestID } = await callFunction(this.cloud.url, { appid: this.appid, env: envId, name, data, openid });
       return { result, errMsg: 'cloud.callFunction:ok', requestID };
     } catch (error) {
       if (error instanceof CallFunctionError) throw new CallFunctionFailure(error.errCode, error.errMsg);

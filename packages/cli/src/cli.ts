@@ -13,8 +13,7 @@ import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes';
 import { commandHelp, groupHelp, overview, usageLine } from './help';
 import type { CliIo } from './io';
 import { Output } from './output';
-import { reportError } from './report-error';
-import { resolveTarget, type Target } from './target';
+import type { Target } from './target';
 import { cliVersion } from './version';
 
 export const COMMANDS: readonly Command[] = [devCommand, useCommand, logsCommand, tokenCommand, callCommand, ...dbCommands, ...storageCommands];
@@ -64,14 +63,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       out: new Output(io, json),
       connect: () => {
         if (!connection) {
-          target = resolveTarget(args, io, selected.name);
+          target = loadTarget().resolveTarget(args, io, selected.name);
           connection = loadConnection().connect(target);
         }
         return connection;
       },
     });
   } catch (error) {
-    return reportError(error, { io, json, target, usage: usageLine(command) });
+    return loadReportError().reportError(error, { io, json, target, usage: usageLine(command) });
   }
 }
 
@@ -82,6 +81,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 function loadConnection(): typeof import('./connection') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   return require('./connection') as typeof import('./connection');
+}
+
+/** The configuration reader (@wxhub/project-config), loaded by the first command that connects. */
+function loadTarget(): typeof import('./target') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('./target') as typeof import('./target');
+}
+
+/** Error descriptions need the clients' error classes: loaded only when something failed. */
+function loadReportError(): typeof import('./report-error') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('./report-error') as typeof import('./report-error');
 }
 
 function select(args: ParsedArgs): Selection {

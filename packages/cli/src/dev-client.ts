@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { buildUrl, HttpStatusError, requestJson } from '@wxhub/core';
 import { UsageError } from './exit-codes';
 import type { CliIo } from './io';
-import { DEFAULT_LOCAL_CLOUD_URL } from './target';
+import { DEFAULT_LOCAL_CLOUD_URL } from './endpoints';
 
 /**
  * What the CLI needs of a running `wxhub dev`: its URL (`--local-cloud`, else WXHUB_LOCAL_CLOUD

@@ -1,6 +1,6 @@
 import type { OptionName } from './args';
 import type { Command } from './command';
-import { DEFAULT_LOCAL_CLOUD_URL } from './target';
+import { DEFAULT_LOCAL_CLOUD_URL } from './endpoints';
 
 const COMMON_HELP: ReadonlyArray<readonly [string, string]> = [
   ['--app <name>', 'the mini program, by its name in the configuration (A, B) or its appid'],

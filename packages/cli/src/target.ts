@@ -3,14 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { ConfigError, type Env } from '@wxhub/core';
 import { EXAMPLE_CONFIG_FILE, LOCAL_CONFIG_FILE, loadProjectConfig, type AppSettings } from '@wxhub/project-config';
 import { flag, stringOption, type ParsedArgs } from './args';
+import { DEFAULT_LOCAL_CLOUD_URL, REAL_WECHAT_API } from './endpoints';
 import { UsageError } from './exit-codes';
 import type { CliIo } from './io';
 import { localSecretsEnv } from '@wxhub/project-config';
-
-/** The port `pnpm local-cloud` listens on (DEFAULT_DEV_PORT of @wxhub/local-cloud; a test keeps them equal). */
-export const DEFAULT_LOCAL_CLOUD_PORT = 8780;
-export const DEFAULT_LOCAL_CLOUD_URL = `http://127.0.0.1:${DEFAULT_LOCAL_CLOUD_PORT}`;
-export const REAL_WECHAT_API = 'https://api.weixin.qq.com';
 
 /** Who and where a command talks to. */
 export interface Target {

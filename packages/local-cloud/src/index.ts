@@ -163,6 +163,11 @@ export {
   CLIENT_MAX_LIMIT,
   OPENID_PLACEHOLDER,
   type ClientDatabaseApiOptions,
+  ClientStorageApi,
+  type ClientStorageApiOptions,
+  type ClientStorageAction,
+  type ClientStorageFailure,
+  type ClientFileStatus,
 } from './client-api';
 export {
   PagePermissions,

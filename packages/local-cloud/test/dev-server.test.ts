@@ -66,6 +66,22 @@ describe("dev server on the project's configuration", () => {
     expect(baidu && server.cloud.baidu.issuedTokens(baidu.clientId)).toBe(1);
   });
 
+  it("serves pages' storage calls under the bucket's permission (B's configured storage setting)", async () => {
+    const B = server.cloud.app('B');
+    const send = (openid: string, fields: Record<string, unknown>) =>
+      requestJson(new URL(server.urls.clientStorage), { method: 'POST', json: { app: 'B', openid, ...fields }, timeoutMs: 10_000 });
+    const setting = server.cloud.permissions.storage(B.envId);
+    expect(setting).toEqual({ kind: 'simple', mode: 'READONLY' }); // the configuration's (WeChat's default)
+    const uploaded = await send('oDevX', { action: 'uploadFile', cloudPath: 'dev/x.txt', content: Buffer.from('x').toString('base64') });
+    expect(uploaded.body).toMatchObject({ fileID: expect.stringMatching(/^cloud:\/\//) });
+    const fileID = (uploaded.body as { fileID: string }).fileID;
+    expect(server.cloud.storage.read(fileID)).toMatchObject({ owner: 'oDevX' });
+    const deleted = await send('oDevY', { action: 'deleteFile', fileList: [fileID] });
+    expect(deleted.body).toMatchObject({ fileList: [{ fileID, status: -503002 }] });
+    expect((await send('oDevY', { action: 'downloadFile', fileID })).body).toMatchObject({ content: Buffer.from('x').toString('base64') });
+    server.cloud.storage.clear(B.envId);
+  });
+
   it('describes itself: URLs, the variables for wx-server-sdk, functions and triggers', () => {
     const text = describeDevServer(server);
     for (const url of Object.values(server.urls)) expect(text).toContain(url);
@@ -191,6 +207,48 @@ describe('dev server data options', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('exports storage files beside the data and a seed brings them back, types, bytes and page uploaders kept (issue 10, item 13)', async () => {
+    const exportDir = join(scratch, 'export');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+    const first = await startDevServer({ ...base, data: { exportDir } });
+    const A = first.cloud.app('A');
+    first.cloud.storage.write(A.envId, 'avatars/u1.png', png, 'image/png', 'oPageUser1'); // uploaded by a page
+    // A cloud path that is no safe path on disk is exported by number, never outside the folder.
+    first.cloud.storage.write(A.envId, '../escape.txt', Buffer.from('kept'), 'text/plain');
+    await first.stop();
+    const folder = join(exportDir, `${A.envId}.storage`);
+    expect(readFileSync(join(folder, 'files', 'avatars', 'u1.png'))).toEqual(png);
+    expect(readdirSync(scratch).sort()).toEqual(['export']);
+    const index = JSON.parse(readFileSync(join(folder, 'index.json'), 'utf8')) as {
+      files: Array<{ path: string; contentType: string; file: string; owner?: string }>;
+    };
+    expect(index.files.map((file) => [file.path, file.contentType, file.owner])).toEqual([
+      ['avatars/u1.png', 'image/png', 'oPageUser1'],
+      ['../escape.txt', 'text/plain', undefined],
+    ]);
+    expect(index.files[1]?.file).toMatch(/^files\/~\d+\/content$/);
+
+    const second = await startDevServer({ ...base, data: { seeds: [{ env: 'A', file: join(exportDir, `${A.envId}.json`) }] } });
+    try {
+      expect(second.seedReport[0]?.message).toMatch(/and 2 storage file\(s\) imported/);
+      const read = (cloudPath: string) => second.cloud.storage.read(second.cloud.storage.fileId(A.envId, cloudPath));
+      // The page uploader comes back too: storage's "creator" modes keep deciding the same.
+      expect(read('avatars/u1.png')).toMatchObject({ content: png, contentType: 'image/png', owner: 'oPageUser1' });
+      expect(read('../escape.txt')).toMatchObject({ content: Buffer.from('kept'), contentType: 'text/plain' });
+      expect(read('../escape.txt')).not.toHaveProperty('owner');
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses a seed whose storage index points outside its folder, and does not start', async () => {
+    const seedFile = join(scratch, 'a.json');
+    writeFileSync(seedFile, JSON.stringify({ format: 'wxhub-local-cloud-seed', version: 1, collections: { users: [{ _id: 'u1' }] } }));
+    mkdirSync(join(scratch, 'a.storage'));
+    writeFileSync(join(scratch, 'a.storage', 'index.json'), JSON.stringify({ files: [{ path: 'x', contentType: 'text/plain', file: '../a.json' }] }));
+    await expect(startDevServer({ ...base, data: { seeds: [{ env: 'A', file: seedFile }] } })).rejects.toThrow(/outside its folder/);
   });
 
   it('exports on demand through POST /admin/export (issue 10, item 13); without --export it says why', async () => {

@@ -257,6 +257,46 @@ describe('files and settings', () => {
     expect(statSync(file).size).toBe(0);
   });
 
+  test("a file's page uploader survives a restart; a version-1 file (no uploaders) is migrated in place, its files kept", () => {
+    const store = factory(ENV);
+    const file = (path: string, owner?: string) => ({
+      path,
+      content: Buffer.from(path),
+      contentType: 'text/plain',
+      uploadedAt: 1,
+      etag: 'e',
+      ...(owner ? { owner } : {}),
+    });
+    store.files().put(file('by-page.txt', 'oUserX'));
+    store.files().put(file('by-function.txt'));
+    factory.close();
+    factory = sqliteStoreFactory({ dir: temp.dir });
+    const again = factory(ENV);
+    expect(again.files().get('by-page.txt')).toMatchObject({ owner: 'oUserX' });
+    expect(again.files().get('by-function.txt')).not.toHaveProperty('owner');
+    factory.close();
+
+    // What a version-1 local cloud wrote: the files table without the owner column.
+    const path = join(temp.dir, 'env-v1.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE collections (name TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE) STRICT;
+      CREATE TABLE documents (collection TEXT NOT NULL REFERENCES collections (name), id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (collection, id)) STRICT;
+      CREATE TABLE files (path TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, content BLOB NOT NULL, content_type TEXT NOT NULL, uploaded_at INTEGER NOT NULL, etag TEXT NOT NULL) STRICT;
+      INSERT INTO files VALUES ('old.txt', 1, x'6f6c64', 'text/plain', 5, 'e1');`);
+    old.pragma('application_id = 2004379746'); // 'wxhb'
+    old.pragma('user_version = 1');
+    old.close();
+    factory = sqliteStoreFactory({ dir: temp.dir });
+    const migrated = factory('env-v1');
+    expect(migrated.files().get('old.txt')).toEqual({ path: 'old.txt', content: Buffer.from('old'), contentType: 'text/plain', uploadedAt: 5, etag: 'e1' });
+    migrated.files().put(file('new.txt', 'oUserY'));
+    expect(migrated.files().paths()).toEqual(['old.txt', 'new.txt']);
+    factory.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    check.close();
+  });
+
   test('a file that is not a local cloud database is refused, not written into', () => {
     writeFileSync(join(temp.dir, 'notes.sqlite'), 'just some text, long enough to be read as a header by SQLite.......');
     expect(() => factory('notes')).toThrow(StoreFileError);

@@ -97,6 +97,18 @@ describe('success answers', () => {
     expect(answer.body.data).toEqual({ updated: 0, upsert_id: 'new' });
     expect(cloud.backend.database(ENV).find('c', { _id: 'new' })).toEqual([{ _id: 'new', n: 9 }]);
   });
+
+  test('an upsert seeds the new document from {field: {$eq: value}} too, as MongoDB seeds from equality clauses', async () => {
+    const answer = await post({
+      action: 'database.modifyDocument',
+      collectionName: 'c',
+      query: ejson({ _id: { $eq: 'eq-new' }, kind: { $eq: 'k' }, n: { $gt: 5 } }),
+      data: ejson({ $set: { m: 1 } }),
+      upsert: true,
+    });
+    expect(answer.body.data).toEqual({ updated: 0, upsert_id: 'eq-new' });
+    expect(cloud.backend.database(ENV).find('c', { _id: 'eq-new' })).toEqual([{ _id: 'eq-new', kind: 'k', m: 1 }]);
+  });
 });
 
 describe('refusals', () => {

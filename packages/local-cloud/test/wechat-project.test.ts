@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@wxhub/core';
-import { discoverFunctions, ensureDependencies, readProjectFile, scanSource, startWechatProjectCloud } from '../src/wechat-project';
+import { discoverFunctions, ensureDependencies, readDevConfig, readProjectFile, scanSource, startWechatProjectCloud } from '../src/wechat-project';
 import { npmEnv, startFakeRegistry, type FakeRegistry } from './support/fake-registry';
 
 jest.setTimeout(120_000);
@@ -54,6 +54,43 @@ describe('project.config.json and function folders', () => {
       { name: 'a', dir: join(scratch, 'a'), entry: join(scratch, 'a', 'index.js'), dependencies: {} },
       { name: 'b', dir: join(scratch, 'b'), entry: join(scratch, 'b', 'dist', 'entry.js'), dependencies: { dayjs: '^1.11.0' } },
     ]);
+  });
+});
+
+describe("wxhub.dev.json's permissions (the console's settings of the project's environments)", () => {
+  it('reads modes and rules per collection and the storage mode; a wrong shape is refused naming the field', () => {
+    const file = join(scratch, 'wxhub.dev.json');
+    write(
+      file,
+      JSON.stringify({ permissions: { database: { orders: { read: 'doc._openid == auth.openid', write: false }, logs: 'ADMINONLY' }, storage: 'PRIVATE' } }),
+    );
+    expect(readDevConfig(scratch).permissions).toEqual({
+      database: { orders: { read: 'doc._openid == auth.openid', write: false }, logs: 'ADMINONLY' },
+      storage: 'PRIVATE',
+    });
+    write(file, JSON.stringify({}));
+    expect(readDevConfig(scratch).permissions).toBeUndefined();
+    write(file, JSON.stringify({ permissions: { database: { orders: 'PUBLIC' } } }));
+    expect(() => readDevConfig(scratch)).toThrow(ConfigError);
+    expect(() => readDevConfig(scratch)).toThrow(/wxhub\.dev\.json permissions\.database\.orders: must be one of READONLY, PRIVATE, ADMINWRITE, ADMINONLY/);
+    write(file, JSON.stringify({ permissions: { storage: { read: 1 } } }));
+    expect(() => readDevConfig(scratch)).toThrow(/permissions\.storage\.read: must be true, false or a rule expression/);
+  });
+
+  it('the project cloud holds every environment of the project to them; a rule that does not parse stops the start with its position', async () => {
+    write(join(scratch, 'project.config.json'), JSON.stringify({ appid: 'wx1', cloudfunctionRoot: 'cf/' }));
+    write(join(scratch, 'cf', 'f', 'index.js'), "const cloud = require('wx-server-sdk'); cloud.init({ env: 'own-env' }); exports.main = async () => 1;");
+    write(join(scratch, 'wxhub.dev.json'), JSON.stringify({ permissions: { database: { orders: 'READONLY' }, storage: 'ADMINONLY' } }));
+    const project = await startWechatProjectCloud({ projects: [scratch], port: 0, install: { skip: true } });
+    try {
+      expect(project.cloud.permissions.collection('own-env', 'orders')).toEqual({ kind: 'simple', mode: 'READONLY' });
+      expect(project.cloud.permissions.storage('own-env')).toEqual({ kind: 'simple', mode: 'ADMINONLY' });
+      expect(project.cloud.permissions.collection('own-env', 'other')).toEqual({ kind: 'simple', mode: 'PRIVATE' });
+    } finally {
+      await project.cloud.stop();
+    }
+    write(join(scratch, 'wxhub.dev.json'), JSON.stringify({ permissions: { database: { orders: { read: 'doc._openid == ' } } } }));
+    await expect(startWechatProjectCloud({ projects: [scratch], port: 0, install: { skip: true } })).rejects.toThrow(/orders.*read.*(position|character|at) /i);
   });
 });
 

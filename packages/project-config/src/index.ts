@@ -1,6 +1,7 @@
 export {
   EXAMPLE_CONFIG_FILE,
   loadProjectConfig,
+  parsePermissionSettings,
   LOCAL_CONFIG_FILE,
   type AppSettings,
   type BaiduClientSettings,

@@ -114,7 +114,7 @@ function parseConfig(raw: unknown, source: string, substitute: Substitute): Proj
       secret: string(app.secret, `apps.${name}.secret`, substitute),
       envId: string(app.envId, `apps.${name}.envId`, substitute, /^[A-Za-z0-9-]{1,64}$/),
       ...(app.openPlatform === undefined ? {} : { openPlatform: string(app.openPlatform, `apps.${name}.openPlatform`, substitute) }),
-      ...(app.permissions === undefined ? {} : { permissions: appPermissions(app.permissions, `apps.${name}.permissions`) }),
+      ...(app.permissions === undefined ? {} : { permissions: parsePermissionSettings(app.permissions, `apps.${name}.permissions`) }),
     };
   });
   const baiduClients = mapEntries(object(root.baiduClients ?? {}, 'baiduClients'), (name, value) => {
@@ -164,8 +164,11 @@ function parseSharing(raw: unknown, apps: Readonly<Record<string, AppSettings>>,
   });
 }
 
-/** The shape only: rule expressions are parsed (with the position of any error) by whoever enforces them. */
-function appPermissions(value: unknown, where: string): AppPermissionSettings {
+/**
+ * The shape only: rule expressions are parsed (with the position of any error) by whoever enforces them.
+ * Exported for other files that record an environment's permissions (`wxhub dev`'s wxhub.dev.json).
+ */
+export function parsePermissionSettings(value: unknown, where: string): AppPermissionSettings {
   const settings = object(value, where);
   const database = mapEntries(object(settings.database ?? {}, `${where}.database`), (name, setting) => permissionSetting(setting, `${where}.database.${name}`));
   return { database, ...(settings.storage === undefined ? {} : { storage: permissionSetting(settings.storage, `${where}.storage`) }) };

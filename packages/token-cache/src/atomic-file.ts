@@ -5,6 +5,8 @@ import * as path from 'path';
 /**
  * File operations whose result is all-or-nothing for a concurrent reader, even across
  * processes: a reader sees the old content or the new one, never a half-written file.
+ * Hand-written rather than `write-file-atomic`: its current major needs Node ≥ 22 while this
+ * package runs on WeChat's Node 16.13, and what is needed here is one temp file, fsync, rename.
  */
 
 /** A name in the same directory (rename and link must not cross file systems). */
@@ -16,32 +18,17 @@ export function isTempFile(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }
 
-/** Writes `content` to a temporary file, flushes it to disk, then renames it over `target`. */
-export async function writeFileAtomic(target: string, content: string): Promise<void> {
-  const temp = await writeTemp(target, content, true);
+/**
+ * Writes `content` to a temporary file, flushes it to disk (unless `durable` is false: for files
+ * that need not survive a power loss), then renames it over `target`.
+ */
+export async function writeFileAtomic(target: string, content: string, durable = true): Promise<void> {
+  const temp = await writeTemp(target, content, durable);
   try {
     await fs.rename(temp, target);
   } catch (error) {
     await removeIfPresent(temp);
     throw error;
-  }
-}
-
-/**
- * Creates `target` with `content` only if it does not exist: false when it does. The content is
- * complete the moment the name appears (hard link of a temporary file), so a concurrent reader
- * never sees an empty file. Lock files need not survive a power loss: no flush by default.
- */
-export async function createExclusive(target: string, content: string, durable = false): Promise<boolean> {
-  const temp = await writeTemp(target, content, durable);
-  try {
-    await fs.link(temp, target);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await removeIfPresent(temp);
   }
 }
 

@@ -4,15 +4,18 @@ import { systemClock, type Clock } from '@wxhub/core';
 import { errorCode, isTempFile, readJsonFile, removeIfPresent, writeFileAtomic } from './atomic-file';
 import { claimEntry, isDead, putEntry, releaseEntry, renewEntry } from './entry-rules';
 import { TokenStoreError } from './errors';
-import { isTakeoverMarker, removeStaleMarker, withFileLock, type FileLockOptions, type LockGuard } from './file-lock';
+import { withFileLock, type FileLockOptions, type LockGuard } from './file-lock';
 import type { EntryNote, ForcedRefreshes, RefreshFailure, StoreEntry, Token, TokenStore } from './types';
 
 export interface FileStoreOptions {
   /** The directory of the token files; created when missing. Keep it private (mode 0700). */
   readonly dir: string;
-  /** A lock file this old is presumed left by a crashed process. Default 10 s. */
+  /**
+   * A lock this old is presumed left by a crashed process (wall time: the lock directory's mtime,
+   * which a live holder refreshes every half of it). Default 10 s, at least 2 s.
+   */
   readonly lockStaleMs?: number;
-  /** The time written into lock files. Token expiry and leases use the caller's `now`. */
+  /** The time written as `updatedAt`. Token expiry and leases use the caller's `now`. */
   readonly clock?: Clock;
 }
 
@@ -24,17 +27,20 @@ const ABANDONED_TEMP_MS = 10 * 60_000;
  * key, `<dir>/<key>.json`, holding `{key, token?, lease?, updatedAt}`: a refresh of one key never
  * rewrites or locks another, and a human can read what is there. Readers read the file without
  * locking: every write is a temporary file flushed to disk and renamed over it. Writers
- * (claim, put, release, evict) do their read-modify-write under a per-key lock file
- * (`<key>.lock`, see file-lock.ts), which is what makes `claim` atomic across processes.
+ * (claim, put, release, evict) do their read-modify-write under a per-key lock (`<key>.lock`,
+ * a proper-lockfile lock directory, see file-lock.ts), which is what makes `claim` atomic
+ * across processes.
  */
 export class FileStore implements TokenStore {
   private readonly dir: string;
   private readonly lock: FileLockOptions;
+  private readonly clock: Clock;
   private ready: Promise<void> | undefined;
 
   constructor(options: FileStoreOptions) {
     this.dir = path.resolve(options.dir);
-    this.lock = { staleMs: options.lockStaleMs ?? 10_000, clock: options.clock ?? systemClock, maxAttempts: 400 };
+    this.lock = { staleMs: options.lockStaleMs ?? 10_000 };
+    this.clock = options.clock ?? systemClock;
   }
 
   /** The file that holds `key`'s entry. */
@@ -88,9 +94,7 @@ export class FileStore implements TokenStore {
     let removed = 0;
     for (const name of names) {
       const file = path.join(this.dir, name);
-      if (isTakeoverMarker(name)) {
-        await this.guard('evictExpired', undefined, () => removeStaleMarker(file, this.lock));
-      } else if (isTempFile(name)) {
+      if (isTempFile(name)) {
         await this.guard('evictExpired', undefined, () => removeAbandonedTemp(file));
       } else if (name.endsWith('.json')) {
         // Decided without the lock first, so live entries cost one read and no lock.
@@ -114,9 +118,9 @@ export class FileStore implements TokenStore {
       return withFileLock(`${path.join(this.dir, fileNameFor(key))}.lock`, this.lock, async (guard: LockGuard) => {
         const entry = parseEntry(await readJsonFile(file), key);
         return change(entry, async (next) => {
-          guard.assertHeld();
+          await guard.assertHeld();
           if (next === undefined) await removeIfPresent(file);
-          else await writeFileAtomic(file, serialize(key, next, this.lock.clock.now()));
+          else await writeFileAtomic(file, serialize(key, next, this.clock.now()));
         });
       });
     });

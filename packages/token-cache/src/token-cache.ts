@@ -15,7 +15,9 @@ export interface TokenCacheOptions {
   readonly marginMs?: number;
   /**
    * How long a refresh lease lasts without renewal. The holder renews it every third of this
-   * while it lives, so it can be short: a crashed holder blocks the others no longer. Default 3 s.
+   * while it lives, so it can be short: a crashed holder blocks the others no longer. Default 2.5 s
+   * (a kill is noticed 1.7–2.5 s later; an event loop stalled longer than ~1.7 s may cost a second
+   * fetch, which stable_token answers with the same token).
    */
   readonly leaseMs?: number;
   /**
@@ -30,7 +32,7 @@ export interface TokenCacheOptions {
   readonly staleGraceMs?: number;
   /** First delay between store polls while another instance refreshes; doubles. Default 50 ms. */
   readonly waitPollMs?: number;
-  /** Longest delay between store polls. Default 500 ms. */
+  /** Longest delay between store polls. Default 250 ms (a takeover's token is read within that). */
   readonly waitPollMaxMs?: number;
   /** At most one `evictExpired` sweep per this interval across all instances. Default 1 h; Infinity: never. */
   readonly sweepIntervalMs?: number;
@@ -103,11 +105,11 @@ export class TokenCache {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.marginMs = nonNegative('marginMs', options.marginMs ?? 300_000);
-    this.leaseMs = positive('leaseMs', options.leaseMs ?? 3_000);
+    this.leaseMs = positive('leaseMs', options.leaseMs ?? 2_500);
     this.maxWaitMs = nonNegative('maxWaitMs', options.maxWaitMs ?? 15_000);
     this.staleGraceMs = nonNegative('staleGraceMs', options.staleGraceMs ?? 1_000);
     this.waitPollMs = positive('waitPollMs', options.waitPollMs ?? 50);
-    this.waitPollMaxMs = Math.max(this.waitPollMs, positive('waitPollMaxMs', options.waitPollMaxMs ?? 500));
+    this.waitPollMaxMs = Math.max(this.waitPollMs, positive('waitPollMaxMs', options.waitPollMaxMs ?? 250));
     this.sweepIntervalMs = positive('sweepIntervalMs', options.sweepIntervalMs ?? 3_600_000);
     this.maxTokenLifetimeMs = positive('maxTokenLifetimeMs', options.maxTokenLifetimeMs ?? 31 * 86_400_000);
     const baseMs = positive('backoff.baseMs', options.backoff?.baseMs ?? 5_000);

@@ -3,8 +3,8 @@ import { promises as fs, mkdtempSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { build } from 'esbuild';
-import { ManualClock } from '@wxhub/core';
-import { FileStore } from '../src';
+import { FileStore, TokenStoreError } from '../src';
+import { MIN_STALE_MS, withFileLock } from '../src/file-lock';
 import { fileNameFor } from '../src/file-store';
 import type { ChildAnswer, ChildCommand } from './support/file-store-child';
 import { describeStoreContract } from './support/store-contract';
@@ -63,30 +63,53 @@ describe('FileStore files', () => {
     for (const entry of seen) expect(written.has(entry?.token?.value ?? 'torn or missing')).toBe(true);
   });
 
-  it('takes over the lock of a crashed process once it is stale', async () => {
+  it('takes over a lock left by a crashed process once it is stale, and leaves no lock behind', async () => {
     const dir = tempDir();
-    const clock = new ManualClock(NOW);
-    const store = new FileStore({ dir, clock, lockStaleMs: 10_000 });
-    await fs.writeFile(path.join(dir, `${KEY}.lock`), JSON.stringify({ nonce: 'deadbeef', at: NOW }));
+    const store = new FileStore({ dir, lockStaleMs: 10_000 });
+    const lock = path.join(dir, `${KEY}.lock`);
+    await fs.mkdir(lock);
+    const longAgo = new Date(Date.now() - 60_000);
+    await fs.utimes(lock, longAgo, longAgo);
 
-    const claim = store.claim(KEY, 'a', NOW + 30_000, NOW);
-    clock.advance(10_000);
-    expect(await claim).toBe(true);
-    expect(await fs.readdir(dir)).toEqual(expect.arrayContaining([`${KEY}.json`, `${KEY}.lock.deadbeef.stale1`]));
-    expect(await fs.readdir(dir)).not.toContain(`${KEY}.lock`);
-
-    clock.advance(20_000);
-    await store.evictExpired(NOW);
+    expect(await store.claim(KEY, 'a', NOW + 30_000, NOW)).toBe(true);
     expect(await fs.readdir(dir)).toEqual([`${KEY}.json`]);
   });
+});
 
-  it('gets past a taker that crashed in the middle of a takeover', async () => {
+describe('withFileLock', () => {
+  it('refuses to write once another process has taken the lock over', async () => {
     const dir = tempDir();
-    const clock = new ManualClock(NOW + 60_000);
-    const store = new FileStore({ dir, clock, lockStaleMs: 10_000 });
-    await fs.writeFile(path.join(dir, `${KEY}.lock`), JSON.stringify({ nonce: 'deadbeef', at: NOW }));
-    await fs.writeFile(path.join(dir, `${KEY}.lock.deadbeef.stale1`), JSON.stringify({ at: NOW }));
-    expect(await store.claim(KEY, 'a', NOW + 90_000, NOW + 60_000)).toBe(true);
+    const lock = path.join(dir, 'k.lock');
+    const error = await withFileLock(lock, { staleMs: 10_000 }, async (guard) => {
+      await guard.assertHeld();
+      // What a second waiter that also saw the lock stale does (proper-lockfile issue #121).
+      await fs.rmdir(lock);
+      await fs.mkdir(lock);
+      await fs.writeFile(`${lock}.owner`, 'other-holder');
+      return guard.assertHeld().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    });
+    expect(error).toBeInstanceOf(TokenStoreError);
+    expect((error as TokenStoreError).message).toMatch(/taken over by another process/);
+    // The other holder's lock and owner mark are left alone.
+    expect(await fs.readFile(`${lock}.owner`, 'utf8')).toBe('other-holder');
+    expect((await fs.stat(lock)).isDirectory()).toBe(true);
+  });
+
+  it('a caller queued behind a holder in its own process that hangs gives up at its deadline', async () => {
+    const dir = tempDir();
+    const lock = path.join(dir, 'k.lock');
+    let unblock!: () => void;
+    const hung = withFileLock(lock, { staleMs: MIN_STALE_MS }, () => new Promise<void>((resolve) => (unblock = resolve)));
+    const error = await withFileLock(lock, { staleMs: MIN_STALE_MS }, async () => 'entered').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenStoreError);
+    expect((error as TokenStoreError).message).toMatch(/stayed locked/);
+    unblock();
+    await hung;
+    expect(await withFileLock(lock, { staleMs: MIN_STALE_MS }, async () => 'entered')).toBe('entered');
+    expect(await fs.readdir(dir)).toEqual([]);
   });
 });
 
@@ -123,6 +146,48 @@ describe('FileStore across processes', () => {
       const key = `${KEY}-${round}`;
       const answers = await race([0, 1, 2, 3].map((i) => ({ op: 'claim', dir, key, holder: `p${i}`, until: NOW + 30_000, now: NOW })));
       expect(answers.filter((answer) => 'won' in answer && answer.won)).toHaveLength(1);
+    }
+  });
+
+  it('a process SIGKILLed while holding the lock blocks the key only until the lock is stale', async () => {
+    const dir = tempDir();
+    const holder = fork(childScript, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const waiter = fork(childScript, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    try {
+      await Promise.all([once(holder), once(waiter)]);
+      const holding = once(holder);
+      holder.send({ op: 'hold', dir, key: KEY, lockStaleMs: MIN_STALE_MS } satisfies ChildCommand);
+      expect(await holding).toEqual({ holding: true });
+
+      const claimed = once(waiter);
+      waiter.send({ op: 'claim', dir, key: KEY, holder: 'waiter', until: NOW + 30_000, now: NOW, lockStaleMs: MIN_STALE_MS } satisfies ChildCommand);
+      const killed = new Promise((resolve) => holder.once('exit', (_code, signal) => resolve(signal)));
+      holder.kill('SIGKILL');
+      expect(await killed).toBe('SIGKILL');
+
+      expect(await claimed).toEqual({ won: true });
+      expect((await new FileStore({ dir }).read(KEY))?.lease).toEqual({ holder: 'waiter', until: NOW + 30_000 });
+      expect(await fs.readdir(dir)).toEqual([`${KEY}.json`]);
+    } finally {
+      for (const child of [holder, waiter]) if (child.exitCode === null && child.signalCode === null) child.kill();
+    }
+  });
+
+  it('a live holder in another process keeps its lock (heartbeat): a claim gives up with a TokenStoreError', async () => {
+    const dir = tempDir();
+    const holder = fork(childScript, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    try {
+      await once(holder);
+      const holding = once(holder);
+      holder.send({ op: 'hold', dir, key: KEY, lockStaleMs: MIN_STALE_MS } satisfies ChildCommand);
+      expect(await holding).toEqual({ holding: true });
+      // The waiter tries for 2 × the stale time: the lock would have gone stale twice without the heartbeat.
+      const error = await new FileStore({ dir, lockStaleMs: MIN_STALE_MS }).claim(KEY, 'waiter', NOW + 30_000, NOW).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenStoreError);
+      expect((error as TokenStoreError).message).toMatch(/stayed locked/);
+      expect(await new FileStore({ dir }).read(KEY)).toBeUndefined();
+    } finally {
+      holder.kill('SIGKILL');
     }
   });
 

@@ -1,11 +1,10 @@
-import { flag, stringOption } from '../args';
 import type { Command } from '../command';
-import { devCloudUrl, devFunctions, devLogs, pickDevApp, type DevLogEntry } from '../dev-client';
-import { ExitCode } from '../exit-codes';
-import { expectOperands } from '../operands';
 
-/** How often `-f` asks the local cloud for new lines. */
-const FOLLOW_INTERVAL_MS = 500;
+/** What `wxhub logs` does, loaded only when it runs: `--help` and `--version` load no command. */
+function implementation(): typeof import('./logs-run') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('./logs-run') as typeof import('./logs-run');
+}
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -14,30 +13,5 @@ export const logsCommand: Command = {
   details: ['Without a function, the logs of every function of the app. -f keeps printing new lines until Ctrl-C.'],
   options: [['follow', 'keep printing new lines as they come']],
   examples: ['wxhub logs addOrder --app shop', 'wxhub logs --app shop'],
-  async run({ args, operands, io, out }) {
-    expectOperands(operands, 'logs', [], 1);
-    const base = devCloudUrl(stringOption(args, 'local-cloud'), io);
-    const app = await pickDevApp(base, stringOption(args, 'app'), io, 'logs');
-    const names = operands[0] !== undefined ? [operands[0]] : await devFunctions(base, app.envId);
-    const seen = new Map<string, number>();
-    const print = async (): Promise<void> => {
-      for (const name of names) {
-        const entries = await devLogs(base, app.envId, name);
-        const fresh = entries.slice(seen.get(name) ?? 0);
-        seen.set(name, entries.length);
-        out.result({ name, logs: fresh }, () =>
-          fresh.map((entry: DevLogEntry) => `${entry.at.slice(11, 19)}  ${name}  ${entry.level.padEnd(7)} ${entry.message}`),
-        );
-      }
-    };
-    await print();
-    if (!flag(args, 'follow')) return ExitCode.OK;
-    let stopped = false;
-    void io.stopRequested?.().then(() => (stopped = true));
-    while (!stopped) {
-      await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-      if (!stopped) await print();
-    }
-    return ExitCode.OK;
-  },
+  run: (context) => implementation().runLogs(context),
 };

@@ -1,22 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { ConfigError } from '@wxhub/core';
-import { integerOption, stringOption } from '../args';
 import type { Command } from '../command';
-import { ExitCode, UsageError } from '../exit-codes';
-import { expectOperands } from '../operands';
-import { formatBytes } from '../output';
-import { progressReporter } from '../progress';
 
-/** Per-file failures of url/delete: printed to stderr, and exit code 1 (the others still succeeded). */
-function reportFailures(
-  failed: ReadonlyArray<{ fileId: string; status: number; errmsg: string }>,
-  stderr: { write(text: string): unknown },
-  json: boolean,
-): typeof ExitCode.OK | typeof ExitCode.UPSTREAM {
-  if (failed.length === 0) return ExitCode.OK;
-  if (!json) for (const file of failed) stderr.write(`${file.fileId}: errcode ${file.status}: ${file.errmsg}\n`);
-  return ExitCode.UPSTREAM;
+/** What `wxhub storage …` does, loaded only when one of them runs: `--help` and `--version` load no command. */
+function implementation(): typeof import('./storage-run') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('./storage-run') as typeof import('./storage-run');
 }
 
 export const storageCommands: readonly Command[] = [
@@ -27,29 +14,7 @@ export const storageCommands: readonly Command[] = [
     details: ['Shows progress on stderr and prints the new file ID (cloud://…).'],
     options: [['content-type', 'the Content-Type stored with the file (default application/octet-stream)']],
     examples: ['wxhub storage upload ./logo.png images/logo.png --app A --content-type image/png'],
-    async run({ operands, args, io, out, connect }) {
-      expectOperands(operands, 'storage upload', ['the local file', 'the cloud path']);
-      const [file, cloudPath] = operands as [string, string];
-      if (cloudPath.startsWith('/')) throw new UsageError('the cloud path is relative, e.g. images/logo.png', 'storage upload');
-      const path = resolve(io.cwd, file);
-      let content: Buffer;
-      try {
-        content = await readFile(path);
-      } catch (error) {
-        throw new ConfigError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-      const progress = progressReporter(io.stderr, `uploading ${basename(path)}`);
-      const contentType = stringOption(args, 'content-type');
-      let result;
-      try {
-        result = await connect().cloud.upload(cloudPath, content, { onProgress: progress.update, ...(contentType ? { contentType } : {}) });
-      } finally {
-        progress.done();
-      }
-      out.result({ fileId: result.fileId, cloudPath, bytes: content.length }, () => [result.fileId]);
-      out.note(`uploaded ${formatBytes(content.length)} to ${cloudPath}`);
-      return ExitCode.OK;
-    },
+    run: (context) => implementation().upload(context),
   },
   {
     name: 'storage url',
@@ -58,17 +23,7 @@ export const storageCommands: readonly Command[] = [
     details: ['Prints "fileId<TAB>url" per file. A file without a URL (not found, …) is reported on stderr', 'and the exit code is 1.'],
     options: [['max-age', 'seconds the URLs stay valid (default 7200)']],
     examples: ['wxhub storage url cloud://a-env-0a1b2c.6165-a-env-0a1b2c/images/logo.png --app A --max-age 600'],
-    async run({ operands, args, io, out, connect }) {
-      if (operands.length === 0) throw new UsageError('missing the file ID(s)', 'storage url');
-      const maxAge = integerOption(args, 'max-age', 'storage url', { min: 1, max: 365 * 24 * 3600 });
-      const links = await connect().cloud.downloadUrls(operands, maxAge);
-      out.result({ files: links }, () => links.filter((link) => link.ok).map((link) => `${link.fileId}\t${link.url}`));
-      return reportFailures(
-        links.filter((link) => !link.ok),
-        io.stderr,
-        out.json,
-      );
-    },
+    run: (context) => implementation().url(context),
   },
   {
     name: 'storage delete',
@@ -77,15 +32,6 @@ export const storageCommands: readonly Command[] = [
     details: ['Prints each deleted file ID. A file that could not be deleted is reported on stderr and', 'the exit code is 1.'],
     options: [],
     examples: ['wxhub storage delete cloud://a-env-0a1b2c.6165-a-env-0a1b2c/tmp/a.txt --app A'],
-    async run({ operands, io, out, connect }) {
-      if (operands.length === 0) throw new UsageError('missing the file ID(s)', 'storage delete');
-      const results = await connect().cloud.deleteFiles(operands);
-      out.result({ files: results }, () => results.filter((file) => file.ok).map((file) => `deleted ${file.fileId}`));
-      return reportFailures(
-        results.filter((file) => !file.ok),
-        io.stderr,
-        out.json,
-      );
-    },
+    run: (context) => implementation().deleteFiles(context),
   },
 ];

@@ -1,7 +1,10 @@
-import { flag } from '../args';
 import type { Command } from '../command';
-import { ExitCode } from '../exit-codes';
-import { expectOperands } from '../operands';
+
+/** What `wxhub token` does, loaded only when it runs: `--help` and `--version` load no command. */
+function implementation(): typeof import('./token-run') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('./token-run') as typeof import('./token-run');
+}
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -18,27 +21,5 @@ export const tokenCommand: Command = {
     'wxhub token --app A --force --json',
     'curl "http://127.0.0.1:8780/cgi-bin/get_api_domain_ip?access_token=$(wxhub token --app A)"',
   ],
-  async run({ operands, args, out, connect }) {
-    expectOperands(operands, 'token', []);
-    const connection = connect();
-    const token = await connection.token(flag(args, 'force'));
-    const expiresInSeconds = Math.max(0, Math.floor((token.expiresAt - Date.now()) / 1000));
-    const { app, mode } = connection.target;
-    out.result(
-      {
-        app: app.name,
-        appid: app.appid,
-        env: app.envId,
-        target: mode,
-        accessToken: token.value,
-        expiresAt: new Date(token.expiresAt).toISOString(),
-        expiresInSeconds,
-      },
-      () => [token.value],
-    );
-    out.note(
-      `app ${app.name} (${mode === 'real' ? 'WeChat' : 'local cloud'}): expires in ${expiresInSeconds} s, at ${new Date(token.expiresAt).toISOString()}`,
-    );
-    return ExitCode.OK;
-  },
+  run: (context) => implementation().runToken(context),
 };

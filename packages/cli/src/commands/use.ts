@@ -1,8 +1,10 @@
 import type { Command } from '../command';
-import { devCloudUrl, pickDevApp, writeDefaultApp } from '../dev-client';
-import { ExitCode } from '../exit-codes';
-import { expectOperands } from '../operands';
-import { stringOption } from '../args';
+
+/** What `wxhub use` does, loaded only when it runs: `--help` and `--version` load no command. */
+function implementation(): typeof import('./use-run') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+  return require('./use-run') as typeof import('./use-run');
+}
 
 export const useCommand: Command = {
   name: 'use',
@@ -14,11 +16,5 @@ export const useCommand: Command = {
   ],
   options: [],
   examples: ['wxhub use shop'],
-  async run({ args, operands, io, out }) {
-    expectOperands(operands, 'use', ['the app']);
-    const app = await pickDevApp(devCloudUrl(stringOption(args, 'local-cloud'), io), operands[0], io, 'use');
-    const file = writeDefaultApp(io.cwd, app.name);
-    out.result({ app: app.name, appid: app.appid, file }, () => [`using ${app.name} (${app.appid}, env ${app.envId}); written to ${file}`]);
-    return ExitCode.OK;
-  },
+  run: (context) => implementation().runUse(context),
 };

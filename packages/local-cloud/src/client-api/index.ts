@@ -5,3 +5,10 @@ export { CLOUD_FUNCTION_EXECUTION_ERROR, CLIENT_PARAMETER_ERROR } from './client
 export { CLIENT_CALL_OK, type ClientCallRequest, type ClientCallSuccess, type ClientCallFailure } from './types';
 export { ClientDatabaseApi, CLIENT_MAX_LIMIT, OPENID_PLACEHOLDER, type ClientDatabaseApiOptions } from './client-database-api';
 export { resolveClientTarget, type ClientTarget, type ClientTargetRequest } from './client-target';
+export {
+  ClientStorageApi,
+  type ClientStorageApiOptions,
+  type ClientStorageAction,
+  type ClientStorageFailure,
+  type ClientFileStatus,
+} from './client-storage-api';

@@ -23,6 +23,7 @@ export function describeDevServer(server: DevServer): string {
     `  wx-server-sdk backend ${urls.sdkBackendUrl}`,
     `  client calls          POST ${urls.clientCall}  {app|appid, name, data, openid}`,
     `  client database       POST ${urls.clientDatabase}  {app|appid, openid, action, params} (pages' permissions apply)`,
+    `  client storage        POST ${urls.clientStorage}  {app|appid, openid, action: uploadFile|getTempFileURL|downloadFile|deleteFile, …} (storage permission applies)`,
     `  admin API             ${urls.admin}`,
     '',
   ];

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
 import { AdminApi } from '../admin-api';
-import { ClientCallApi, ClientDatabaseApi } from '../client-api';
+import { ClientCallApi, ClientDatabaseApi, ClientStorageApi } from '../client-api';
 import { consoleService, consoleUrl } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from '../project/project-cloud';
@@ -13,6 +13,7 @@ import { persistenceTools, type DataTools } from './data-wiring';
 import type { FunctionBuilder } from './function-builder';
 import { RebuildQueue, type RebuildResult } from './rebuild-queue';
 import { projectWatchTargets, SourceWatcher } from './source-watcher';
+import { applyStorageSeed, exportStorage, readStorageSeed, storageFolderOf } from './storage-transfer';
 
 /** The port `pnpm local-cloud` listens on unless told otherwise (and where `pnpm call` looks). */
 export const DEFAULT_DEV_PORT = 8780;
@@ -77,6 +78,8 @@ export interface DevServerUrls {
   readonly clientCall: string;
   /** `POST` a page's database request here (the client SDK family's action and params, as a user): permissions apply. */
   readonly clientDatabase: string;
+  /** `POST` a page's storage request here (uploadFile, getTempFileURL, downloadFile, deleteFile as a user): the bucket's permission applies. */
+  readonly clientStorage: string;
   readonly admin: string;
   /** The browser console (`wxhub dev --open` opens it). */
   readonly console: string;
@@ -152,6 +155,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const exportDir = options.data?.exportDir;
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
   cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
+  cloud.mount(new ClientStorageApi({ apps: cloud.apps, storage: cloud.storage, permissions: cloud.permissions, clock: cloud.clock }).service);
   cloud.mount(
     new AdminApi({
       cloud,
@@ -252,10 +256,16 @@ async function importSeeds(
 ): Promise<SeedOutcome[]> {
   // Every name is checked, and every file read, before anything is imported.
   const resolved = await Promise.all(
-    seeds.map(async (seed) => ({ envId: resolveEnv(cloud, seed.env), file: seed.file, text: await readFile(seed.file, 'utf8') })),
+    seeds.map(async (seed) => ({
+      envId: resolveEnv(cloud, seed.env),
+      file: seed.file,
+      text: await readFile(seed.file, 'utf8'),
+      // `<seed>.storage/` beside the file (what an export writes): its storage files.
+      storage: await readStorageSeed(storageFolderOf(seed.file)),
+    })),
   );
   const outcomes: SeedOutcome[] = [];
-  for (const { envId, file, text } of resolved) {
+  for (const { envId, file, text, storage } of resolved) {
     const documents = documentCount(cloud, envId);
     if (documents > 0 && !replace) {
       outcomes.push({
@@ -267,15 +277,17 @@ async function importSeeds(
       continue;
     }
     await tools.importSeed(cloud, envId, text);
+    applyStorageSeed(cloud, envId, storage);
+    const files = storage.length > 0 ? ` and ${storage.length} storage file(s)` : '';
     outcomes.push(
       documents > 0
         ? {
             envId,
             file,
             action: 'replaced',
-            message: `seed ${file} imported into ${envId}, replacing its seeded collections (--seed-replace; it held ${documents} document(s))`,
+            message: `seed ${file}${files} imported into ${envId}, replacing its seeded collections (--seed-replace; it held ${documents} document(s))`,
           }
-        : { envId, file, action: 'imported', message: `seed ${file} imported into ${envId} (it was empty)` },
+        : { envId, file, action: 'imported', message: `seed ${file}${files} imported into ${envId} (it was empty)` },
     );
   }
   return outcomes;
@@ -287,7 +299,7 @@ function documentCount(cloud: LocalCloud, envId: string): number {
 }
 
 /**
- * One `<envId>.json` per environment, as a set (issue 10, item 13): every file is written into a
+ * One `<envId>.json` per environment, with `<envId>.storage/` when it has storage files, as a set (issue 10, item 13): every file is written into a
  * temporary folder beside `dir`, which then takes `dir`'s place. An export interrupted while
  * writing leaves `dir` as it was (the temporary folder, named `.<dir>.export-*`, is removed when
  * it can be); at every moment `dir` is either the old complete set or the new one (between the two
@@ -302,6 +314,7 @@ export async function exportEnvironments(tools: DataTools, cloud: LocalCloud, di
     for (const envId of cloud.backend.envIds) {
       await writeFile(path.join(staging, `${envId}.json`), await tools.exportData(cloud, envId));
       files.push(path.join(target, `${envId}.json`));
+      if ((await exportStorage(cloud, envId, path.join(staging, `${envId}.storage`))) > 0) files.push(path.join(target, `${envId}.storage`));
     }
     const previous = `${staging}.old`;
     const hadPrevious = await rename(target, previous).then(
@@ -329,6 +342,7 @@ export function devServerUrls(cloud: LocalCloud): DevServerUrls {
     sdkBackendUrl: cloud.sdkBackendUrl,
     clientCall: `${cloud.url}${ClientCallApi.PREFIX}/callFunction`,
     clientDatabase: `${cloud.url}${ClientCallApi.PREFIX}${ClientDatabaseApi.PATH}`,
+    clientStorage: `${cloud.url}${ClientCallApi.PREFIX}${ClientStorageApi.PATH}`,
     admin: `${cloud.url}${AdminApi.PREFIX}`,
     console: consoleUrl(cloud.url),
   };

@@ -53,9 +53,11 @@ export function describeWechatDevServer(server: WechatDevServer): string {
   const triggers = scheduler.status();
   const lines = [
     `wxhub dev: local cloud on ${urls.root} (127.0.0.1 only)`,
-    `  console       ${urls.console}`,
-    `  client calls  POST ${urls.clientCall}`,
-    `  admin API     ${urls.admin}`,
+    `  console          ${urls.console}`,
+    `  client calls     POST ${urls.clientCall}`,
+    `  client database  POST ${urls.clientDatabase}  (pages' own reads and writes; permissions apply)`,
+    `  client storage   POST ${urls.clientStorage}  (pages' uploads and downloads; permissions apply)`,
+    `  admin API        ${urls.admin}`,
     '',
   ];
   for (const loaded of project.projects) {
@@ -64,6 +66,12 @@ export function describeWechatDevServer(server: WechatDevServer): string {
     lines.push(`app ${loaded.app.name} (${loaded.app.appid}) from ${loaded.file.root}`);
     lines.push(`  env ${own}${named.has(own as string) ? ' (named in the code)' : ' (the code names none: DYNAMIC_CURRENT_ENV)'}`);
     for (const envId of others) lines.push(`  env ${envId} (named in the code)`);
+    const permissions = server.cloud.permissions.describe(own as string);
+    if (permissions.collections.length > 0) {
+      // What wxhub.dev.json sets (the console's settings); collections not listed have WeChat's default.
+      const collections = permissions.collections.map(({ name, setting }) => `${name} ${JSON.stringify(setting)}`).join(', ');
+      lines.push(`  permissions ${collections}; others ${permissions.defaultCollectionMode}; storage ${JSON.stringify(permissions.storage)}`);
+    }
     for (const fn of project.functions().filter((candidate) => candidate.app === loaded.app.name)) {
       const trigger = triggers.find((t) => t.envId === fn.envIds[0] && t.functionName === fn.name);
       const parts = [`  function ${fn.name}`];

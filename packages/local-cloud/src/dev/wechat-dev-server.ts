@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { AdminApi } from '../admin-api';
-import { ClientCallApi, ClientDatabaseApi } from '../client-api';
+import { ClientCallApi, ClientDatabaseApi, ClientStorageApi } from '../client-api';
 import { consoleService } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
@@ -66,8 +66,9 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
 
   cloud.mount(consoleService());
   cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
-  // Pages' database requests, under the permissions of each environment (default: the cloud's defaults).
+  // Pages' database and storage requests, under the permissions of each environment (default: WeChat's defaults).
   cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
+  cloud.mount(new ClientStorageApi({ apps: cloud.apps, storage: cloud.storage, permissions: cloud.permissions, clock: cloud.clock }).service);
   cloud.mount(
     new AdminApi({
       cloud,

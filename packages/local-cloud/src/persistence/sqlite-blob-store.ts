@@ -7,6 +7,7 @@ interface FileRow {
   content_type: string;
   uploaded_at: number;
   etag: string;
+  owner: string | null;
 }
 
 /**
@@ -20,12 +21,12 @@ export class SqliteBlobStore implements BlobStore {
   /** @internal better-sqlite3 is an optional peer: its types stay out of the published declarations. */
   constructor(db: SqliteConnection) {
     this.statements = {
-      get: db.prepare<[string], FileRow>('SELECT path, content, content_type, uploaded_at, etag FROM files WHERE path = ?'),
+      get: db.prepare<[string], FileRow>('SELECT path, content, content_type, uploaded_at, etag, owner FROM files WHERE path = ?'),
       put: db.prepare(
-        `INSERT INTO files (path, seq, content, content_type, uploaded_at, etag)
-         VALUES (@path, (SELECT coalesce(max(seq), 0) + 1 FROM files), @content, @contentType, @uploadedAt, @etag)
+        `INSERT INTO files (path, seq, content, content_type, uploaded_at, etag, owner)
+         VALUES (@path, (SELECT coalesce(max(seq), 0) + 1 FROM files), @content, @contentType, @uploadedAt, @etag, @owner)
          ON CONFLICT (path) DO UPDATE SET seq = excluded.seq, content = excluded.content,
-           content_type = excluded.content_type, uploaded_at = excluded.uploaded_at, etag = excluded.etag`,
+           content_type = excluded.content_type, uploaded_at = excluded.uploaded_at, etag = excluded.etag, owner = excluded.owner`,
       ),
       delete: db.prepare<[string]>('DELETE FROM files WHERE path = ?'),
       paths: db.prepare<[], string>('SELECT path FROM files ORDER BY seq').pluck(),
@@ -36,11 +37,25 @@ export class SqliteBlobStore implements BlobStore {
   get(path: string): StoredFile | undefined {
     const row = this.statements.get.get(path);
     if (!row) return undefined;
-    return { path: row.path, content: Buffer.from(row.content), contentType: row.content_type, uploadedAt: row.uploaded_at, etag: row.etag };
+    return {
+      path: row.path,
+      content: Buffer.from(row.content),
+      contentType: row.content_type,
+      uploadedAt: row.uploaded_at,
+      etag: row.etag,
+      ...(row.owner === null ? {} : { owner: row.owner }),
+    };
   }
 
   put(file: StoredFile): void {
-    this.statements.put.run({ path: file.path, content: file.content, contentType: file.contentType, uploadedAt: file.uploadedAt, etag: file.etag });
+    this.statements.put.run({
+      path: file.path,
+      content: file.content,
+      contentType: file.contentType,
+      uploadedAt: file.uploadedAt,
+      etag: file.etag,
+      owner: file.owner ?? null,
+    });
   }
 
   delete(path: string): boolean {

@@ -22,7 +22,11 @@ function loadSqlite(): typeof Database {
 
 /** 'wxhb' in the file header, so a foreign SQLite file is refused rather than written into. */
 const APPLICATION_ID = 0x77786862;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/** What turns a file of each older version into the next (version 2: files record the page user who uploaded them). */
+const MIGRATIONS: Readonly<Record<number, string>> = {
+  1: 'ALTER TABLE files ADD COLUMN owner TEXT;',
+};
 
 /*
  * `seq` is the natural order: a new document takes the next number, a replaced one keeps its own
@@ -48,7 +52,8 @@ const SCHEMA = `
     content BLOB NOT NULL,
     content_type TEXT NOT NULL,
     uploaded_at INTEGER NOT NULL,
-    etag TEXT NOT NULL
+    etag TEXT NOT NULL,
+    owner TEXT
   ) STRICT;
 `;
 
@@ -155,6 +160,14 @@ function ensureSchema(db: SqliteConnection, file: string): void {
     return;
   }
   if (applicationId !== APPLICATION_ID) throw new StoreFileError(file, 'is an SQLite database of another program');
+  if (version < SCHEMA_VERSION && MIGRATIONS[version] !== undefined) {
+    // One transaction: a migration cut short leaves the file at its old version, whole.
+    db.transaction(() => {
+      for (let from = version; from < SCHEMA_VERSION; from++) db.exec(MIGRATIONS[from] as string);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+    return;
+  }
   if (version !== SCHEMA_VERSION) {
     throw new StoreFileError(file, `has schema version ${version}; this local cloud reads version ${SCHEMA_VERSION}`);
   }

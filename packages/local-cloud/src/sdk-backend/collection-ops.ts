@@ -417,15 +417,28 @@ function validateChange(change: Change): void {
   if (isPlainObject(set)) for (const value of Object.values(set)) assertStorable(value);
 }
 
-/** The fields an upsert seeds a new document with: the filter's plain equalities, `_id` included. */
+/**
+ * The fields an upsert seeds a new document with: the filter's equalities, `_id` included. A
+ * `{field: {$eq: value}}` is an equality too (MongoDB builds the upsert's base document from the
+ * query's equality clauses, and parses `$eq` as one); the old SDKs' doc.set in a transaction
+ * sends `{_id: {$eq: id}}` (@cloudbase/database 0.9.x transaction/document.js).
+ */
 function equalityFields(filter: PlainObject): PlainObject {
   const seed: PlainObject = {};
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith('$') || key.includes('.') || value instanceof RegExp) continue;
+    if (isPlainObject(value) && Object.keys(value).length === 1 && '$eq' in value && !(value.$eq instanceof RegExp) && !hasOperatorKeys(value.$eq)) {
+      seed[key] = cloneValue(value.$eq);
+      continue;
+    }
     if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) continue;
     seed[key] = cloneValue(value);
   }
   return seed;
+}
+
+function hasOperatorKeys(value: unknown): boolean {
+  return isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'));
 }
 
 /** Field names starting with `$` would be read back as operators: the real database refuses them. */

@@ -1,10 +1,9 @@
-import { SERVER_DATE_KEY } from '@wxhub/db-query-language';
-import type { ActionContext, ActionHandler, ActionReply } from '../sdk-backend/action-types';
+import type { ActionHandler } from '../sdk-backend/action-types';
 import { invalidParam } from '../sdk-backend/backend-error';
 import type { CloudBackend } from '../sdk-backend/cloud-backend';
-import { DATABASE_ACTIONS } from '../sdk-backend/database-actions';
-import { decodeEjson, toWireJson } from '../sdk-backend/document-codec';
-import { isPlainObject, type PlainObject } from '../sdk-backend/documents';
+import { isPlainObject } from '../sdk-backend/documents';
+import { data, ejson, legacyDocuments, optional, parseJsonText, queryParam, run } from './legacy-wire';
+import { LEGACY_TRANSACTION_ACTIONS } from './legacy-transactions';
 
 /**
  * The database actions of wx-server-sdk 0.x/1.x (tcb-admin-node with @cloudbase/database 0.1–0.9),
@@ -17,62 +16,15 @@ import { isPlainObject, type PlainObject } from '../sdk-backend/documents';
  * | database.countDocument   | query?                                              | {total}                       |
  * | database.updateDocument  | query, data ({$op: ...} or a document), multi, merge, upsert | {updated, upserted_id} |
  * | database.deleteDocument  | query, multi                                        | {deleted}                     |
+ * | database.aggregate       | stages [{stageKey, stageValue: JSON text}]          | {list: JSON text of EJSON texts} |
  *
  * Dates are `{$date: ms}`, `db.serverDate()` is `{$date: {offset}}`, regular expressions
  * `{$regex, $options}`; documents are answered in the same form. Each is translated to today's
- * action and run by the same handler, so both protocols share one database semantics.
+ * action and run by the same handler, so both protocols share one database semantics. The
+ * transaction steps of @cloudbase/database 0.9.x are in legacy-transactions.ts.
  */
 export function registerLegacyDatabaseActions(backend: CloudBackend): void {
-  for (const [action, handler] of Object.entries(LEGACY_DATABASE_ACTIONS)) backend.registerAction(action, handler);
-}
-
-function current(name: string): ActionHandler {
-  const handler = DATABASE_ACTIONS[name];
-  if (!handler) throw new Error(`the backend has no ${name}`);
-  return handler;
-}
-
-/** Runs today's action with translated params. */
-async function run(ctx: ActionContext, name: string, params: PlainObject): Promise<ActionReply> {
-  return current(name)({ ...ctx, action: name, params });
-}
-
-/** An old JSON tree as today's EJSON string: `{$date: {offset}}` becomes the server-date marker, `{$date: ms}` a canonical date. */
-function ejson(tree: unknown): string {
-  return JSON.stringify(serverDates(tree));
-}
-
-function serverDates(tree: unknown): unknown {
-  if (Array.isArray(tree)) return tree.map(serverDates);
-  if (!isPlainObject(tree)) return tree;
-  const keys = Object.keys(tree);
-  if (keys.length === 1 && keys[0] === '$date' && isPlainObject(tree.$date)) return { [SERVER_DATE_KEY]: tree.$date };
-  // Canonical EJSON spells a date's milliseconds as $numberLong; the old SDKs send a bare number.
-  if (keys.length === 1 && keys[0] === '$date' && typeof tree.$date === 'number') return { $date: { $numberLong: String(Math.trunc(tree.$date)) } };
-  const out: PlainObject = {};
-  for (const [key, value] of Object.entries(tree)) out[key] = serverDates(value);
-  return out;
-}
-
-function optional(params: PlainObject, ...names: string[]): PlainObject {
-  const out: PlainObject = {};
-  for (const name of names) if (params[name] !== undefined && params[name] !== null) out[name] = params[name];
-  return out;
-}
-
-function queryParam(params: PlainObject): PlainObject {
-  return params.query === undefined || params.query === null ? {} : { query: ejson(params.query) };
-}
-
-/** Today's answer's EJSON documents as the old SDK reads them (plain JSON with `$date`, `$regex`). */
-function legacyDocuments(list: unknown, now: number): unknown[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((text, i) => toWireJson(decodeEjson(text, `list[${i}]`, now)));
-}
-
-function data(reply: ActionReply): PlainObject {
-  const value = (reply as { data?: unknown }).data;
-  return isPlainObject(value) ? value : {};
+  for (const [action, handler] of Object.entries(LEGACY_ACTIONS)) backend.registerAction(action, handler);
 }
 
 const LEGACY_DATABASE_ACTIONS: Readonly<Record<string, ActionHandler>> = {
@@ -114,7 +66,24 @@ const LEGACY_DATABASE_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     const reply = await run(ctx, 'database.removeDocument', { ...optional(ctx.params, 'collectionName', 'multi'), ...queryParam(ctx.params) });
     return { data: { deleted: data(reply).deleted } };
   },
+  // Aggregation.end of @cloudbase/database 0.1.1 (dist/aggregate.js) and 0.9.x
+  // (dist/commonjs/aggregate.js): each stage's value is JSON.stringify'ed (match through the
+  // query serializer, so dates are {$date: ms}); the answer's data.list is read with
+  // JSON.parse(list).map(EJSON.parse): a JSON text of an array of EJSON texts.
+  'database.aggregate': async (ctx) => {
+    const { stages } = ctx.params;
+    if (!Array.isArray(stages)) throw invalidParam('stages must be an array of {stageKey, stageValue}');
+    const translated = stages.map((stage: unknown, i) => {
+      if (!isPlainObject(stage)) throw invalidParam(`stages[${i}] must be {stageKey: '$name', stageValue: JSON text}`);
+      return { stageKey: stage.stageKey, stageValue: ejson(parseJsonText(stage.stageValue, `stages[${i}].stageValue`)) };
+    });
+    const reply = await run(ctx, 'database.aggregateDocuments', { ...optional(ctx.params, 'collectionName'), stages: translated });
+    const { list } = data(reply);
+    return { data: { list: JSON.stringify(Array.isArray(list) ? list : []) } };
+  },
 };
 
+const LEGACY_ACTIONS: Readonly<Record<string, ActionHandler>> = { ...LEGACY_DATABASE_ACTIONS, ...LEGACY_TRANSACTION_ACTIONS };
+
 /** For tests: the old action names served. */
-export const LEGACY_DATABASE_ACTION_NAMES: readonly string[] = Object.keys(LEGACY_DATABASE_ACTIONS);
+export const LEGACY_DATABASE_ACTION_NAMES: readonly string[] = Object.keys(LEGACY_ACTIONS);

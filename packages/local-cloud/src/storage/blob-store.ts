@@ -15,6 +15,11 @@ export interface StoredFile {
   readonly uploadedAt: number;
   /** The hex MD5 of the content, which COS answers as the ETag. */
   readonly etag: string;
+  /**
+   * Who uploaded it from a page (`resource.openid` of storage rules, what the "creator" modes
+   * compare); absent for a file a function, the console or a tool wrote (no client may claim it).
+   */
+  readonly owner?: string;
 }
 
 export interface BlobStore {

@@ -136,10 +136,17 @@ export class CloudStorage {
     return this.store(ref.envId).get(ref.path);
   }
 
-  /** Stores a file directly (admin API); returns its fileID. */
-  write(envId: string, path: string, content: Buffer, contentType?: string): string {
-    this.putFile(envId, path, content, contentType);
+  /** Stores a file directly (admin API; a page's upload names its uploader as `owner`); returns its fileID. */
+  write(envId: string, path: string, content: Buffer, contentType?: string, owner?: string): string {
+    this.putFile(envId, path, content, contentType, owner);
     return fileIdOf(envId, path);
+  }
+
+  /** The file a fileID names in `envId`, or why there is none (the codes of download_list / delete_list). */
+  lookup(envId: string, fileId: string): { ok: true; file: StoredFile } | { ok: false; code: Exclude<FileItemCode, 'SUCCESS'>; message: string } {
+    const found = this.locate(envId, fileId);
+    if (!found.ok) return found;
+    return { ok: true, file: this.store(envId).get(found.path) as StoredFile };
   }
 
   /** The fileIDs stored in an environment, in upload order. */
@@ -163,7 +170,7 @@ export class CloudStorage {
     return this.stores.get(envId)?.get(path);
   }
 
-  private putFile(envId: string, path: string, content: Buffer, contentType: string | undefined): StoredFile {
+  private putFile(envId: string, path: string, content: Buffer, contentType: string | undefined, owner?: string): StoredFile {
     checkPath(path);
     const file: StoredFile = {
       path,
@@ -172,6 +179,7 @@ export class CloudStorage {
       contentType: contentType || 'application/octet-stream',
       uploadedAt: this.clock.now(),
       etag: createHash('md5').update(content).digest('hex'),
+      ...(owner === undefined ? {} : { owner }),
     };
     this.store(envId).put(file);
     return file;

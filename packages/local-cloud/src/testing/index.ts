@@ -9,9 +9,11 @@ export { close, listen } from '../http/server';
 export { API_DOMAIN_IPS } from '../wechat/wechat-emulator';
 export { MultipartError, multipartBoundary, parseMultipart, type FormPart } from '../http/multipart';
 export { PageDatabase, PageDatabaseError, PageQuery, PageCollection, PageDocument, type PageAggregate, type PageDatabaseOptions } from './page-database';
+export { PageStorage, PageStorageError, type PageStorageOptions } from './page-storage';
 export {
   rulesTestEnvironment,
   mountClientDatabase,
+  mountClientStorage,
   assertSucceeds,
   assertFails,
   type RulesTestEnvironment,

@@ -1,10 +1,12 @@
 import type { AppPermissionSettings } from '@wxhub/project-config';
 import { CloudErrcode } from '@wxhub/core';
 import { ClientDatabaseApi } from '../client-api/client-database-api';
+import { ClientStorageApi } from '../client-api/client-storage-api';
 import type { AppConfig } from '../config';
 import { LocalCloud } from '../local-cloud';
 import type { LocalDatabase } from '../sdk-backend/local-database';
 import { PageDatabase, PageDatabaseError } from './page-database';
+import { PageStorage, PageStorageError } from './page-storage';
 
 /**
  * Testing your collections' permissions and security rules before they ship, in the manner of
@@ -30,6 +32,8 @@ export interface RulesTestEnvironmentOptions {
 export interface RulesTestContext {
   /** This user's `wx.cloud.database()`. */
   database(): PageDatabase;
+  /** This user's `wx.cloud.uploadFile / getTempFileURL / downloadFile / deleteFile`. */
+  storage(): PageStorage;
 }
 
 export interface RulesTestEnvironment {
@@ -43,6 +47,8 @@ export interface RulesTestEnvironment {
   admin(): LocalDatabase;
   /** Changes a collection's setting (a bad rule throws PermissionConfigError with the position). */
   setCollection(name: string, setting: unknown): void;
+  /** Changes the storage bucket's setting. */
+  setStorage(setting: unknown): void;
   cleanup(): Promise<void>;
 }
 
@@ -59,8 +65,10 @@ export async function rulesTestEnvironment(options: RulesTestEnvironmentOptions 
     if (options.permissions.storage !== undefined) cloud.permissions.setStorage(app.envId, options.permissions.storage);
   }
   mountClientDatabase(cloud);
+  mountClientStorage(cloud);
   const context = (openid: string | undefined): RulesTestContext => ({
     database: () => new PageDatabase({ url: cloud.url, appid: app.appid, env: app.envId, openid: () => openid }),
+    storage: () => new PageStorage({ url: cloud.url, appid: app.appid, env: app.envId, openid: () => openid }),
   });
   return {
     cloud,
@@ -71,6 +79,9 @@ export async function rulesTestEnvironment(options: RulesTestEnvironmentOptions 
     setCollection: (name, setting) => {
       cloud.permissions.setCollection(app.envId, name, setting);
     },
+    setStorage: (setting) => {
+      cloud.permissions.setStorage(app.envId, setting);
+    },
     cleanup: async () => {
       if (owned) await cloud.stop();
     },
@@ -78,12 +89,20 @@ export async function rulesTestEnvironment(options: RulesTestEnvironmentOptions 
 }
 
 const mounted = new WeakSet<LocalCloud>();
+const storageMounted = new WeakSet<LocalCloud>();
 
 /** Serves the pages' database endpoint on a local cloud (once). */
 export function mountClientDatabase(cloud: LocalCloud): void {
   if (mounted.has(cloud)) return;
   mounted.add(cloud);
   cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
+}
+
+/** Serves the pages' storage endpoint on a local cloud (once). */
+export function mountClientStorage(cloud: LocalCloud): void {
+  if (storageMounted.has(cloud)) return;
+  storageMounted.add(cloud);
+  cloud.mount(new ClientStorageApi({ apps: cloud.apps, storage: cloud.storage, permissions: cloud.permissions, clock: cloud.clock }).service);
 }
 
 const PERMISSION_CODES: readonly number[] = [CloudErrcode.DATABASE_PERMISSION_DENIED, CloudErrcode.STORAGE_PERMISSION_DENIED];
@@ -93,19 +112,20 @@ export async function assertSucceeds<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    const detail = error instanceof PageDatabaseError ? error.errMsg : String(error);
+    const detail = error instanceof PageDatabaseError || error instanceof PageStorageError ? error.errMsg : String(error);
     throw new Error(`expected the request to be allowed, but it failed: ${detail}`, { cause: error });
   }
 }
 
 /** Resolves with the refusal when permissions refused the call (-502003 / -503002); throws when it succeeded or failed otherwise. */
-export async function assertFails(call: Promise<unknown>): Promise<PageDatabaseError> {
+export async function assertFails(call: Promise<unknown>): Promise<PageDatabaseError | PageStorageError> {
   let result: unknown;
   try {
     result = await call;
   } catch (error) {
-    if (error instanceof PageDatabaseError && PERMISSION_CODES.includes(error.errCode)) return error;
-    throw new Error(`expected a permission refusal, but the request failed otherwise: ${error instanceof PageDatabaseError ? error.errMsg : String(error)}`, {
+    const page = error instanceof PageDatabaseError || error instanceof PageStorageError ? error : undefined;
+    if (page && PERMISSION_CODES.includes(page.errCode)) return page;
+    throw new Error(`expected a permission refusal, but the request failed otherwise: ${page ? page.errMsg : String(error)}`, {
       cause: error,
     });
   }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError } from '@wxhub/core';
+import { parsePermissionSettings, type AppPermissionSettings } from '@wxhub/project-config';
 
 /** One file beside the project for what WeChat's console would hold: variables per function, a Node runtime. */
 export const DEV_CONFIG_FILE = 'wxhub.dev.json';
@@ -20,6 +21,12 @@ export interface DevConfig {
    * functions cannot create them: an add to a missing collection fails with -502005).
    */
   readonly collections: readonly string[];
+  /**
+   * What the project's environments' permissions are set to in WeChat's console (数据库 → 权限设置,
+   * 存储 → 权限设置): per collection a simple mode or security rules, and the storage bucket's.
+   * Pages' own database and storage requests are held to it; unset, WeChat's defaults apply.
+   */
+  readonly permissions?: AppPermissionSettings;
 }
 
 /** `<root>/wxhub.dev.json` if there is one; a malformed file is an error naming the field. */
@@ -33,7 +40,7 @@ export function readDevConfig(root: string): DevConfig {
     throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(file, 'not a JSON object');
-  const { env, functions, runtime, collections } = parsed as Record<string, unknown>;
+  const { env, functions, runtime, collections, permissions } = parsed as Record<string, unknown>;
   if (collections !== undefined && (!Array.isArray(collections) || !collections.every((name) => typeof name === 'string' && name !== ''))) {
     throw new ConfigError(`${file} collections`, 'must be an array of collection names');
   }
@@ -42,10 +49,12 @@ export function readDevConfig(root: string): DevConfig {
     functions: Record<string, { env: Record<string, string>; runtime?: string }>;
     runtime?: string;
     collections: string[];
+    permissions?: AppPermissionSettings;
   } = {
     env: stringMap(env, `${file} env`),
     functions: {},
     collections: [...((collections as string[] | undefined) ?? [])],
+    ...(permissions === undefined ? {} : { permissions: parsePermissionSettings(permissions, `${file} permissions`) }),
   };
   if (runtime !== undefined) result.runtime = runtimeName(runtime, `${file} runtime`);
   if (functions !== undefined) {

@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ConfigError, type Clock } from '@wxhub/core';
+import type { AppPermissionSettings } from '@wxhub/project-config';
 import type { AppConfig } from '../config';
 import { LocalCloud } from '../local-cloud';
 import { readFunctionConfig } from '../runtime/function-config';
 import { DEFAULT_FUNCTION_TIMEOUT_MS, type FunctionRuntimeOptions } from '../runtime/function-runtime';
 import { ensureDependencies, type InstallOptions, type InstallOutcome } from './dependency-install';
 import { discoverFunctions, type ProjectFunction } from './function-discovery';
-import { readDevConfig, readFunctionEnvFile, type DevConfig } from './function-env';
+import { DEV_CONFIG_FILE, readDevConfig, readFunctionEnvFile, type DevConfig } from './function-env';
 import { readProjectFile, type ProjectFile } from './project-file';
 import { isPlatformVariable, scfNodePath, scfRuntimeEnv } from './scf-env';
 import { scanSource } from './source-scan';
@@ -109,6 +110,8 @@ export async function startWechatProjectCloud(options: WechatProjectsOptions): P
     // machine that takes seconds, which must not count as an instance that failed to start.
     runtime: { startTimeoutMs: 60_000, ...options.runtime, nodeBinary: options.nodeBinaries?.local },
     dataDir: options.dataDir,
+    // Each project's wxhub.dev.json permissions hold in every environment the project uses.
+    permissions: { settings: permissionSettings(discovered.map(({ devConfig }, index) => ({ devConfig, project: projects[index] as LoadedProject }))) },
   });
   for (const [index, { devConfig }] of discovered.entries()) {
     for (const envId of (projects[index] as LoadedProject).envIds) {
@@ -222,4 +225,29 @@ function uniqueNames(files: readonly ProjectFile[]): string[] {
   const counts = new Map<string, number>();
   for (const file of files) counts.set(file.name, (counts.get(file.name) ?? 0) + 1);
   return files.map((file) => ((counts.get(file.name) ?? 0) > 1 ? `${file.name}-${file.appid}` : file.name));
+}
+
+/**
+ * Per environment, the permissions of the project(s) that use it. Two projects sharing an
+ * environment (one names the other's env id in its code) share its console settings, so they
+ * must not record different ones.
+ */
+function permissionSettings(projects: ReadonlyArray<{ devConfig: DevConfig; project: LoadedProject }>): Record<string, AppPermissionSettings> {
+  const settings: Record<string, AppPermissionSettings> = {};
+  const from: Record<string, string> = {};
+  for (const { devConfig, project } of projects) {
+    if (!devConfig.permissions) continue;
+    for (const envId of project.envIds) {
+      const earlier = settings[envId];
+      if (earlier && JSON.stringify(earlier) !== JSON.stringify(devConfig.permissions)) {
+        throw new ConfigError(
+          path.join(project.file.root, DEV_CONFIG_FILE),
+          `permissions differ from those of ${from[envId]} for environment ${envId}, which both use`,
+        );
+      }
+      settings[envId] = devConfig.permissions;
+      from[envId] = path.join(project.file.root, DEV_CONFIG_FILE);
+    }
+  }
+  return settings;
 }

@@ -4,16 +4,39 @@
  */
 import { appendFileSync } from 'fs';
 import { randomBytes } from 'crypto';
+import * as path from 'path';
 import { FileStore, TokenCache } from '../../src';
+import { withFileLock } from '../../src/file-lock';
+import { fileNameFor } from '../../src/file-store';
 
 export type ChildCommand =
-  | { readonly op: 'claim'; readonly dir: string; readonly key: string; readonly holder: string; readonly until: number; readonly now: number }
-  | { readonly op: 'get'; readonly dir: string; readonly key: string; readonly concurrent: number; readonly counterFile: string };
+  | {
+      readonly op: 'claim';
+      readonly dir: string;
+      readonly key: string;
+      readonly holder: string;
+      readonly until: number;
+      readonly now: number;
+      readonly lockStaleMs?: number;
+    }
+  | { readonly op: 'get'; readonly dir: string; readonly key: string; readonly concurrent: number; readonly counterFile: string }
+  /** Takes `key`'s lock as a FileStore would, answers, and holds it until the process dies. */
+  | { readonly op: 'hold'; readonly dir: string; readonly key: string; readonly lockStaleMs: number };
 
-export type ChildAnswer = { readonly won: boolean } | { readonly values: string[] } | { readonly error: string };
+export type ChildAnswer = { readonly won: boolean } | { readonly values: string[] } | { readonly holding: true } | { readonly error: string };
+
+function hold(command: Extract<ChildCommand, { op: 'hold' }>): Promise<ChildAnswer> {
+  return new Promise((answer) => {
+    void withFileLock(path.join(command.dir, `${fileNameFor(command.key)}.lock`), { staleMs: command.lockStaleMs }, () => {
+      process.send?.({ holding: true });
+      return new Promise<never>(() => undefined);
+    }).catch((error: unknown) => answer({ error: String(error) }));
+  });
+}
 
 async function run(command: ChildCommand): Promise<ChildAnswer> {
-  const store = new FileStore({ dir: command.dir });
+  if (command.op === 'hold') return hold(command);
+  const store = new FileStore({ dir: command.dir, ...(command.op === 'claim' && command.lockStaleMs ? { lockStaleMs: command.lockStaleMs } : {}) });
   if (command.op === 'claim') return { won: await store.claim(command.key, command.holder, command.until, command.now) };
   const cache = new TokenCache({
     store,
