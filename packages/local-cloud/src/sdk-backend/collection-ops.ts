@@ -10,6 +10,7 @@ import { assertUpdateFits } from './update-guards';
 import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
 import { nearestMetres, nearOf, readGeoNearStage, type NearSpec } from './geo';
 import { groupWithoutPipeline } from './group-stage';
+import { simpleUpdate } from './simple-update';
 
 /**
  * The database's read and write semantics over one collection, with mingo doing all query
@@ -369,11 +370,17 @@ function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject):
       return withId(doc._id, cloneValue(change.document) as PlainObject);
     });
   }
+  const simple = simpleUpdate(change.operators);
   const next = docs.map((doc) => {
-    const copy = cloneValue(doc) as PlainObject;
+    const copy = simple ? { ...doc } : (cloneValue(doc) as PlainObject);
     assertUpdateFits(copy, change.operators);
     return copy;
   });
+  if (simple) {
+    // Top-level `$set`/`$inc` of plain values, applied as mingo would without its per-call set-up (simple-update.ts).
+    next.forEach(simple);
+    return next as Doc[];
+  }
   // Every document in `docs` matched already. The filter goes to mingo again only when a path is
   // positional (`a.$.b`, resolved against the element each document matched): otherwise mingo
   // would compile it and test every document a second time. Only then, or for $pull's
