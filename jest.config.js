@@ -13,4 +13,6 @@ module.exports = {
   // one): most suites wait on child processes and sockets, so two halve the wall time.
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
+  // The slow suites first also on a run without cached durations (a fresh clone, CI).
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
 };

@@ -11,17 +11,24 @@ interface Reply {
 const TRANSPORTS = ['http', 'shared'] as const;
 type Transport = (typeof TRANSPORTS)[number];
 
-/** The project with B's `api` deployed on the given transport (the configuration's other settings unchanged). */
+/**
+ * The project with B's `api` deployed on the given transport (the configuration's other settings
+ * unchanged), one instance each of B's `api` and A's `users_add` started. Starting them is setup:
+ * a cold `users_add` would start inside `api`'s upstream budget, so on a loaded machine the time
+ * the platform spent starting it, not the transport, would decide the answer (TIMEOUT).
+ */
 async function projectOn(binary: string, transport: Transport): Promise<TestProject> {
   const project = await startTestProject(binary);
   project.deploy('api', { API_TRANSPORT: transport });
+  await project.cloud.functions.provision(project.B.envId, 'api', 1);
+  await project.cloud.functions.provision(project.A.envId, 'users_add', 1);
   return project;
 }
 
 /**
  * B's pages → B's `api` (built bundle) → A's `users_add` (built bundle), through each transport:
  * `http` (WeChat's tcb/invokecloudfunction with A's access token) and `shared` (cross-account
- * sharing, no secret of A in B), on each Node version WeChat's cloud runs, and the local one.
+ * sharing, no secret of A in B), on each Node version WeChat's cloud runs.
  */
 describe.each(testedNodeRuntimes())('api transports on Node $version', ({ binary }) => {
   describe.each(TRANSPORTS)('transport %s', (transport) => {

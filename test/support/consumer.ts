@@ -55,6 +55,9 @@ function pnpm(args: string[], cwd: string) {
 }
 
 async function packAll(dir: string): Promise<Record<string, string>> {
+  // Builds what changed. `pnpm test` builds the packages before jest starts (build:packages), so
+  // that here it changes nothing: the suites that pack at once (the consumer test, wxhub dev's)
+  // then only read dist/, and never pack a file the other's tsc is writing.
   await run(process.execPath, [TSC, '-b', 'tsconfig.build.json'], { cwd: REPO_ROOT });
   await pnpm(['-r', ...PUBLIC_PACKAGES.flatMap((name) => ['--filter', `./packages/${name}`]), 'pack', '--pack-destination', dir], REPO_ROOT);
   const tarballs: Record<string, string> = {};

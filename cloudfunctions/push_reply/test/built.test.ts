@@ -11,7 +11,7 @@ const SEND = 'customerServiceMessage.send';
  * The BUILT bundle in B's environment on the local cloud, invoked as 云开发消息推送 invokes it:
  * the message as the event, the user who wrote as the caller; its customer-service messages go
  * through the real wx-server-sdk's cloud.openapi to the local cloud, which records them. On each
- * Node version WeChat's cloud runs, and on the local one.
+ * Node version WeChat's cloud runs.
  */
 describe.each(testedNodeRuntimes())('push_reply (built bundle) on Node $version', ({ binary }) => {
   let project: ProjectCloud;

@@ -63,6 +63,12 @@ export interface WxCloudTarget {
   readonly appid: string;
   /** The environments it may call (its own, and those it was given). */
   readonly envIds: readonly string[];
+  /**
+   * Set-up the platform does before the first call of function `name` is delivered (e.g. starting
+   * the instances that call reaches, as provisioned concurrency): a test without such a call does
+   * not pay for it.
+   */
+  readonly beforeFirstCall?: (name: string) => Promise<unknown>;
 }
 
 export interface WxCloudOptions {
@@ -70,6 +76,8 @@ export interface WxCloudOptions {
   readonly app: string;
   /** The user: what getWXContext().OPENID says inside the function. */
   readonly openid: string;
+  /** See WxCloudTarget.beforeFirstCall. */
+  readonly beforeFirstCall?: (name: string) => Promise<unknown>;
 }
 
 export class LocalWxCloud {
@@ -83,6 +91,8 @@ export class LocalWxCloud {
   private gate: Promise<void> | undefined;
   private transportFailure: string | undefined;
   private readonly callWaiters: Array<(call: ClientCall) => void> = [];
+  private readonly beforeFirstCall: ((name: string) => Promise<unknown>) | undefined;
+  private readonly setUp = new Map<string, Promise<unknown>>();
 
   /**
    * The pages of an app of this repository's project: the client endpoints are mounted on its
@@ -94,7 +104,8 @@ export class LocalWxCloud {
     project.cloud.mount(new ClientCallApi({ apps: project.cloud.apps, runtime: project.cloud.functions }).service);
     mountClientDatabase(project.cloud);
     mountClientStorage(project.cloud);
-    return new LocalWxCloud({ cloud: project.cloud, appid: app.appid, envIds: [app.envId] }, options.openid);
+    const target: WxCloudTarget = { cloud: project.cloud, appid: app.appid, envIds: [app.envId], beforeFirstCall: options.beforeFirstCall };
+    return new LocalWxCloud(target, options.openid);
   }
 
   constructor(target: WxCloudTarget, openid: string) {
@@ -102,6 +113,7 @@ export class LocalWxCloud {
     this.appid = target.appid;
     this.envIds = new Set(target.envIds);
     this.openid = openid;
+    this.beforeFirstCall = target.beforeFirstCall;
   }
 
   /** Puts this client at `wx.cloud`. */
@@ -200,6 +212,10 @@ export class LocalWxCloud {
     if (this.initOptions === undefined) throw new CallFunctionFailure(-1, 'cloud.callFunction:fail wx.cloud.init has not been called');
     if (envId === undefined || !this.envIds.has(envId)) {
       throw new CallFunctionFailure(-404011, `cloud.callFunction:fail env ${String(envId)} is not an environment of ${this.appid}`);
+    }
+    if (this.beforeFirstCall) {
+      if (!this.setUp.has(name)) this.setUp.set(name, this.beforeFirstCall(name));
+      await this.setUp.get(name);
     }
     try {
       const { result, requestID } = await callFunction(this.cloud.url, { appid: this.appid, env: envId, name, data, openid });

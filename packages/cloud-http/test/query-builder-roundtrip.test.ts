@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import { InvalidArgumentError } from '@wxhub/core';
 import { parseDbQuery, type ParsedQuery, type QueryValue } from '@wxhub/local-cloud';
 import { MAX_LIMIT, MAX_NESTING_DEPTH, MAX_QUERY_BYTES, _, keyProblem, queryBuilder as q } from '../src';
@@ -75,7 +76,7 @@ describe('round trips through the parser', () => {
         // toEqual compares numbers with Object.is, so -0 must come back as -0.
         expect(parsed.data).toEqual([{ value }]);
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(400) },
     );
   });
 
@@ -84,7 +85,7 @@ describe('round trips through the parser', () => {
       fc.property(fc.array(document, { minLength: 1, maxLength: 3 }), (documents) => {
         expect(only(parseDbQuery(q.collection('c').add({ data: documents })), 'add').data).toEqual(documents);
       }),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(200) },
     );
   });
 
@@ -97,7 +98,7 @@ describe('round trips through the parser', () => {
           expect(parseDbQuery(q.collection('c').doc(id).set({ data }))).toEqual({ op: 'set', collection: 'c', docId: id, data });
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(200) },
     );
   });
 
@@ -145,7 +146,7 @@ describe('round trips through the parser', () => {
           expect((refused as InvalidArgumentError).message).toContain(`${method}({data: …})`);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(200) },
     );
   });
 
@@ -168,7 +169,7 @@ describe('round trips through the parser', () => {
           expect(parsed.where).toEqual({ [field]: { $eq: value }, other: { $in: list } });
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(200) },
     );
   });
 
@@ -189,7 +190,7 @@ describe('round trips through the parser', () => {
         );
         expect(parsed.data).toEqual({ $set: { a: value }, $push: { b: { $each: pushed } }, $inc: { c: by } });
       }),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(200) },
     );
   });
 
@@ -222,7 +223,7 @@ describe('round trips through the parser', () => {
           });
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns(200) },
     );
   });
 });

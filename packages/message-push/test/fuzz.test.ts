@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import { msgSignature, serverSignature } from '@wxhub/wechat-crypto';
 import { PushRequestError, PushSignatureError, type PushHttpRequest, type PushHttpResponse, type PushMessage } from '../src';
 import { encryptedRequest, harness, KEY, NOW_SECONDS, plainPost, signedQuery, textJson, textXml, TOKEN, type Harness } from './support';
@@ -9,7 +10,9 @@ import { encryptedRequest, harness, KEY, NOW_SECONDS, plainPost, signedQuery, te
  * by a request whose signature is valid, with a well-formed message.
  */
 
-const RUNS = { numRuns: 1000 };
+// 200 cases a property (FUZZ_RUNS for more): each property is an invariant every request must keep,
+// and a handler that breaks one breaks it on most inputs (a signature check removed fails the first run).
+const RUNS = { numRuns: fuzzRuns(200) };
 
 const hex40 = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 40, maxLength: 40 });
 const anySignature = fc.oneof(hex40, fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 50 }));

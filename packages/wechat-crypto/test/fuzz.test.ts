@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import {
   AppidMismatchError,
   InvalidEncodingAesKeyError,
@@ -16,10 +17,10 @@ import { LOGIN_DEMO, PUSH_DOC, RAW_DATA_SIGNATURE } from '../src/testing';
 /**
  * Property tests: garbage and tampering always end in a WechatCryptoError (never another
  * exception, never a wrong acceptance) and honest data always round-trips. Inputs are kept
- * small so each property's 1000 runs stay fast.
+ * small so each property's runs (200, or FUZZ_RUNS) stay fast.
  */
 
-const RUNS = { numRuns: 1000 };
+const RUNS = { numRuns: fuzzRuns(200) };
 
 /** The outcome of a call: its value, or the error it threw. Anything not a WechatCryptoError fails the property. */
 function outcome<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: WechatCryptoError } {

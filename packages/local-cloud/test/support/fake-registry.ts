@@ -73,9 +73,20 @@ export async function startFakeRegistry(
   };
 }
 
-/** npm's environment for a test: this registry, a private cache, none of pnpm's/jest's npm_* settings. */
+/**
+ * npm's environment for a test: this registry, a private cache, none of pnpm's/jest's npm_* settings.
+ * The install's one retry (--fetch-retries=1) still happens, but after 50 ms instead of npm's
+ * default back-off of 10 s, which every unreachable registry or mirror spent asleep.
+ */
 export function npmEnv(registry: string, cache: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^(npm_|PNPM_|NODE_PATH$)/i.test(key)) env[key] = value;
-  return { ...env, npm_config_registry: registry, npm_config_cache: cache, npm_config_update_notifier: 'false' };
+  return {
+    ...env,
+    npm_config_registry: registry,
+    npm_config_cache: cache,
+    npm_config_update_notifier: 'false',
+    npm_config_fetch_retry_mintimeout: '50',
+    npm_config_fetch_retry_maxtimeout: '100',
+  };
 }
