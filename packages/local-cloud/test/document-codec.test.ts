@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import { EJSON, Long, ObjectId } from 'bson';
 import { encodeEjson, sameStoredValue } from '../src/sdk-backend/document-codec';
 
@@ -48,7 +49,7 @@ test('encodeEjson writes the same text as bson EJSON.stringify (canonical)', () 
     fc.property(value, (v) => {
       expect(encodeEjson(v)).toBe(EJSON.stringify(v, { relaxed: false }));
     }),
-    { numRuns: 2000 },
+    { numRuns: fuzzRuns(2000) },
   );
 });
 
@@ -65,7 +66,7 @@ test('sameStoredValue agrees with comparing canonical EJSON texts', () => {
       expect(sameStoredValue(a, a)).toBe(true);
       expect(sameStoredValue(a, b)).toBe(EJSON.stringify(a, { relaxed: false }) === EJSON.stringify(b, { relaxed: false }));
     }),
-    { numRuns: 2000 },
+    { numRuns: fuzzRuns(2000) },
   );
   // Near misses the generator rarely produces: number types, key order, dates, regex flags.
   const pairs: Array<[unknown, unknown]> = [

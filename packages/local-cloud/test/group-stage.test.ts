@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import { Aggregator } from 'mingo/aggregator';
 import { Context } from 'mingo/core';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
@@ -50,7 +51,7 @@ test('$group answers what mingo answers, for the direct shape and everything els
       const direct = groupWithoutPipeline(docs, spec);
       if (direct) expect(direct).toStrictEqual(expected);
     }),
-    { numRuns: 1500 },
+    { numRuns: fuzzRuns(1500) },
   );
 });
 

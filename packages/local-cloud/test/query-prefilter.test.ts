@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import { Long } from 'bson';
 import { Query } from 'mingo/query';
 import { countDocuments, selectDocuments } from '../src/sdk-backend/collection-ops';
@@ -35,6 +36,6 @@ test('the equality pre-check selects exactly what mingo selects', () => {
       expect(countDocuments(store, where)).toBe(expected.length);
       expect(selectDocuments(store, { filter: where }).map((d) => d._id)).toEqual(expected);
     }),
-    { numRuns: 3000 },
+    { numRuns: fuzzRuns(3000) },
   );
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import { updateMany } from 'mingo/updater';
 import { encodeEjson } from '../src/sdk-backend/document-codec';
 import { MONGO_CONTEXT } from '../src/sdk-backend/mongo-operators';
@@ -43,7 +44,7 @@ test('a simple update makes of a document exactly what mingo makes of it', () =>
       updateMany([theirs], {}, operators as never, { arrayFilters: [] }, { context: MONGO_CONTEXT, scriptEnabled: false });
       expect(encodeEjson(ours)).toBe(encodeEjson(theirs));
     }),
-    { numRuns: 4000 },
+    { numRuns: fuzzRuns(4000) },
   );
   // The generator reaches the direct path often enough to mean something.
   expect(applied).toBeGreaterThan(1000);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRuns } from '@wxhub/test-support/fuzz';
 import { MemoryCollectionStore, MemoryDatabaseStore } from '../src/sdk-backend/document-store';
 import type { Doc } from '../src/sdk-backend/documents';
 import { TransactionManager } from '../src/sdk-backend/transactions';
@@ -46,6 +47,6 @@ test('a transaction view reads like a collection that received the same writes, 
       transactions.commit(id);
       expect(new Set(outside.documents().map((doc) => JSON.stringify(doc)))).toEqual(new Set(expected.documents().map((doc) => JSON.stringify(doc))));
     }),
-    { numRuns: 500 },
+    { numRuns: fuzzRuns(500) },
   );
 });
