@@ -18,23 +18,40 @@ type Claim = (collection: string, id: DocId, snapshot: Doc | undefined) => void;
  * first claims its documents (see TransactionManager.claim), all of a batch before any is applied.
  */
 class StagedCollection implements CollectionStore {
-  private readonly working: Map<DocId, Doc>;
+  /**
+   * The transaction's own writes laid over the snapshot (which is shared, never copied): a new
+   * version of a snapshot document in its place, null where it deleted one. `appended` holds
+   * documents that sit after the snapshot's in natural order: new ids, and snapshot ids deleted
+   * then written again (a Map moves a re-added key to the end, as the stores do).
+   */
+  private readonly replaced = new Map<DocId, Doc | null>();
+  private readonly appended = new Map<DocId, Doc>();
   private readonly written = new Set<DocId>();
 
   constructor(
     private readonly name: string,
     private readonly snapshot: ReadonlyMap<DocId, Doc>,
     private readonly claim: Claim,
-  ) {
-    this.working = new Map(snapshot);
-  }
+  ) {}
 
   documents(): readonly Doc[] {
-    return [...this.working.values()];
+    if (this.replaced.size === 0 && this.appended.size === 0) return [...this.snapshot.values()];
+    const out: Doc[] = [];
+    for (const [id, doc] of this.snapshot) {
+      const own = this.replaced.get(id);
+      if (own === undefined) out.push(doc);
+      else if (own !== null) out.push(own);
+    }
+    for (const doc of this.appended.values()) out.push(doc);
+    return out;
   }
 
   get(id: DocId): Doc | undefined {
-    return this.working.get(id);
+    const added = this.appended.get(id);
+    if (added) return added;
+    const own = this.replaced.get(id);
+    if (own !== undefined) return own ?? undefined;
+    return this.snapshot.get(id);
   }
 
   put(doc: Doc): void {
@@ -42,25 +59,28 @@ class StagedCollection implements CollectionStore {
   }
 
   delete(id: DocId): boolean {
-    const had = this.working.has(id);
+    const had = this.get(id) !== undefined;
     this.write({ put: [], delete: [id] });
     return had;
   }
 
   clear(): void {
-    this.write({ put: [], delete: [...this.working.keys()] });
+    this.write({ put: [], delete: this.documents().map((doc) => doc._id) });
   }
 
   write(batch: DocumentWrites): void {
     for (const id of batch.delete) this.claim(this.name, id, this.snapshot.get(id));
     for (const doc of batch.put) this.claim(this.name, doc._id, this.snapshot.get(doc._id));
     for (const id of batch.delete) {
-      this.working.delete(id);
+      this.appended.delete(id);
+      if (this.snapshot.has(id)) this.replaced.set(id, null);
       this.written.add(id);
     }
     for (const doc of batch.put) {
-      this.working.set(doc._id, doc);
-      this.written.add(doc._id);
+      const id = doc._id;
+      if (this.appended.has(id) || !this.snapshot.has(id) || this.replaced.get(id) === null) this.appended.set(id, doc);
+      else this.replaced.set(id, doc);
+      this.written.add(id);
     }
   }
 
@@ -76,7 +96,7 @@ class StagedCollection implements CollectionStore {
     const put: Doc[] = [];
     const deleted: DocId[] = [];
     for (const id of this.written) {
-      const doc = this.working.get(id);
+      const doc = this.get(id);
       if (doc) put.push(doc);
       else if (this.snapshot.has(id)) deleted.push(id);
     }
