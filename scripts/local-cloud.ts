@@ -23,9 +23,9 @@ import {
   describeDevServer,
   exportEnvironments,
   formatInvocation,
-  invocationFeed,
   persistenceTools,
   startDevServer,
+  type DevInvocation,
   type DevServer,
 } from '@wxhub/local-cloud';
 import type { RebuildResult } from '@wxhub/local-cloud';
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     data: { dir: values.data, seeds, seedReplace: values['seed-replace'] ?? false, exportDir: values.export },
   });
   // The same line per invocation as `wxhub dev` prints (time, app, function, openid masked, duration, cold/warm, errcode).
-  if (!values.quiet) invocationFeed(server.cloud, (invocation) => console.log(formatInvocation(invocation)));
+  if (!values.quiet) server.events.on('invocation', (invocation: DevInvocation) => console.log(formatInvocation(invocation)));
   server.events.on('rebuild', onRebuild);
   server.events.on('trigger-run', onTriggerRun);
   server.events.on('warning', (message: string) => console.error(`[${time()}] warning: ${message}`));

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUrl, ManualClock, requestJson } from '@wxhub/core';
 import { callFunction } from '../src/client-api';
-import { childProcessBuilder, describeDevServer, exportEnvironments, startDevServer, type DataTools, type DevServer, type RebuildResult } from '../src/dev';
+import {
+  childProcessBuilder,
+  describeDevServer,
+  exportEnvironments,
+  startDevServer,
+  type DataTools,
+  type DevInvocation,
+  type DevServer,
+  type RebuildResult,
+} from '../src/dev';
 import type { LocalCloud } from '../src/local-cloud';
 import type { TriggerRun } from '../src/triggers';
 
@@ -47,11 +56,23 @@ describe("dev server on the project's configuration", () => {
     // A's users_add started first (set-up): cold inside the call, its start on a loaded machine
     // would outlast api's budget for the nested call.
     await server.cloud.functions.provision(server.cloud.app('A').envId, 'users_add', 1);
+    // Every call is an `invocation` event, from the same feed as `wxhub dev`'s (B's api, then A's users_add).
+    const invocations: DevInvocation[] = [];
+    const record = (invocation: DevInvocation): number => invocations.push(invocation);
+    server.events.on('invocation', record);
     const reply = await callFunction(server.urls.root, { app: 'B', name: 'api', data: { func: 'users_add', data: user }, openid: 'oB_dev_1' });
     expect(reply.result).toMatchObject({ errcode: 0, data: { errcode: 0 } });
     const A = server.cloud.app('A');
     const { body } = await requestJson(buildUrl(server.urls.root, '/admin/collection', { env: A.envId, name: 'users' }));
     expect((body as { documents: unknown[] }).documents).toEqual([expect.objectContaining({ _id: 'wxb0000000000000b2:oB_dev_1', name: '韩梅梅' })]);
+    server.events.off('invocation', record);
+    expect(invocations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ app: 'B', name: 'api', caller: expect.objectContaining({ openid: 'oB_dev_1' }) }),
+        expect.objectContaining({ app: 'A', name: 'users_add' }),
+      ]),
+    );
+    expect(invocations.every((invocation) => invocation.errCode === undefined)).toBe(true);
   });
 
   it("fires refresh_tokens' hourly timer when the clock reaches it", async () => {

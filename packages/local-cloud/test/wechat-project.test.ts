@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@wxhub/core';
 import { discoverFunctions, ensureDependencies, readDevConfig, readProjectFile, scanSource, startWechatProjectCloud } from '../src/wechat-project';
+import { startWechatDevServer } from '../src/dev';
 import { npmEnv, startFakeRegistry, type FakeRegistry } from './support/fake-registry';
 
 jest.setTimeout(120_000);
@@ -269,3 +270,47 @@ describe('a function whose dependencies are not there', () => {
     }
   });
 });
+
+describe("wxhub dev's loop", () => {
+  it('redeploys a function when its files change; a change it cannot deploy is reported and the last version keeps serving', async () => {
+    const root = join(scratch, 'loop');
+    write(join(root, 'project.config.json'), JSON.stringify({ appid: 'wxloop0000000001', projectname: 'loop', cloudfunctionRoot: 'cloudfunctions/' }));
+    const dir = join(root, 'cloudfunctions', 'version');
+    write(join(dir, 'index.js'), "exports.main = async () => 'v1';");
+    const server = await startWechatDevServer({ projects: [root], port: 0, debounceMs: 50, triggers: { intervalMs: 0 }, runtime: { idleCheckIntervalMs: 0 } });
+    // The next `redeploy` event that matches (a file write may be seen as more than one change).
+    const redeploy = (matches: (event: RedeployEvent) => boolean): Promise<RedeployEvent> =>
+      new Promise((resolve) => {
+        const listener = (event: RedeployEvent): void => {
+          if (!matches(event)) return;
+          server.events.off('redeploy', listener);
+          resolve(event);
+        };
+        server.events.on('redeploy', listener);
+      });
+    try {
+      await server.warm;
+      const envId = server.project.projects[0]!.envIds[0] as string;
+      const call = async (): Promise<unknown> => (await server.cloud.functions.invoke({ envId, name: 'version', event: {} })).result;
+      expect(await call()).toBe('v1');
+
+      const redeployed = redeploy((event) => event.function !== undefined);
+      write(join(dir, 'index.js'), "exports.main = async () => 'v2';");
+      expect(await redeployed).toMatchObject({ function: { key: 'loop/version' } });
+      expect(await call()).toBe('v2');
+
+      const refused = redeploy((event) => event.error !== undefined);
+      write(join(dir, 'config.json'), '{ "timeout": ');
+      expect(await refused).toMatchObject({ key: 'loop/version', error: expect.any(String) });
+      expect(await call()).toBe('v2');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+interface RedeployEvent {
+  readonly function?: { readonly key: string };
+  readonly key?: string;
+  readonly error?: string;
+}

@@ -5,12 +5,14 @@ import { ConfigError, type Clock } from '@wxhub/core';
 import type { ProjectConfig } from '@wxhub/project-config';
 import { AdminApi } from '../admin-api';
 import { ClientCallApi, ClientDatabaseApi, ClientStorageApi } from '../client-api';
-import { consoleService, consoleUrl } from '../console';
+import { consoleUrl } from '../console';
 import type { LocalCloud } from '../local-cloud';
 import { startProjectCloud, type ProjectCloud, type ProjectCloudOptions } from '../project/project-cloud';
-import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
+import type { TriggerScheduler } from '../triggers';
 import { persistenceTools, type DataTools } from './data-wiring';
+import { devTriggers, mountDevSurfaces, type DevTriggerOptions } from './dev-surfaces';
 import type { FunctionBuilder } from './function-builder';
+import { invocationFeed } from './invocation-feed';
 import { RebuildQueue, type RebuildResult } from './rebuild-queue';
 import { projectWatchTargets, SourceWatcher } from './source-watcher';
 import { applyStorageSeed, exportStorage, readStorageSeed, storageFolderOf } from './storage-transfer';
@@ -38,11 +40,7 @@ export interface DevServerOptions {
     /** Quiet time after the last change before rebuilding; default 150 ms. */
     readonly debounceMs?: number;
   };
-  readonly triggers?: {
-    /** Real-time period of the check for due triggers; default 1000 ms, 0 = never (call scheduler.runDue()). */
-    readonly intervalMs?: number;
-    readonly cron?: CronOptions;
-  };
+  readonly triggers?: DevTriggerOptions;
   /** `--data`, `--seed`, `--export`. */
   readonly data?: {
     /** Keep the databases in this folder (survives a restart). */
@@ -87,6 +85,7 @@ export interface DevServerUrls {
 
 /**
  * Events of `DevServer.events`:
+ * - `invocation` (DevInvocation): after every call, from the same feed as `wxhub dev`'s;
  * - `rebuild` (RebuildResult): after each rebuild triggered by a source change, ok or not;
  * - `trigger-run` (TriggerRun): after each timer trigger run;
  * - `warning` (string): a watch that broke (the server goes on).
@@ -132,8 +131,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const { cloud, config } = project;
   const events = new EventEmitter();
   const deployed = new Set(project.functions);
-  const scheduler = new TriggerScheduler({ runtime: cloud.functions, clock: options.clock, cron: options.triggers?.cron });
-  scheduler.onRun((run: TriggerRun) => events.emit('trigger-run', run));
+  const warnings: string[] = [];
+  const triggers = devTriggers(cloud, events, warnings, options.triggers, options.clock);
+  const { scheduler } = triggers;
+  invocationFeed(cloud, (invocation) => events.emit('invocation', invocation));
 
   const envOf = (name: string): string => {
     const app = config.apps[config.functions[name]?.app ?? ''];
@@ -143,29 +144,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const scheduleTrigger = (name: string): void => {
     scheduler.register({ envId: envOf(name), name, dir: path.join(functionsDir, name) });
   };
-  const warnings: string[] = [];
-  for (const name of project.functions) {
-    try {
-      scheduleTrigger(name);
-    } catch (error) {
-      warnings.push(`function ${name}: its timer trigger is not scheduled: ${(error as Error).message}`);
-    }
-  }
+  // At start a trigger WeChat would refuse is a warning; on a rebuild it fails the deploy (below).
+  for (const name of project.functions) triggers.scheduleOrWarn({ envId: envOf(name), name, dir: path.join(functionsDir, name) }, false);
 
   const exportDir = options.data?.exportDir;
-  cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
-  cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
-  cloud.mount(new ClientStorageApi({ apps: cloud.apps, storage: cloud.storage, permissions: cloud.permissions, clock: cloud.clock }).service);
-  cloud.mount(
-    new AdminApi({
-      cloud,
-      scheduler,
-      functions: () => [...deployed].sort().map((name) => ({ envId: envOf(name), name })),
-      baiduClients: Object.values(config.baiduClients),
-      ...(tools && exportDir ? { exportNow: () => exportEnvironments(tools, cloud, exportDir) } : {}),
-    }).service,
-  );
-  cloud.mount(consoleService());
+  mountDevSurfaces(cloud, {
+    scheduler,
+    functions: () => [...deployed].sort().map((name) => ({ envId: envOf(name), name })),
+    baiduClients: Object.values(config.baiduClients),
+    ...(tools && exportDir ? { exportNow: () => exportEnvironments(tools, cloud, exportDir) } : {}),
+  });
 
   // Seeds go in before any trigger fires or rebuild redeploys.
   let seedReport: SeedOutcome[] = [];
@@ -198,8 +186,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         })
       : undefined;
 
-  const intervalMs = options.triggers?.intervalMs ?? 1000;
-  if (intervalMs > 0) scheduler.start(intervalMs);
+  triggers.start();
 
   const urls = devServerUrls(cloud);
 

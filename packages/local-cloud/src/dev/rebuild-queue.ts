@@ -16,10 +16,11 @@ export interface RebuildResult {
 export interface RebuildQueueOptions {
   readonly build: FunctionBuilder;
   /**
-   * Puts freshly built functions into service (re-register, re-read triggers). Throwing (e.g.
-   * a config.json WeChat would refuse) fails the rebuild with that message.
+   * Puts freshly built functions into service (re-register, re-read triggers; for `wxhub dev`,
+   * re-install and prewarm: a returned promise is awaited). Throwing or rejecting (e.g. a config.json WeChat
+   * would refuse) fails the rebuild with that message.
    */
-  readonly deploy: (name: string) => void;
+  readonly deploy: (name: string) => unknown;
   readonly onResult: (result: RebuildResult) => void;
 }
 
@@ -63,7 +64,7 @@ export class RebuildQueue {
       await this.options.build(names);
       for (const name of names) {
         try {
-          this.options.deploy(name);
+          await this.options.deploy(name);
           deployed.push(name);
         } catch (error) {
           problems.push(`${name}: ${describe(error)}`);

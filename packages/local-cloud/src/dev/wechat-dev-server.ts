@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { AdminApi } from '../admin-api';
-import { ClientCallApi, ClientDatabaseApi, ClientStorageApi } from '../client-api';
-import { consoleService } from '../console';
 import type { LocalCloud } from '../local-cloud';
-import { TriggerScheduler, type CronOptions, type TriggerRun } from '../triggers';
+import type { TriggerScheduler } from '../triggers';
 import { startWechatProjectCloud, type DeployedFunction, type WechatProjectCloud, type WechatProjectsOptions } from '../wechat-project/wechat-project-cloud';
 import { devServerUrls, type DevServerUrls } from './dev-server';
+import { devTriggers, mountDevSurfaces, type DevTriggerOptions } from './dev-surfaces';
 import { invocationFeed, type DevInvocation } from './invocation-feed';
+import { RebuildQueue } from './rebuild-queue';
 import { SourceWatcher } from './source-watcher';
 
 export interface WechatDevServerOptions extends WechatProjectsOptions {
@@ -15,7 +14,7 @@ export interface WechatDevServerOptions extends WechatProjectsOptions {
   readonly debounceMs?: number;
   /** Start one instance per function at start and after each redeploy, so the first call is warm (default true). */
   readonly prewarm?: boolean;
-  readonly triggers?: { readonly intervalMs?: number; readonly cron?: CronOptions };
+  readonly triggers?: DevTriggerOptions;
 }
 
 /**
@@ -47,16 +46,9 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
   const { cloud } = project;
   const events = new EventEmitter();
   const warnings: string[] = [];
-  const scheduler = new TriggerScheduler({ runtime: cloud.functions, clock: options.clock, cron: options.triggers?.cron });
-  scheduler.onRun((run: TriggerRun) => events.emit('trigger-run', run));
-  const schedule = (fn: DeployedFunction): void => {
-    try {
-      scheduler.register({ envId: fn.envIds[0] as string, name: fn.name, dir: fn.dir });
-    } catch (error) {
-      warnings.push(`function ${fn.key}: its timer trigger is not scheduled: ${(error as Error).message}`);
-      events.emit('warning', warnings[warnings.length - 1]);
-    }
-  };
+  const triggers = devTriggers(cloud, events, warnings, options.triggers, options.clock);
+  const { scheduler } = triggers;
+  const schedule = (fn: DeployedFunction): void => triggers.scheduleOrWarn({ envId: fn.envIds[0] as string, name: fn.name, dir: fn.dir, label: fn.key }, true);
   for (const fn of project.functions()) schedule(fn);
 
   const appOfEnv = new Map<string, string>();
@@ -64,50 +56,45 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
   // Environments named in the code belong to the project that names them, not to an app of their own.
   invocationFeed(cloud, (invocation: DevInvocation) => events.emit('invocation', { ...invocation, app: appOfEnv.get(invocation.envId) ?? invocation.app }));
 
-  cloud.mount(consoleService());
-  cloud.mount(new ClientCallApi({ apps: cloud.apps, runtime: cloud.functions }).service);
-  // Pages' database and storage requests, under the permissions of each environment (default: WeChat's defaults).
-  cloud.mount(new ClientDatabaseApi({ apps: cloud.apps, backend: cloud.backend, permissions: cloud.permissions, clock: cloud.clock }).service);
-  cloud.mount(new ClientStorageApi({ apps: cloud.apps, storage: cloud.storage, permissions: cloud.permissions, clock: cloud.clock }).service);
-  cloud.mount(
-    new AdminApi({
-      cloud,
-      scheduler,
-      functions: () => project.functions().flatMap((fn) => fn.envIds.map((envId) => ({ envId, name: fn.name }))),
-    }).service,
-  );
+  // Pages' database and storage requests run under each environment's permissions (default: WeChat's defaults).
+  mountDevSurfaces(cloud, {
+    scheduler,
+    functions: () => project.functions().flatMap((fn) => fn.envIds.map((envId) => ({ envId, name: fn.name }))),
+  });
 
   const prewarm = (fn: DeployedFunction): Promise<void> =>
     options.prewarm === false ? Promise.resolve() : cloud.functions.prewarm(fn.envIds[0] as string, fn.name).then(() => undefined);
   const warm = Promise.all(project.functions().map(prewarm)).then(() => undefined);
 
-  let redeploying = Promise.resolve();
+  // The same queue as the repository's dev server (one redeploy at a time; changes arriving
+  // meanwhile go together into the next), with nothing to build: a project's functions run from their folders.
+  const queue = new RebuildQueue({
+    build: () => Promise.resolve(),
+    deploy: async (key) => {
+      try {
+        const fn = await project.redeploy(key);
+        schedule(fn);
+        await prewarm(fn);
+        events.emit('redeploy', { function: fn });
+      } catch (error) {
+        events.emit('redeploy', { key, error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+    },
+    // Each function's outcome is its own `redeploy` event (above), the shape the CLI prints.
+    onResult: () => undefined,
+  });
   const watcher =
     options.watch === false
       ? undefined
       : new SourceWatcher({
           targets: project.functions().map((fn) => ({ dir: fn.dir, recursive: true, functions: [fn.key] })),
           debounceMs: options.debounceMs,
-          onChange: (keys) => {
-            // One redeploy at a time, in the order the changes came.
-            redeploying = redeploying.then(async () => {
-              for (const key of keys) {
-                try {
-                  const fn = await project.redeploy(key);
-                  schedule(fn);
-                  await prewarm(fn);
-                  events.emit('redeploy', { function: fn });
-                } catch (error) {
-                  events.emit('redeploy', { key, error: error instanceof Error ? error.message : String(error) });
-                }
-              }
-            });
-          },
+          onChange: (keys) => void queue.request(keys),
           onError: (dir, error) => events.emit('warning', `stopped watching ${dir}: ${error.message}`),
         });
 
-  const intervalMs = options.triggers?.intervalMs ?? 1000;
-  if (intervalMs > 0) scheduler.start(intervalMs);
+  triggers.start();
   const urls = devServerUrls(cloud);
   let stopping: Promise<void> | undefined;
   return {
@@ -122,7 +109,7 @@ export async function startWechatDevServer(options: WechatDevServerOptions): Pro
       (stopping ??= (async () => {
         watcher?.close();
         const runs = scheduler.stop();
-        await redeploying;
+        await queue.idle();
         await cloud.stop();
         await runs;
       })()),

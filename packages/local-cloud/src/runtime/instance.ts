@@ -7,7 +7,7 @@ import type { InstanceLaunch } from './instance-launch';
 import type { PooledInstance } from './instance-pool';
 import { shapeProblem } from './payload-limits';
 import type { RuntimeTimers } from './timers';
-import { isRunnerMessage, type EnvPatch, type FunctionContext, type InvokeMessage, type RunnerMessage } from './protocol';
+import { isRunnerMessage, type EnvPatch, type FunctionContext, type InvokeMessage, type RunnerMessage, type WarmupMessage } from './protocol';
 
 const RUNNER = path.join(__dirname, 'runner.js');
 
@@ -71,9 +71,16 @@ export class FunctionInstance implements PooledInstance {
       child.on('message', (message: unknown) => {
         if (!isRunnerMessage(message)) return;
         if (message.type === 'ready') {
-          cancelDeadline();
+          // Started once the channel has carried a message each way (protocol.ts, WarmupMessage).
           this.pid = message.pid;
           this.nodeVersion = message.node;
+          const warmup: WarmupMessage = { type: 'warmup' };
+          child.send(warmup, (error) => {
+            // A closed channel: the process is going; killing it makes sure its 'close' (which fails the start) follows.
+            if (error) child.kill('SIGKILL');
+          });
+        } else if (message.type === 'warmed') {
+          cancelDeadline();
           resolve();
         } else if (message.type === 'init-error') {
           // The module failed to load: the stack goes to the logs, the call gets name and message.
@@ -170,7 +177,7 @@ export class FunctionInstance implements PooledInstance {
     await this.gone;
   }
 
-  private onMessage(message: Exclude<RunnerMessage, { type: 'ready' | 'init-error' }>): void {
+  private onMessage(message: Exclude<RunnerMessage, { type: 'ready' | 'warmed' | 'init-error' }>): void {
     if (message.type === 'log') {
       this.spec.onLog(message.requestId, message.level, message.text);
       return;

@@ -9,6 +9,7 @@ const util = require('util');
 
 /** @typedef {import('./protocol').InvokeMessage} InvokeMessage */
 /** @typedef {import('./protocol').RunnerMessage} RunnerMessage */
+/** @typedef {import('./protocol').WarmupMessage} WarmupMessage */
 
 const bundlePath = process.argv[2];
 /** Bytes of JSON a result may take (the runtime passes its limit; its depth it checks itself). */
@@ -167,8 +168,10 @@ async function invoke(message) {
   send(reply);
 }
 
-process.on('message', function (/** @type {Partial<InvokeMessage> | null} */ message) {
+process.on('message', function (/** @type {Partial<InvokeMessage> | Partial<WarmupMessage> | null} */ message) {
   if (message && message.type === 'invoke') invoke(/** @type {InvokeMessage} */ (message));
+  // The start-up exchange (protocol.ts, WarmupMessage): no function code runs.
+  else if (message && message.type === 'warmup') send({ type: 'warmed' });
 });
 
 // An error nobody caught fails the invocation in progress and ends the instance, as on WeChat.

@@ -1,15 +1,17 @@
 import { Aggregator } from 'mingo/aggregator';
-import { ProcessingMode } from 'mingo/core';
+import { Context, ProcessingMode } from 'mingo/core';
 import { Query } from 'mingo/query';
 import { updateMany } from 'mingo/updater';
 import { invalidParam, requestFailed } from './backend-error';
 import type { CollectionStore } from './document-store';
 import { ObjectId } from 'bson';
 import { cloneValue, idKey, isDocId, isPlainObject, withId, type Doc, type DocId, type PlainObject } from './documents';
-import { encodeEjson } from './document-codec';
+import { encodeEjson, sameStoredValue } from './document-codec';
 import { assertUpdateFits } from './update-guards';
 import { jsonSchemaValidator, MONGO_CONTEXT } from './mongo-operators';
 import { nearestMetres, nearOf, readGeoNearStage, type GeoIndexed, type NearSpec } from './geo';
+import { groupWithoutPipeline } from './group-stage';
+import { simpleUpdate } from './simple-update';
 
 /**
  * The database's read and write semantics over one collection, with mingo doing all query
@@ -25,6 +27,13 @@ type UpdateModifier = Parameters<typeof updateMany>[2];
 // MONGO_CONTEXT: MongoDB's semantics where mingo's differ (see mongo-operators.ts), and regexes
 // on RE2 (linear-regex.ts), never on V8's backtracking engine.
 const QUERY_OPTIONS: Partial<MingoOptions> = { scriptEnabled: false, context: MONGO_CONTEXT, jsonSchemaValidator };
+
+/**
+ * For update operators that evaluate no query: mingo's updater copies the context it is given
+ * (and merges its own operators into the copy) on every call, which for the full context was
+ * about as much time as updating 100 documents.
+ */
+const PLAIN_UPDATE_OPTIONS: Partial<MingoOptions> = { ...QUERY_OPTIONS, context: Context.init() };
 
 /** The update operators the SDK can emit; anything else is refused rather than guessed at. */
 export const UPDATE_OPERATORS: ReadonlySet<string> = new Set([
@@ -51,16 +60,31 @@ export interface SelectSpec {
   readonly projection?: PlainObject;
 }
 
+/**
+ * The stored documents themselves (never to be changed by the caller), or with a projection new
+ * objects. The filter runs once over the candidates; sorting, paging and projection then touch only
+ * what matched (without an order, the scan stops once the page is full).
+ */
 export function selectDocuments(store: CollectionStore, spec: SelectSpec): PlainObject[] {
+  const ordered = spec.order !== undefined && Object.keys(spec.order).length > 0;
   const near = viaMingo(() => nearOf(spec.filter));
-  if (near && !(spec.order && Object.keys(spec.order).length > 0)) return selectNearest(store, spec, near);
+  if (near && !ordered) return selectNearest(store, spec, near);
+  const offset = spec.offset ?? 0;
+  const end = spec.limit !== undefined ? offset + spec.limit : undefined;
+  const found = matching(store, spec.filter, true, ordered ? undefined : end);
+  if (!ordered) return project(found.slice(offset, end), spec.projection);
   return viaMingo(() => {
-    const cursor = new Query(spec.filter, QUERY_OPTIONS).find<PlainObject>(candidates(store, spec.filter), spec.projection);
-    if (spec.order && Object.keys(spec.order).length > 0) cursor.sort({ ...spec.order });
-    if (spec.offset) cursor.skip(spec.offset);
+    const cursor = compiledQuery({}).find<PlainObject>(found, spec.projection);
+    cursor.sort({ ...spec.order });
+    if (offset) cursor.skip(offset);
     if (spec.limit !== undefined) cursor.limit(spec.limit);
     return cursor.all();
   });
+}
+
+function project(page: readonly Doc[], projection: PlainObject | undefined): PlainObject[] {
+  if (!projection) return [...page];
+  return viaMingo(() => compiledQuery({}).find<PlainObject>(page, projection).all());
 }
 
 /**
@@ -73,8 +97,7 @@ function selectNearest(store: CollectionStore, spec: SelectSpec, near: NearSpec)
     .sort((a, b) => a.metres - b.metres)
     .map(({ doc }) => doc);
   const page = found.slice(spec.offset ?? 0, spec.limit !== undefined ? (spec.offset ?? 0) + spec.limit : undefined);
-  if (!spec.projection) return page;
-  return viaMingo(() => new Query({}, QUERY_OPTIONS).find<PlainObject>(page, spec.projection).all());
+  return project(page, spec.projection);
 }
 
 export function countDocuments(store: CollectionStore, filter: PlainObject): number {
@@ -177,6 +200,11 @@ export function aggregateDocuments(
     stages = pipeline.slice(1);
   }
   for (const stage of stages) if ('$geoNear' in stage) throw requestFailed('$geoNear is only valid as the first stage in a pipeline');
+  const [only] = stages;
+  if (stages.length === 1 && only && '$group' in only) {
+    const groups = groupWithoutPipeline(input, only.$group);
+    if (groups) return groups;
+  }
   return viaMingo(() =>
     new Aggregator([...stages], {
       ...QUERY_OPTIONS,
@@ -249,18 +277,90 @@ function candidates(store: CollectionStore, filter: PlainObject): readonly Doc[]
   return store.documents();
 }
 
-function matching(store: CollectionStore, filter: PlainObject, multi: boolean): Doc[] {
+/** The documents `filter` selects in natural order: the first only unless `multi`, at most `cap`. */
+function matching(store: CollectionStore, filter: PlainObject, multi: boolean, cap?: number): Doc[] {
+  const most = multi ? (cap ?? Infinity) : 1;
+  if (most <= 0) return [];
+  // `{_id: <string, number or ObjectId>}` alone (every doc(id) call): the store's lookup by id is the whole match.
+  if (isIdOnly(filter)) return [...candidates(store, filter)];
   return viaMingo(() => {
-    const query = new Query(filter, QUERY_OPTIONS);
+    const query = compiledQuery(filter);
+    const equalities = plainEqualities(filter);
     const found: Doc[] = [];
     for (const doc of candidates(store, filter)) {
+      if (equalities.length > 0 && !mayEqual(doc, equalities)) continue;
       if (query.test(doc)) {
         found.push(doc);
-        if (!multi) break;
+        if (found.length >= most) break;
       }
     }
     return found;
   });
+}
+
+type Equality = readonly [field: string, value: string | number | boolean];
+
+/**
+ * The filter's top-level equalities to a string, boolean or number (`{group: 3}`, `{group:
+ * {$eq: 3}}`): a cheap first look at each document before mingo's full test, which costs far more
+ * per document. Only documents that cannot match are skipped (see mayEqual); a collection scan
+ * stays a scan, as in MongoDB without an index, but 1,000 documents no longer go through mingo.
+ */
+function plainEqualities(filter: PlainObject): Equality[] {
+  const out: Equality[] = [];
+  for (const key of Object.keys(filter)) {
+    if (key.startsWith('$') || key.includes('.')) continue;
+    const condition = filter[key];
+    const value = isPlainObject(condition) && Object.hasOwn(condition, '$eq') ? condition.$eq : condition;
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value))) out.push([key, value]);
+  }
+  return out;
+}
+
+/**
+ * False only when an equality cannot hold: the document's field is missing, null, or another
+ * string, boolean or number (those compare by value and type in MongoDB and mingo alike). An
+ * array, a date, a bson value or an object is left to mingo (an array matches by its elements).
+ */
+function mayEqual(doc: Doc, equalities: readonly Equality[]): boolean {
+  for (const [field, value] of equalities) {
+    const actual = Object.hasOwn(doc, field) ? doc[field] : undefined;
+    if (actual === value) continue;
+    if (actual === undefined || actual === null || typeof actual === 'string' || typeof actual === 'boolean' || typeof actual === 'number') return false;
+  }
+  return true;
+}
+
+function isIdOnly(filter: PlainObject): boolean {
+  const id = filter._id;
+  if (typeof id !== 'string' && typeof id !== 'number' && !(id instanceof ObjectId)) return false;
+  for (const key in filter) if (key !== '_id') return false;
+  return true;
+}
+
+/**
+ * Compiled queries by filter (its canonical EJSON text, so equal text means equal values and
+ * types). Compiling is most of a small query's cost: mingo copies its whole operator context per
+ * Query. A compiled Query holds no per-run state; filters naming `$$NOW` or `$$CLUSTER_TIME`
+ * are compiled afresh so the time is read per request.
+ */
+const QUERY_CACHE_SIZE = 256;
+const queryCache = new Map<string, Query>();
+
+function compiledQuery(filter: PlainObject): Query {
+  const key = encodeEjson(filter);
+  const cached = queryCache.get(key);
+  if (cached) {
+    // Most recently used last, so the oldest entry is the one dropped.
+    queryCache.delete(key);
+    queryCache.set(key, cached);
+    return cached;
+  }
+  const query = new Query(filter, QUERY_OPTIONS);
+  if (key.includes('$$NOW') || key.includes('$$CLUSTER_TIME')) return query;
+  if (queryCache.size >= QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value as string);
+  queryCache.set(key, query);
+  return query;
 }
 
 /**
@@ -277,13 +377,24 @@ function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject):
       return withId(doc._id, cloneValue(change.document) as PlainObject);
     });
   }
+  const simple = simpleUpdate(change.operators);
   const next = docs.map((doc) => {
-    const copy = cloneValue(doc) as PlainObject;
+    const copy = simple ? { ...doc } : (cloneValue(doc) as PlainObject);
     assertUpdateFits(copy, change.operators);
     return copy;
   });
-  // `filter` again, so positional paths (`a.$.b`) resolve against the element each document matched.
-  viaMingo(() => updateMany(next, filter, change.operators as UpdateModifier, { arrayFilters: [] }, QUERY_OPTIONS));
+  if (simple) {
+    // Top-level `$set`/`$inc` of plain values, applied as mingo would without its per-call set-up (simple-update.ts).
+    next.forEach(simple);
+    return next as Doc[];
+  }
+  // Every document in `docs` matched already. The filter goes to mingo again only when a path is
+  // positional (`a.$.b`, resolved against the element each document matched): otherwise mingo
+  // would compile it and test every document a second time. Only then, or for $pull's
+  // conditions, does mingo run a query, and need the operator context.
+  const positional = hasPositionalPath(change.operators);
+  const options = positional || '$pull' in change.operators || '$pullAll' in change.operators ? QUERY_OPTIONS : PLAIN_UPDATE_OPTIONS;
+  viaMingo(() => updateMany(next, positional ? filter : {}, change.operators as UpdateModifier, { arrayFilters: [] }, options));
   next.forEach((doc, i) => {
     const id = (docs[i] as Doc)._id;
     if (!isDocId(doc._id) || idKey(doc._id) !== idKey(id)) throw requestFailed(`cannot change _id of document ${String(id)}`);
@@ -291,9 +402,18 @@ function applyChange(docs: readonly Doc[], change: Change, filter: PlainObject):
   return next as Doc[];
 }
 
+/** Whether an update operator names a path with a positional segment (`$`, `$[]`, `$[id]`). */
+function hasPositionalPath(operators: PlainObject): boolean {
+  for (const fields of Object.values(operators)) {
+    if (!isPlainObject(fields)) continue;
+    for (const path of Object.keys(fields)) if (path.split('.').some((segment) => segment.startsWith('$'))) return true;
+  }
+  return false;
+}
+
 /** Whether an update left a document as it was (it then does not count as updated, as in MongoDB). */
 function sameContent(a: Doc, b: Doc): boolean {
-  return encodeEjson(a) === encodeEjson(b);
+  return sameStoredValue(a, b);
 }
 
 function validateChange(change: Change): void {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ObjectId } from 'bson';
 
 /**
@@ -71,6 +71,11 @@ export class DocMap {
   values(): Doc[] {
     return [...this.docs.values()];
   }
+
+  /** `[idKey, document]` pairs in order, without a copy (a transaction walks its shared snapshot). */
+  entries(): IterableIterator<[string, Doc]> {
+    return this.docs.entries();
+  }
 }
 
 /**
@@ -102,7 +107,7 @@ export function newDocumentId(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** The shape of the real backend's request ids (8-4-4-4-12 hex); randomUUID draws from a pooled entropy buffer, once per request. */
 export function newRequestId(): string {
-  const hex = randomBytes(16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return randomUUID();
 }

@@ -11,6 +11,7 @@ import { $elemMatch } from 'mingo/operators/query/array';
 import type { Options } from 'mingo/types';
 import { isPlainObject } from './documents';
 import { GEO_QUERY_OPERATORS } from './geo';
+import { groupStage } from './group-stage';
 import { LINEAR_REGEX_EXPRESSION_OPERATORS, LINEAR_REGEX_QUERY_OPERATORS } from './linear-regex';
 
 /**
@@ -183,7 +184,7 @@ export const MONGO_CONTEXT: Context = Context.init({
     $arrayToObject: singleArgument(expressionOperators.$arrayToObject),
     ...LINEAR_REGEX_EXPRESSION_OPERATORS,
   } as never,
-  pipeline: { ...pipelineOperators },
+  pipeline: { ...pipelineOperators, $group: groupStage } as never,
   projection: { ...projectionOperators },
   query: { ...queryOperators, $elemMatch: elemMatch, ...GEO_QUERY_OPERATORS, ...LINEAR_REGEX_QUERY_OPERATORS } as never,
   window: { ...windowOperators },

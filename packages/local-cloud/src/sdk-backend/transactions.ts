@@ -18,24 +18,41 @@ type Claim = (collection: string, id: DocId, snapshot: Doc | undefined) => void;
  * first claims its documents (see TransactionManager.claim), all of a batch before any is applied.
  */
 class StagedCollection implements CollectionStore {
-  private readonly working: DocMap;
-  /** The ids it wrote, by idKey. */
+  /**
+   * The transaction's own writes laid over the snapshot (which is shared, never copied): a new
+   * version of a snapshot document in its place, null where it deleted one. `appended` holds
+   * documents that sit after the snapshot's in natural order: new ids, and snapshot ids deleted
+   * then written again (a Map moves a re-added key to the end, as the stores do). All keyed by idKey.
+   */
+  private readonly replaced = new Map<string, Doc | null>();
+  private readonly appended = new Map<string, Doc>();
   private readonly written = new Map<string, DocId>();
 
   constructor(
     private readonly name: string,
     private readonly snapshot: DocMap,
     private readonly claim: Claim,
-  ) {
-    this.working = new DocMap(snapshot.values());
-  }
+  ) {}
 
   documents(): readonly Doc[] {
-    return this.working.values();
+    if (this.replaced.size === 0 && this.appended.size === 0) return this.snapshot.values();
+    const out: Doc[] = [];
+    for (const [key, doc] of this.snapshot.entries()) {
+      const own = this.replaced.get(key);
+      if (own === undefined) out.push(doc);
+      else if (own !== null) out.push(own);
+    }
+    for (const doc of this.appended.values()) out.push(doc);
+    return out;
   }
 
   get(id: DocId): Doc | undefined {
-    return this.working.get(id);
+    const key = idKey(id);
+    const added = this.appended.get(key);
+    if (added) return added;
+    const own = this.replaced.get(key);
+    if (own !== undefined) return own ?? undefined;
+    return this.snapshot.get(id);
   }
 
   put(doc: Doc): void {
@@ -43,25 +60,30 @@ class StagedCollection implements CollectionStore {
   }
 
   delete(id: DocId): boolean {
-    const had = this.working.has(id);
+    const had = this.get(id) !== undefined;
     this.write({ put: [], delete: [id] });
     return had;
   }
 
   clear(): void {
-    this.write({ put: [], delete: this.working.values().map((doc) => doc._id) });
+    this.write({ put: [], delete: this.documents().map((doc) => doc._id) });
   }
 
   write(batch: DocumentWrites): void {
     for (const id of batch.delete) this.claim(this.name, id, this.snapshot.get(id));
     for (const doc of batch.put) this.claim(this.name, doc._id, this.snapshot.get(doc._id));
     for (const id of batch.delete) {
-      this.working.delete(id);
-      this.written.set(idKey(id), id);
+      const key = idKey(id);
+      this.appended.delete(key);
+      if (this.snapshot.has(id)) this.replaced.set(key, null);
+      this.written.set(key, id);
     }
     for (const doc of batch.put) {
-      this.working.set(doc);
-      this.written.set(idKey(doc._id), doc._id);
+      const id = doc._id;
+      const key = idKey(id);
+      if (this.appended.has(key) || !this.snapshot.has(id) || this.replaced.get(key) === null) this.appended.set(key, doc);
+      else this.replaced.set(key, doc);
+      this.written.set(key, id);
     }
   }
 
@@ -77,7 +99,7 @@ class StagedCollection implements CollectionStore {
     const put: Doc[] = [];
     const deleted: DocId[] = [];
     for (const id of this.written.values()) {
-      const doc = this.working.get(id);
+      const doc = this.get(id);
       if (doc) put.push(doc);
       else if (this.snapshot.has(id)) deleted.push(id);
     }
@@ -90,7 +112,7 @@ interface OpenTransaction {
   /** Every collection's documents as of the transaction's first read or write (snapshot isolation). */
   snapshot: Map<string, DocMap> | undefined;
   readonly views: Map<string, StagedCollection>;
-  /** The documents this transaction holds write locks on, as `collection\u0000docKey`. */
+  /** The documents this transaction holds write locks on, as `collection\u0000idKey`. */
   readonly locks: Set<string>;
 }
 
@@ -110,7 +132,7 @@ interface OpenTransaction {
  */
 export class TransactionManager {
   private readonly open = new Map<string, OpenTransaction>();
-  /** Write locks: `collection\u0000docKey` → transaction id. */
+  /** Write locks: `collection\u0000idKey` → transaction id. */
   private readonly lockOwners = new Map<string, string>();
 
   constructor(
