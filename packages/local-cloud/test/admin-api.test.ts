@@ -339,6 +339,17 @@ describe('admin API', () => {
   });
 });
 
+/** GET (for env b-env) or PUT of one of the admin API's per-environment settings, answered as {status, body}. */
+function envSettingCall(cloud: LocalCloud, setting: 'permissions' | 'indexes') {
+  return async (method: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const response = await fetch(`${cloud.url}/admin/${setting}${method === 'GET' ? '?env=b-env' : ''}`, {
+      method,
+      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+}
+
 describe('admin API: page permissions', () => {
   it('shows, sets and refuses settings (a rule that does not parse: 400 with the character)', async () => {
     const cloud = await LocalCloud.start({
@@ -350,13 +361,7 @@ describe('admin API: page permissions', () => {
     });
     try {
       cloud.mount(new AdminApi({ cloud }).service);
-      const call = async (method: string, body?: unknown) => {
-        const response = await fetch(`${cloud.url}/admin/permissions${method === 'GET' ? '?env=b-env' : ''}`, {
-          method,
-          ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-        });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-      };
+      const call = envSettingCall(cloud, 'permissions');
       const shown = await call('GET');
       expect(shown.status).toBe(200);
       expect(shown.body).toMatchObject({
@@ -384,13 +389,7 @@ describe('admin API: indexes (索引管理)', () => {
     const cloud = await LocalCloud.start({ apps: [app], indexes: { 'b-env': { shops: { location: '2dsphere' } } } });
     try {
       cloud.mount(new AdminApi({ cloud }).service);
-      const call = async (method: string, body?: unknown) => {
-        const response = await fetch(`${cloud.url}/admin/indexes${method === 'GET' ? '?env=b-env' : ''}`, {
-          method,
-          ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-        });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-      };
+      const call = envSettingCall(cloud, 'indexes');
       expect((await call('GET')).body).toEqual({ envs: [{ envId: 'b-env', indexes: { shops: { location: '2dsphere' } } }] });
       const added = await call('PUT', { env: 'b-env', indexes: { shops: { city: 1 }, riders: { at: '2dsphere' } } });
       expect(added).toEqual({ status: 200, body: { envId: 'b-env', indexes: { shops: { location: '2dsphere', city: 1 }, riders: { at: '2dsphere' } } } });
