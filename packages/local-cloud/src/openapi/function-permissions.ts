@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '@wxhub/core';
+import { ConfigError, readJsonObjectFile } from '@wxhub/core';
 
 /**
  * The cloud calls a function declares in its config.json (`permissions.openapi`, e.g.
@@ -9,13 +8,8 @@ import { ConfigError } from '@wxhub/core';
  */
 export function readOpenApiPermissions(dir: string): string[] {
   const file = path.join(dir, 'config.json');
-  if (!existsSync(file)) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const parsed = readJsonObjectFile(file);
+  if (parsed === undefined) return [];
   const permissions = (parsed as { permissions?: unknown } | null)?.permissions;
   if (permissions === undefined) return [];
   if (typeof permissions !== 'object' || permissions === null) throw new ConfigError(`${file} permissions`, 'must be an object');

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '@wxhub/core';
+import { ConfigError, readJsonObjectFile } from '@wxhub/core';
 
 /**
  * What the runtime takes from a function's config.json: its timeout, in seconds as WeChat writes
@@ -13,14 +12,8 @@ export interface FunctionConfigFile {
 /** Reads `<dir>/config.json` if there is one; a malformed file is an error, not a silent default. */
 export function readFunctionConfig(dir: string): FunctionConfigFile {
   const file = path.join(dir, 'config.json');
-  if (!existsSync(file)) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(file, 'not a JSON object');
+  const parsed = readJsonObjectFile(file);
+  if (parsed === undefined) return {};
   const timeout = (parsed as { timeout?: unknown }).timeout;
   if (timeout === undefined) return {};
   if (typeof timeout !== 'number' || !(timeout > 0)) {

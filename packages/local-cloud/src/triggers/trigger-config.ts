@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '@wxhub/core';
+import { ConfigError, readJsonObjectFile } from '@wxhub/core';
 import { parseCron, type CronOptions, type CronSchedule } from './cron';
 
 /** A function's timer trigger as config.json declares it, with its schedule parsed. */
@@ -22,14 +21,8 @@ const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
  */
 export function readTimerTrigger(dir: string, options: CronOptions = {}): TimerTrigger | undefined {
   const file = path.join(dir, 'config.json');
-  if (!existsSync(file)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(file, 'not a JSON object');
+  const parsed = readJsonObjectFile(file);
+  if (parsed === undefined) return undefined;
   return parseTriggers((parsed as { triggers?: unknown }).triggers, file, options);
 }
 

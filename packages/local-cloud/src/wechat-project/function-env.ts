@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigError } from '@wxhub/core';
+import { ConfigError, readJsonObjectFile } from '@wxhub/core';
 import { parseIndexSettings, parsePermissionSettings, type AppPermissionSettings, type CollectionIndexSettings } from '@wxhub/project-config';
 
 /** One file beside the project for what WeChat's console would hold: variables per function, a Node runtime. */
@@ -37,14 +37,8 @@ export interface DevConfig {
 /** `<root>/wxhub.dev.json` if there is one; a malformed file is an error naming the field. */
 export function readDevConfig(root: string): DevConfig {
   const file = path.join(root, DEV_CONFIG_FILE);
-  if (!existsSync(file)) return { env: {}, functions: {}, collections: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(file, 'not a JSON object');
+  const parsed = readJsonObjectFile(file);
+  if (parsed === undefined) return { env: {}, functions: {}, collections: [] };
   const { env, functions, runtime, collections, permissions, indexes } = parsed as Record<string, unknown>;
   if (collections !== undefined && (!Array.isArray(collections) || !collections.every((name) => typeof name === 'string' && name !== ''))) {
     throw new ConfigError(`${file} collections`, 'must be an array of collection names');

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '@wxhub/core';
+import { ConfigError, readJsonObjectFile } from '@wxhub/core';
 
 /** What `wxhub dev` takes from a WeChat devtools project's project.config.json. */
 export interface ProjectFile {
@@ -25,14 +25,8 @@ export const PROJECT_FILE = 'project.config.json';
 export function readProjectFile(root: string): ProjectFile {
   const dir = path.resolve(root);
   const file = path.join(dir, PROJECT_FILE);
-  if (!existsSync(file)) throw new ConfigError(file, `does not exist: is ${dir} a WeChat devtools project?`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(file, 'not a JSON object');
+  const parsed = readJsonObjectFile(file);
+  if (parsed === undefined) throw new ConfigError(file, `does not exist: is ${dir} a WeChat devtools project?`);
   const { appid, projectname, cloudfunctionRoot, miniprogramRoot } = parsed as Record<string, unknown>;
   if (typeof appid !== 'string' || appid === '') throw new ConfigError(`${file} appid`, 'must be the mini program appid');
   if (typeof cloudfunctionRoot !== 'string' || cloudfunctionRoot === '') {
