@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWechatProjectCloud, type WechatProjectCloud } from '@wxhub/local-cloud';
@@ -7,7 +7,8 @@ import { REPO_ROOT, testedNodeRuntimes } from '@wxhub/test-support';
 
 // Real projects pin every wx-server-sdk major: 0.8 and 1.8 (tcb-admin-node, fixed hosts, the old
 // database actions), 2.x and 3.x (@cloudbase/node-sdk 2), 4.x. test/fixtures/sdk-majors has one
-// function per major, each the same code; their dependencies are installed from the npm registry
+// function per major (its package.json pins the major), each the same code: major-function.js,
+// written into each function folder as its index.js when the project is copied; their dependencies are installed from the npm registry
 // by wxhub's own installer (npm install --omit=dev in each folder), once per fixture content:
 // the project is kept in a cache folder named by the hash of its files. Every function runs on
 // WeChat's two Node runtimes (16.13 and 18.15), each in a local cloud of its own.
@@ -56,6 +57,8 @@ describe.each(WECHAT_RUNTIMES)('on Node $version', ({ binary }) => {
     if (!existsSync(copy)) {
       mkdirSync(copy, { recursive: true });
       cpSync(FIXTURE, copy, { recursive: true });
+      // Each function folder stands alone on WeChat, so each gets its own copy of the one source.
+      for (const [name] of MAJORS) copyFileSync(join(FIXTURE, 'major-function.js'), join(copy, 'cloudfunctions', name, 'index.js'));
     }
     project = await startWechatProjectCloud({
       projects: [copy],
